@@ -1,0 +1,3 @@
+from vaultlint.cli import main
+
+main(prog_name="vaultlint")

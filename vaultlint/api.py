@@ -1,0 +1,139 @@
+"""The Python API under the CLI: `lint()` a vault, or some of its notes.
+
+    from vaultlint.api import lint
+    result = lint(["path/to/vault"])
+    for d in result.diagnostics:
+        print(d.path, d.line, d.rule, d.message)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import config as config_module
+from .config import Config, ConfigError
+from .diagnostics import Diagnostic, Severity
+from .note import NoteReadError
+from .rule import Context, Rule
+from .vault import Vault, find_root
+
+UNREADABLE = "unreadable-note"
+INTERNAL_ERROR = "internal-error"
+
+
+class UsageError(Exception):
+    """Bad paths or options: the CLI exits with 2."""
+
+
+@dataclass
+class LintResult:
+    root: Path
+    config: Config
+    vault: Vault
+    rules: list[Rule]
+    paths: list[str]  # the notes checked
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def open_vault(
+    paths: Sequence[str | os.PathLike] = (),
+    *,
+    vault_dir: str | os.PathLike | None = None,
+    config_file: str | os.PathLike | None = None,
+) -> tuple[Config, Vault]:
+    """Find the root, read the config, index the vault."""
+    for p in paths:
+        if not Path(p).exists():
+            raise UsageError(f"no such file or folder: {p}")
+    if vault_dir is not None:
+        root = Path(vault_dir).resolve()
+        if not root.is_dir():
+            raise UsageError(f"--vault {vault_dir}: not a folder")
+    else:
+        root = find_root(paths)
+    config = config_module.load(root, Path(config_file) if config_file else None)
+    vault = Vault(
+        root,
+        exclude=config.exclude,
+        case_sensitive=config.case_sensitive,
+        resolution=config.resolution,
+        stamp_pattern=config.stamp_regex(),
+    )
+    return config, vault
+
+
+def select_notes(vault: Vault, paths: Iterable[str | os.PathLike]) -> list[str]:
+    """The notes to check: those under the paths given (all when none),
+    less the excluded ones."""
+    notes = [p for p in vault.note_paths if not vault.is_excluded(p)]
+    paths = list(paths)
+    if not paths:
+        return notes
+    wanted: set[str] = set()
+    root = vault.root.resolve()
+    for p in paths:
+        absolute = Path(p).resolve()
+        try:
+            rel = absolute.relative_to(root).as_posix()
+        except ValueError:
+            raise UsageError(f"{p} is outside the vault {root}") from None
+        if absolute.is_dir():
+            prefix = "" if rel == "." else rel + "/"
+            wanted.update(n for n in notes if n.startswith(prefix))
+        elif rel in vault.files or rel.lower().endswith(".md"):
+            wanted.add(rel)
+    return [n for n in notes if n in wanted]
+
+
+def run_rules(vault: Vault, config: Config, rules: list[Rule], paths: list[str]) -> list[Diagnostic]:
+    ctx = Context(vault, config, paths)
+    out: list[Diagnostic] = []
+    unreadable = next((r for r in rules if r.name == UNREADABLE), None)
+    for path in paths:
+        try:
+            note = vault.note(path)
+        except NoteReadError as exc:
+            if unreadable is not None:
+                out.append(Diagnostic(path, 1, 1, 1, 1, UNREADABLE, unreadable.severity, str(exc)))
+            continue
+        for rule in rules:
+            out.extend(_guarded(rule, path, lambda: list(rule.check_note(note, ctx))))
+    for rule in rules:
+        if type(rule).check_vault is not Rule.check_vault:
+            found = _guarded(rule, "", lambda: list(rule.check_vault(ctx)))
+            out.extend(d for d in found if d.path in ctx.checked or not d.path)
+    out.sort(key=lambda d: d.sort_key)
+    return out
+
+
+def _guarded(rule: Rule, path: str, run) -> list[Diagnostic]:
+    """A rule that crashes is reported for that note; the run goes on."""
+    try:
+        return run()
+    except Exception as exc:  # a plugin's bug must not stop the lint
+        return [Diagnostic(path, 1, 1, 1, 1, INTERNAL_ERROR, Severity.ERROR,
+                           f"rule `{rule.name}` crashed: {type(exc).__name__}: {exc}")]
+
+
+def lint(
+    paths: Sequence[str | os.PathLike] = (),
+    *,
+    vault_dir: str | os.PathLike | None = None,
+    config_file: str | os.PathLike | None = None,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+) -> LintResult:
+    """Lint the notes under `paths` (the whole vault when none), resolving
+    links against the whole vault. Raises ConfigError or UsageError."""
+    config, vault = open_vault(paths, vault_dir=vault_dir, config_file=config_file)
+    rules = config.active_rules(select, ignore)
+    notes = select_notes(vault, paths)
+    result = LintResult(vault.root, config, vault, rules, notes)
+    result.diagnostics = run_rules(vault, config, rules, notes)
+    return result
+
+
+__all__ = ["ConfigError", "LintResult", "UsageError", "lint", "open_vault", "select_notes", "run_rules"]

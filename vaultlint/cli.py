@@ -1,0 +1,113 @@
+"""The command line: a thin click layer over `vaultlint.api`.
+
+Exit codes: 0 no problems, 1 problems found, 2 usage or config error.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from . import __version__, api, report
+from .config import ConfigError
+from .registry import PluginError
+
+PATHS = click.argument("paths", nargs=-1, type=click.Path(exists=False))
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+
+
+def common_options(func):
+    for option in reversed([
+        click.option("--vault", "vault_dir", type=click.Path(file_okay=False), help="The vault root (found from the paths by default)."),
+        click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Config file (default: .vaultlint.toml at the vault root)."),
+        click.option("--select", multiple=True, help="Only these rules (comma-separated; ALL for every rule)."),
+        click.option("--ignore", multiple=True, help="Not these rules (comma-separated)."),
+    ]):
+        func = option(func)
+    return func
+
+
+class Failure(click.ClickException):
+    """A usage or config error: message on stderr, exit code 2."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"vaultlint: error: {self.format_message()}", err=True)
+
+
+def run_api(call):
+    try:
+        return call()
+    except (ConfigError, api.UsageError, PluginError) as exc:
+        raise Failure(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="vaultlint")
+def main() -> None:
+    """Lint and maintain Obsidian vaults."""
+
+
+@main.command()
+@PATHS
+@common_options
+@click.option("--output-format", type=click.Choice(sorted(report.FORMATS)), default="text", show_default=True)
+@click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
+def check(paths, vault_dir, config_file, select, ignore, output_format, color):
+    """Lint the vault, or only the notes under PATHS (links still resolve
+    against the whole vault)."""
+    result = run_api(lambda: api.lint(
+        paths, vault_dir=vault_dir, config_file=config_file,
+        select=_split(select) or None, ignore=_split(ignore) or None,
+    ))
+    if color is None:
+        color = sys.stdout.isatty()
+    formatter = report.FORMATS[output_format]
+    click.echo(formatter(result.diagnostics, checked=len(result.paths), color=color), nl=False)
+    sys.exit(1 if result.diagnostics else 0)
+
+
+@main.command("rules")
+@common_options
+def list_rules(vault_dir, config_file, select, ignore):
+    """List every rule: name, default severity, fixable, summary."""
+    table = run_api(lambda: _rule_table(vault_dir, config_file))
+    width = max(len(n) for n in table)
+    for name in sorted(table):
+        rule = table[name]
+        state = "on " if rule.enabled_by_default else "off"
+        fix = "fix" if rule.fixable else "   "
+        summary = rule.summary().split(":", 1)[-1].strip()
+        click.echo(f"{name:<{width}}  {rule.severity.value:<7}  {state}  {fix}  {summary}")
+
+
+@main.command("rule")
+@click.argument("name")
+@common_options
+def show_rule(name, vault_dir, config_file, select, ignore):
+    """Print the manual of rule NAME."""
+    table = run_api(lambda: _rule_table(vault_dir, config_file))
+    if name not in table:
+        from .config import closest
+
+        raise Failure(f"no rule named `{name}`{closest(name, table)}; `vaultlint rules` lists them")
+    click.echo(table[name].manual())
+
+
+def _rule_table(vault_dir, config_file):
+    from pathlib import Path
+
+    from . import config as config_module
+    from .vault import find_root
+
+    root = Path(vault_dir).resolve() if vault_dir else find_root([])
+    return config_module.load(root, Path(config_file) if config_file else None).rule_table()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

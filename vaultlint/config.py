@@ -1,0 +1,222 @@
+"""`.vaultlint.toml`: read, validated with jsonschema, and turned into the
+rules in force. Every problem is a `ConfigError` naming the file, the key and
+the closest valid key; the CLI turns it into exit code 2.
+
+    exclude = ["templates/**"]              # not linted (still link targets)
+    select = ["broken-link"]                # only these rules (default: the default set)
+    extend-select = ["duplicate-link"]      # add rules that are off by default
+    ignore = ["timestamp-order"]
+    plugins = ["tools/my_rules.py"]         # files (relative to the vault) or modules
+    resolution = "obsidian"                 # or "slug" (Quartz-style names)
+    case-sensitive = false
+    timestamp-pattern = '...'               # a regex with named groups `time`, `label`
+
+    [[schema]]
+    files = ["talks/**"]
+    path = "schemas/talk.schema.json"
+
+    [rule.timestamp-order]
+    severity = "warning"
+    scope = "section"
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jsonschema
+from rapidfuzz import process
+
+from .diagnostics import Severity
+from .registry import PluginError, all_rules
+from .rule import Rule
+from .scanner import DEFAULT_STAMP_PATTERN
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CONFIG_NAME = ".vaultlint.toml"
+
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "exclude": _STRINGS,
+        "select": _STRINGS,
+        "extend-select": _STRINGS,
+        "ignore": _STRINGS,
+        "plugins": _STRINGS,
+        "resolution": {"enum": ["obsidian", "slug"]},
+        "case-sensitive": {"type": "boolean"},
+        "timestamp-pattern": {"type": "string"},
+        "schema": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["path"],
+                "properties": {"files": _STRINGS, "path": {"type": "string"}},
+            },
+        },
+        "rule": {"type": "object", "additionalProperties": {"type": "object"}},
+    },
+}
+
+
+class ConfigError(Exception):
+    """A config problem; the message is meant for the user as it is."""
+
+
+def closest(word: str, choices) -> str:
+    """' (did you mean `x`?)' when one choice is close enough, else ''."""
+    choices = list(choices)
+    if not choices:
+        return ""
+    hit = process.extractOne(word, choices, score_cutoff=60)
+    return f" (did you mean `{hit[0]}`?)" if hit else ""
+
+
+def _where(error: jsonschema.ValidationError) -> str:
+    return ".".join(str(p) for p in error.absolute_path) or "the top level"
+
+
+def explain(error: jsonschema.ValidationError, schema: dict) -> str:
+    """A jsonschema error in words that name the key and suggest another."""
+    if error.validator == "additionalProperties":
+        allowed = schema_at(schema, error.absolute_path).get("properties", {})
+        extra = sorted(set(error.instance) - set(allowed))
+        parts = [f"unknown key `{key}`{closest(key, allowed)}" for key in extra]
+        where = _where(error)
+        return "; ".join(parts) + ("" if where == "the top level" else f" in `{where}`")
+    return f"`{_where(error)}`: {error.message}"
+
+
+def schema_at(schema: dict, path) -> dict:
+    for step in path:
+        props = schema.get("properties", {})
+        if isinstance(step, str) and step in props:
+            schema = props[step]
+        elif isinstance(step, int) and "items" in schema:
+            schema = schema["items"]
+        elif isinstance(schema.get("additionalProperties"), dict):
+            schema = schema["additionalProperties"]
+        else:
+            return {}
+    return schema
+
+
+def validate(data: dict, schema: dict, source: str) -> None:
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        raise ConfigError(f"{source}: " + "; ".join(explain(e, schema) for e in errors))
+
+
+@dataclass
+class Config:
+    root: Path
+    file: Path | None = None
+    exclude: list[str] = field(default_factory=list)
+    select: list[str] | None = None
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    plugins: list[str] = field(default_factory=list)
+    resolution: str = "obsidian"
+    case_sensitive: bool = False
+    timestamp_pattern: str = DEFAULT_STAMP_PATTERN
+    schemas: list[dict] = field(default_factory=list)
+    rule_settings: dict[str, dict] = field(default_factory=dict)
+    data: dict = field(default_factory=dict)  # the file as read
+
+    @property
+    def source(self) -> str:
+        return str(self.file) if self.file else "the default configuration"
+
+    def stamp_regex(self) -> re.Pattern:
+        try:
+            pattern = re.compile(self.timestamp_pattern)
+        except re.error as exc:
+            raise ConfigError(f"{self.source}: `timestamp-pattern` is not a valid regular expression: {exc}") from None
+        if "time" not in pattern.groupindex:
+            raise ConfigError(f"{self.source}: `timestamp-pattern` needs a named group `time`")
+        return pattern
+
+    def rule_table(self) -> dict[str, type[Rule]]:
+        try:
+            return all_rules(self.plugins, self.root)
+        except PluginError as exc:
+            raise ConfigError(f"{self.source}: {exc}") from None
+
+    def active_rules(self, select: list[str] | None = None, ignore: list[str] | None = None) -> list[Rule]:
+        """The rules in force, configured; `select`/`ignore` come from the
+        command line and win over the file."""
+        table = self.rule_table()
+        for where, names in (("select", self.select or []), ("extend-select", self.extend_select),
+                             ("ignore", self.ignore), ("--select", select or []), ("--ignore", ignore or [])):
+            for name in names:
+                if name not in table and name != "ALL":
+                    raise ConfigError(f"{self.source}: `{where}` names an unknown rule `{name}`{closest(name, table)}")
+        for name in self.rule_settings:
+            if name not in table:
+                raise ConfigError(f"{self.source}: [rule.{name}] names an unknown rule{closest(name, table)}")
+        if select:
+            chosen = set(table) if "ALL" in select else set(select)
+        else:
+            if self.select is not None:
+                chosen = set(table) if "ALL" in self.select else set(self.select)
+            else:
+                chosen = {n for n, r in table.items() if r.enabled_by_default}
+            chosen |= set(table) if "ALL" in self.extend_select else set(self.extend_select)
+            for name, settings in self.rule_settings.items():
+                if settings.get("enabled") is True:
+                    chosen.add(name)
+                elif settings.get("enabled") is False:
+                    chosen.discard(name)
+        chosen -= set(self.ignore) | set(ignore or [])
+        active = []
+        for name in sorted(chosen):
+            cls = table[name]
+            settings = dict(self.rule_settings.get(name, {}))
+            validate(settings, cls.options_schema(), f"{self.source}: [rule.{name}]")
+            severity = settings.pop("severity", None)
+            settings.pop("enabled", None)
+            active.append(cls(settings, Severity(severity) if severity else None))
+        return active
+
+
+def load(root: Path, file: Path | None = None) -> Config:
+    """The config for a vault: `file`, else `.vaultlint.toml` at the root,
+    else the defaults."""
+    if file is None and (root / CONFIG_NAME).is_file():
+        file = root / CONFIG_NAME
+    if file is None:
+        return Config(root)
+    try:
+        data = tomllib.loads(Path(file).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{file}: cannot read the config: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{file}: the config is not UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{file}: not valid TOML: {exc}") from None
+    validate(data, SCHEMA, str(file))
+    return Config(
+        root=root,
+        file=Path(file),
+        exclude=data.get("exclude", []),
+        select=data.get("select"),
+        extend_select=data.get("extend-select", []),
+        ignore=data.get("ignore", []),
+        plugins=data.get("plugins", []),
+        resolution=data.get("resolution", "obsidian"),
+        case_sensitive=data.get("case-sensitive", False),
+        timestamp_pattern=data.get("timestamp-pattern", DEFAULT_STAMP_PATTERN),
+        schemas=data.get("schema", []),
+        rule_settings=data.get("rule", {}),
+        data=data,
+    )

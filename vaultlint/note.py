@@ -1,0 +1,241 @@
+"""A note, read once: text, front-matter with positions, and the scanned body.
+
+Offsets everywhere are character offsets into `Note.text`, the decoded file
+with its BOM removed and its line endings exactly as on disk, so an edit on
+the text maps back to the bytes without touching anything else.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from .diagnostics import Edit
+from .scanner import _WIKI, Body, Link, scan, wiki_link
+
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+BOM = "\ufeff"
+# python-frontmatter's boundary: a line of three or more dashes.
+_FM_BOUNDARY = YAMLHandler.FM_BOUNDARY
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# Keys Obsidian reads aliases from (the singular is the legacy form).
+ALIAS_KEYS = ("aliases", "alias")
+
+
+class NoteReadError(Exception):
+    """The file cannot be read as a note (not UTF-8, binary, unreadable)."""
+
+
+@dataclass(frozen=True, slots=True)
+class YamlProblem:
+    message: str
+    start: int  # offset in the note text
+    end: int
+
+
+@dataclass(slots=True)
+class FrontMatter:
+    """The YAML block between the `---` lines.
+
+    `start`/`end` delimit the YAML source inside the note text; `root` is the
+    composed node tree (every node knows its position); `data` is what a
+    safe loader makes of it (None when the YAML does not parse).
+    """
+
+    start: int
+    end: int
+    source: str
+    root: yaml.Node | None = None
+    data: object = None
+    problem: YamlProblem | None = None
+
+    def node_span(self, node: yaml.Node) -> tuple[int, int]:
+        return self.start + node.start_mark.index, self.start + node.end_mark.index
+
+    def locate(self, path: tuple) -> tuple[yaml.Node | None, yaml.Node | None]:
+        """(key node, value node) for a path of keys and indexes; the deepest
+        existing node when the path runs out (a missing key is located at
+        the mapping that should hold it)."""
+        key_node, node = None, self.root
+        for step in path:
+            if isinstance(node, yaml.MappingNode):
+                for k, v in reversed(node.value):  # the last duplicate wins, as in the data
+                    if isinstance(k, yaml.ScalarNode) and k.value == str(step):
+                        key_node, node = k, v
+                        break
+                else:
+                    return key_node, node
+            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+                key_node, node = None, node.value[step]
+            else:
+                return key_node, node
+        return key_node, node
+
+
+def parse_yaml(source: str, offset: int) -> FrontMatter:
+    fm = FrontMatter(offset, offset + len(source), source)
+    loader = YAML_LOADER(source)
+    try:
+        fm.root = loader.get_single_node()
+        fm.data = loader.construct_document(fm.root) if fm.root is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        at = offset + (mark.index if mark is not None else 0)
+        at = min(at, offset + len(source))
+        problem = exc.problem or str(exc)
+        if exc.context:
+            problem = f"{problem} ({exc.context})"
+        fm.root, fm.data = None, None
+        fm.problem = YamlProblem(problem, at, at)
+    except yaml.YAMLError as exc:
+        fm.root, fm.data = None, None
+        fm.problem = YamlProblem(str(exc), offset, offset)
+    finally:
+        loader.dispose()
+    return fm
+
+
+@dataclass(eq=False)
+class Note:
+    path: str  # relative to the vault root, "/"-separated
+    text: str
+    bom: bool = False
+    frontmatter: FrontMatter | None = None
+    frontmatter_problem: YamlProblem | None = None  # a block that never closes
+    body_start: int = 0
+    body: Body = field(default_factory=lambda: Body((), (), (), (), ()))
+
+    # -- positions --------------------------------------------------------
+    @cached_property
+    def line_starts(self) -> list[int]:
+        starts = [0]
+        starts.extend(m.end() for m in _LINE_BREAK.finditer(self.text))
+        return starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset."""
+        starts = self.line_starts
+        i = bisect.bisect_right(starts, offset) - 1
+        return i + 1, offset - starts[i] + 1
+
+    def edit(self, start: int, end: int, content: str) -> Edit:
+        line, column = self.position(start)
+        end_line, end_column = self.position(end)
+        return Edit(start, end, content, line, column, end_line, end_column)
+
+    def line_text(self, line: int) -> str:
+        starts = self.line_starts
+        s = starts[line - 1]
+        e = starts[line] if line < len(starts) else len(self.text)
+        return self.text[s:e].rstrip("\r\n")
+
+    # -- what the note says ----------------------------------------------
+    @property
+    def name(self) -> str:
+        """File name without its `.md`, as links name it."""
+        base = self.path.rsplit("/", 1)[-1]
+        return base[:-3] if base.lower().endswith(".md") else base
+
+    @property
+    def data(self) -> dict:
+        fm = self.frontmatter
+        return fm.data if fm is not None and isinstance(fm.data, dict) else {}
+
+    @cached_property
+    def aliases(self) -> tuple[str, ...]:
+        for key in ALIAS_KEYS:
+            value = self.data.get(key)
+            if isinstance(value, str):
+                return (value,)
+            if isinstance(value, list):
+                return tuple(str(v) for v in value if isinstance(v, (str, int, float)))
+        return ()
+
+    @cached_property
+    def frontmatter_links(self) -> tuple[Link, ...]:
+        """Quoted links in front-matter values (`related: "[[Note]]"`)."""
+        fm = self.frontmatter
+        if fm is None or fm.root is None or "[[" not in fm.source:
+            return ()
+        found = []
+        stack = [fm.root]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, yaml.MappingNode):
+                stack.extend(v for _k, v in node.value)
+            elif isinstance(node, yaml.SequenceNode):
+                stack.extend(node.value)
+            elif isinstance(node, yaml.ScalarNode) and "[[" in node.value:
+                s, e = fm.node_span(node)
+                for m in _WIKI.finditer(self.text, s, e):
+                    link = wiki_link(m.start(), m.group(1) == "!", m.group(2), m.start(2), kind="frontmatter")
+                    if link is not None:
+                        found.append(link)
+        found.sort(key=lambda link: link.start)
+        return tuple(found)
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        return self.frontmatter_links + self.body.links
+
+
+def split_frontmatter(text: str) -> tuple[FrontMatter | None, YamlProblem | None, int]:
+    """Find the front-matter block. Returns (front-matter, problem, body start).
+
+    Obsidian reads front-matter only when the very first line is `---`.
+    """
+    first = _FM_BOUNDARY.match(text)
+    if first is None:
+        return None, None, 0
+    open_end = text.find("\n", 0)
+    if open_end == -1:
+        return None, YamlProblem("front-matter opened with '---' never closes", 0, len(text)), len(text)
+    yaml_start = open_end + 1
+    close = _FM_BOUNDARY.search(text, yaml_start)
+    if close is None:
+        return None, YamlProblem("front-matter opened with '---' on line 1 never closes", 0, 3), len(text)
+    yaml_end = close.start()
+    line_end = text.find("\n", yaml_end)
+    body_start = len(text) if line_end == -1 else line_end + 1
+    return parse_yaml(text[yaml_start:yaml_end], yaml_start), None, body_start
+
+
+def decode(data: bytes) -> tuple[str, bool]:
+    if b"\x00" in data:
+        raise NoteReadError("the file holds NUL bytes: it is binary, not a Markdown note")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise NoteReadError(f"the file is not UTF-8 (invalid byte 0x{data[exc.start]:02x} on line {line})") from None
+    if text.startswith(BOM):
+        return text[1:], True
+    return text, False
+
+
+def parse(path: str, text: str, bom: bool = False, stamp_pattern: re.Pattern | None = None) -> Note:
+    fm, problem, body_start = split_frontmatter(text)
+    body = scan(text, body_start, stamp_pattern)
+    return Note(path, text, bom, fm, problem, body_start, body)
+
+
+def read(root: Path, path: str, stamp_pattern: re.Pattern | None = None) -> Note:
+    try:
+        data = (root / path).read_bytes()
+    except OSError as exc:
+        raise NoteReadError(f"cannot read the file: {exc.strerror or exc}") from None
+    text, bom = decode(data)
+    return parse(path, text, bom, stamp_pattern)
+
+
+def normalize_name(name: str, case_sensitive: bool = False) -> str:
+    """The key names are compared by: NFC, and case-folded unless asked not to."""
+    name = unicodedata.normalize("NFC", name)
+    return name if case_sensitive else name.casefold()

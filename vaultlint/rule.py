@@ -1,0 +1,130 @@
+"""The rule API: what every rule, built-in or plugin, is made of.
+
+A rule is a subclass of `Rule` in a module of its own; the module's
+docstring is the rule's manual (`vaultlint rule NAME` prints it). It
+declares its name, default severity and options (each a JSON Schema
+fragment with a default), and overrides `check_note` (called once per
+checked note) and/or `check_vault` (called once per run, for problems that
+only the whole vault shows).
+
+    '''Manual: what it checks, why, options, examples, fix safety.'''
+    from vaultlint.rule import Rule, Severity
+
+    class NoTodo(Rule):
+        name = "no-todo"
+        severity = Severity.WARNING
+        options = {"word": {"type": "string", "default": "TODO"}}
+
+        def check_note(self, note, ctx):
+            word = self.options["word"]
+            at = note.text.find(word, note.body_start)
+            if at != -1:
+                yield self.diagnostic(note, at, at + len(word), f"{word} left in the note")
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from .diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
+from .note import Note
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .vault import Vault
+
+__all__ = ["Applicability", "Context", "Diagnostic", "Edit", "Fix", "Rule", "Severity"]
+
+
+@dataclass
+class Context:
+    """What a rule sees of the run: the vault, the config, the notes checked."""
+
+    vault: Vault
+    config: Config
+    paths: Sequence[str]  # the notes being checked, relative to the root
+    shared: dict[str, Any] = field(default_factory=dict)  # per-run memo for rules
+
+    @cached_property
+    def checked(self) -> frozenset[str]:
+        return frozenset(self.paths)
+
+    def memo(self, key: str, make):
+        """A value computed once per run and shared by rules (an index, a
+        suggester)."""
+        if key not in self.shared:
+            self.shared[key] = make()
+        return self.shared[key]
+
+
+class Rule:
+    name: ClassVar[str] = ""
+    severity: ClassVar[Severity] = Severity.ERROR
+    enabled_by_default: ClassVar[bool] = True
+    fixable: ClassVar[bool] = False
+    # option name -> JSON Schema fragment, each with a "default"
+    options: ClassVar[dict[str, dict]] = {}
+
+    def __init__(self, options: dict | None = None, severity: Severity | None = None):
+        defaults = {key: spec.get("default") for key, spec in type(self).options.items()}
+        # Instances shadow the class attributes with the values in force.
+        self.options = {**defaults, **(options or {})}  # type: ignore[misc]
+        self.severity = severity or type(self).severity  # type: ignore[misc]
+
+    # -- the manual ----------------------------------------------------------
+    @classmethod
+    def manual(cls) -> str:
+        module = sys.modules.get(cls.__module__)
+        doc = inspect.getdoc(module) if module is not None else None
+        return doc or inspect.getdoc(cls) or ""
+
+    @classmethod
+    def summary(cls) -> str:
+        return cls.manual().strip().split("\n", 1)[0].strip()
+
+    @classmethod
+    def options_schema(cls) -> dict:
+        """The JSON Schema of this rule's table in `.vaultlint.toml`."""
+        return {
+            "type": "object",
+            "properties": {
+                "severity": {"enum": [s.value for s in Severity]},
+                "enabled": {"type": "boolean"},
+                **cls.options,
+            },
+            "additionalProperties": False,
+        }
+
+    # -- checking ------------------------------------------------------------
+    def check_note(self, note: Note, ctx: Context) -> Iterable[Diagnostic]:
+        return ()
+
+    def check_vault(self, ctx: Context) -> Iterable[Diagnostic]:
+        return ()
+
+    # -- building diagnostics ------------------------------------------------
+    def diagnostic(
+        self,
+        note: Note,
+        start: int,
+        end: int,
+        message: str,
+        *,
+        fix: Fix | None = None,
+        suggestions: Iterable[str] = (),
+    ) -> Diagnostic:
+        line, column = note.position(start)
+        end_line, end_column = note.position(end)
+        return Diagnostic(
+            note.path, line, column, end_line, end_column, self.name, self.severity,
+            message, fix, tuple(suggestions), start, end,
+        )
+
+    @staticmethod
+    def fix(note: Note, edits: Iterable[tuple[int, int, str]], applicability: Applicability, message: str = "") -> Fix:
+        return Fix(tuple(note.edit(s, e, c) for s, e, c in edits), Applicability(applicability), message)

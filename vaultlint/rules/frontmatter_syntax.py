@@ -1,0 +1,66 @@
+"""frontmatter-syntax: front-matter that Obsidian cannot read as properties.
+
+What it checks
+    - YAML that does not parse (located at the character where the parser
+      gave up, with its reason);
+    - a block opened with `---` on the first line that never closes;
+    - front-matter that parses but is not a mapping of properties (a list,
+      a lone string).
+
+Why
+    Obsidian shows no properties for such a note, and every query, base or
+    site generator that reads its properties sees nothing or fails.
+
+Options
+    None.
+
+Example
+    A note that begins
+
+        ---
+        title: Notes: on YAML
+        ---
+
+    gives `note.md:2:12: frontmatter-syntax invalid YAML: mapping values are
+    not allowed here`. Quote the value: `title: "Notes: on YAML"`.
+
+    Template notes hold placeholders such as `created: {{date}}` that only
+    become YAML when the template is used; the message says so, and the
+    fix is to exclude the templates folder (`exclude = ["Templates/**"]`).
+
+Fix safety
+    No fix: only the author knows what the YAML meant.
+"""
+
+from __future__ import annotations
+
+from vaultlint.rule import Rule, Severity
+
+TEMPLATE_HINT = (
+    "; it holds `{{...}}` template placeholders, which are not YAML until the template is used:"
+    " add its folder to `exclude` in .vaultlint.toml"
+)
+
+
+class FrontmatterSyntax(Rule):
+    name = "frontmatter-syntax"
+    severity = Severity.ERROR
+
+    def check_note(self, note, ctx):
+        if note.frontmatter_problem is not None:
+            p = note.frontmatter_problem
+            yield self.diagnostic(note, p.start, p.end, p.message)
+            return
+        fm = note.frontmatter
+        if fm is None:
+            return
+        hint = TEMPLATE_HINT if "{{" in fm.source else ""
+        if fm.problem is not None:
+            end = min(fm.problem.end + 1, fm.end) if fm.problem.end < fm.end else fm.problem.end
+            yield self.diagnostic(note, fm.problem.start, max(end, fm.problem.start), f"invalid YAML: {fm.problem.message}{hint}")
+        elif fm.data is not None and not isinstance(fm.data, dict):
+            kind = {list: "a list", str: "a string"}.get(type(fm.data), f"a {type(fm.data).__name__}")
+            yield self.diagnostic(
+                note, fm.start, fm.end,
+                f"front-matter is {kind}, not a mapping of properties (`key: value` lines){hint}",
+            )

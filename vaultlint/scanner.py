@@ -1,0 +1,356 @@
+"""Find what a note's body holds, each with its exact span.
+
+The scanner works on the decoded text of a whole note. It first *masks* what
+is not prose (code blocks, inline code, math, `%%comments%%`, HTML comments):
+masked characters become spaces, newlines stay, so every offset in the masked
+text is the same offset in the original. Every later pattern then runs once
+over the masked text, which keeps the scan linear and the spans exact.
+
+All patterns avoid nested quantifiers so that adversarial lines (long runs of
+`[`, `|`, `#`, backticks) are scanned in linear time.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+# --------------------------------------------------------------------------
+# Records
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link as written. `target` is the path part ('' for the same note)."""
+
+    kind: str  # "wiki", "markdown" or "frontmatter"
+    embed: bool
+    target: str
+    subpath: str | None  # what follows the first '#', as written
+    alias: str | None  # display text ('|alias' or the Markdown link text)
+    start: int  # span of the whole link
+    end: int
+    target_start: int  # span of the target as written (for fixes)
+    target_end: int
+
+    @property
+    def is_block_ref(self) -> bool:
+        return self.subpath is not None and self.subpath.startswith("^")
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class BlockId:
+    id: str
+    start: int  # span of '^id'
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """A timestamp matched by the stamp pattern; `groups` are its named groups."""
+
+    start: int
+    end: int
+    groups: tuple[tuple[str, str | None, int, int], ...]  # (name, value, start, end)
+
+    def group(self, name: str) -> str | None:
+        for key, value, _s, _e in self.groups:
+            if key == name:
+                return value
+        return None
+
+    def group_span(self, name: str) -> tuple[int, int] | None:
+        for key, value, start, end in self.groups:
+            if key == name and value is not None:
+                return start, end
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    links: tuple[Link, ...]
+    headings: tuple[Heading, ...]
+    block_ids: tuple[BlockId, ...]
+    stamps: tuple[Stamp, ...]
+    masked: tuple[tuple[int, int], ...]  # ranges that are not prose
+
+
+# The seed vault's stamp: <a class="yt-timestamp" data-t="01:49:50">[01:49:50]</a>
+DEFAULT_STAMP_PATTERN = (
+    r'<a class="yt-timestamp" data-t="(?P<time>[^"<>\n]{0,20})">'
+    r"\[(?P<label>[^\]\n]{0,20})\]</a>"
+)
+
+# --------------------------------------------------------------------------
+# Masking
+
+_MASK_START = re.compile(
+    r"(?P<fence>^[ \t]*(?:`{3,}|~{3,}))"
+    r"|(?P<ticks>(?<!\\)`+)"
+    r"|(?P<dmath>(?<!\\)\$\$)"
+    r"|(?P<pct>%%)"
+    r"|(?P<html><!--)"
+    r"|(?P<math>(?<![\\$])\$(?=[^\s$]))",
+    re.M,
+)
+_BACKTICK_RUN = re.compile(r"`+")
+_INDENTED = re.compile(r"^(?: {4}|\t)", re.M)
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+# Closing inline math: a non-space before '$', and no digit right after it.
+_MATH_CLOSE = re.compile(r"(?<=[^\s\\])\$(?!\d)")
+
+
+def _indented_code(text: str, start: int) -> list[tuple[int, int]]:
+    """Indented code blocks: 4+ spaces after a blank line, outside lists."""
+    if not _INDENTED.search(text, start):
+        return []
+    ranges: list[tuple[int, int]] = []
+    in_code = False
+    prev_blank = True
+    in_list = False
+    pos = start
+    n = len(text)
+    while pos < n:
+        nl = text.find("\n", pos)
+        line_end = n if nl == -1 else nl
+        line = text[pos:line_end]
+        stripped = line.strip()
+        if not stripped:
+            prev_blank = True
+        else:
+            indent = len(line) - len(line.lstrip(" \t"))
+            width = len(line[:indent].expandtabs(4))
+            if width >= 4 and (in_code or (prev_blank and not in_list)):
+                in_code = True
+                ranges.append((pos, line_end))
+            else:
+                in_code = False
+                if _LIST_ITEM.match(line):
+                    in_list = True
+                elif width == 0 and prev_blank:
+                    in_list = False
+            prev_blank = False
+        pos = line_end + 1
+    return ranges
+
+
+class _BacktickRuns:
+    """All backtick runs by length, so a code span's closing run is found
+    with a binary search instead of a rescan (linear on runs of backticks)."""
+
+    def __init__(self, text: str, start: int):
+        self.by_length: dict[int, list[int]] = {}
+        for m in _BACKTICK_RUN.finditer(text, start):
+            self.by_length.setdefault(m.end() - m.start(), []).append(m.start())
+
+    def closing(self, length: int, after: int, limit: int) -> int:
+        positions = self.by_length.get(length, ())
+        i = bisect.bisect_left(positions, after)
+        if i < len(positions) and positions[i] < limit:
+            return positions[i]
+        return -1
+
+
+def mask_ranges(text: str, start: int = 0) -> list[tuple[int, int]]:
+    """Ranges of text[start:] that are code, math or comments, in order."""
+    indented = _indented_code(text, start)
+    ranges: list[tuple[int, int]] = []
+    ticks: _BacktickRuns | None = None
+    k = 0  # next indented range
+    pos = start
+    n = len(text)
+    while True:
+        m = _MASK_START.search(text, pos)
+        if m is None:
+            break
+        s = m.start()
+        # Skip matches inside indented code; that code is masked as a whole.
+        while k < len(indented) and indented[k][1] < s:
+            ranges.append(indented[k])
+            k += 1
+        if k < len(indented) and indented[k][0] <= s <= indented[k][1]:
+            ranges.append(indented[k])
+            pos = indented[k][1]
+            k += 1
+            continue
+        kind = m.lastgroup
+        if kind == "fence":
+            fence = m.group().strip()
+            char, size = fence[0], len(fence)
+            close = re.compile(r"^[ \t]*" + re.escape(char) + "{" + str(size) + r",}[ \t]*$", re.M)
+            line_end = text.find("\n", m.end())
+            if line_end == -1:
+                end = n
+            else:
+                c = close.search(text, line_end + 1)
+                end = n if c is None else c.end()
+            ranges.append((s, end))
+            pos = end
+        elif kind == "ticks":
+            size = m.end() - s
+            if ticks is None:
+                ticks = _BacktickRuns(text, start)
+            brk = _PARAGRAPH_BREAK.search(text, m.end())
+            limit = n if brk is None else brk.start()
+            close_at = ticks.closing(size, m.end(), limit)
+            if close_at == -1:
+                pos = m.end()  # literal backticks
+            else:
+                ranges.append((s, close_at + size))
+                pos = close_at + size
+        elif kind == "dmath":
+            close_at = text.find("$$", m.end())
+            if close_at == -1:
+                pos = m.end()
+            else:
+                ranges.append((s, close_at + 2))
+                pos = close_at + 2
+        elif kind == "pct":
+            # An unclosed %% hides the rest of the note in Obsidian.
+            close_at = text.find("%%", m.end())
+            end = n if close_at == -1 else close_at + 2
+            ranges.append((s, end))
+            pos = end
+        elif kind == "html":
+            close_at = text.find("-->", m.end())
+            end = n if close_at == -1 else close_at + 3
+            ranges.append((s, end))
+            pos = end
+        else:  # inline math: $x$ on one line
+            line_end = text.find("\n", m.end())
+            c = _MATH_CLOSE.search(text, m.end(), n if line_end == -1 else line_end)
+            if c is None:
+                pos = m.end()
+            else:
+                ranges.append((s, c.end()))
+                pos = c.end()
+    ranges.extend(indented[k:])
+    ranges.sort()
+    return ranges
+
+
+def apply_mask(text: str, ranges: list[tuple[int, int]]) -> str:
+    """Blank out `ranges` (keeping newlines) so that offsets do not move."""
+    if not ranges:
+        return text
+    parts = []
+    pos = 0
+    for s, e in ranges:
+        if s < pos:
+            s = pos
+        if e <= s:
+            continue
+        parts.append(text[pos:s])
+        chunk = text[s:e]
+        parts.append(re.sub(r"[^\n]", " ", chunk) if "\n" in chunk else " " * (e - s))
+        pos = e
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+# --------------------------------------------------------------------------
+# Tokens
+
+_WIKI = re.compile(r"(!?)\[\[([^\[\]\n]*)\]\]")
+_MD_LINK = re.compile(
+    r"(!?)\[([^\[\]\n]*)\]\("
+    r"[ \t]*(?:<([^<>\n]*)>|([^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*))"
+    r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'))?[ \t]*\)"
+)
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+([^\n]*?)(?:[ \t]+#+)?[ \t]*\r?$", re.M)
+_BLOCK_ID = re.compile(r"(?:^|[ \t])(\^([A-Za-z0-9-]+))[ \t]*\r?$", re.M)
+
+
+def parse_wiki_inner(inner: str) -> tuple[str, str | None, str | None, int]:
+    """Split `target#subpath|alias`. Returns the target, the subpath, the
+    alias, and the length of the target as written (for its span)."""
+    # In a table the pipe is escaped as '\|'; the backslash is not part of
+    # the target.
+    bar = inner.find("|")
+    if bar == -1:
+        link, alias = inner, None
+    else:
+        link, alias = inner[:bar], inner[bar + 1 :]
+        if link.endswith("\\"):
+            link = link[:-1]
+        alias = alias.strip()
+    hash_at = link.find("#")
+    if hash_at == -1:
+        target, subpath = link, None
+    else:
+        target, subpath = link[:hash_at], link[hash_at + 1 :].strip()
+    written = len(target.rstrip())
+    return target.strip(), subpath, alias, written
+
+
+def wiki_link(m_start: int, embed: bool, inner: str, inner_start: int, kind: str = "wiki") -> Link | None:
+    if inner.startswith(("#", "^")) and inner[:2] in ("##", "^^"):
+        return None  # search syntax, not a link
+    if not inner.strip():
+        return None
+    target, subpath, alias, written = parse_wiki_inner(inner)
+    lead = len(inner) - len(inner.lstrip())
+    t_start = inner_start + lead
+    end = inner_start + len(inner) + 2
+    return Link(kind, embed, target, subpath, alias, m_start, end, t_start, t_start + max(0, written - lead))
+
+
+def _markdown_link(m: re.Match) -> Link | None:
+    url = m.group(3) if m.group(3) is not None else m.group(4)
+    url_start = m.start(3) if m.group(3) is not None else m.start(4)
+    if not url or _SCHEME.match(url) or url.startswith("//"):
+        return None
+    path, _, fragment = url.partition("#")
+    target = unquote(path)
+    subpath = unquote(fragment) if "#" in url else None
+    if not target and subpath is None:
+        return None
+    return Link(
+        "markdown", m.group(1) == "!", target, subpath, m.group(2),
+        m.start(), m.end(), url_start, url_start + len(path),
+    )
+
+
+def scan(text: str, start: int = 0, stamp_pattern: re.Pattern | None = None) -> Body:
+    """Scan text[start:] (the body after front-matter)."""
+    ranges = mask_ranges(text, start)
+    masked = apply_mask(text, ranges)
+    links: list[Link] = []
+    if "[" in masked:
+        for m in _WIKI.finditer(masked, start):
+            link = wiki_link(m.start(), m.group(1) == "!", m.group(2), m.start(2))
+            if link is not None:
+                links.append(link)
+        if "](" in masked:
+            for m in _MD_LINK.finditer(masked, start):
+                link = _markdown_link(m)
+                if link is not None:
+                    links.append(link)
+            links.sort(key=lambda link: link.start)
+    headings = []
+    if "#" in masked:
+        for m in _HEADING.finditer(masked, start):
+            headings.append(Heading(len(m.group(1)), text[m.start(2) : m.end(2)], m.start(), m.end()))
+    block_ids = []
+    if "^" in masked:
+        for m in _BLOCK_ID.finditer(masked, start):
+            block_ids.append(BlockId(m.group(2), m.start(1), m.end(1)))
+    stamps = []
+    if stamp_pattern is not None:
+        names = tuple(stamp_pattern.groupindex)
+        for m in stamp_pattern.finditer(masked, start):
+            groups = tuple((name, m.group(name), m.start(name), m.end(name)) for name in names)
+            stamps.append(Stamp(m.start(), m.end(), groups))
+    return Body(tuple(links), tuple(headings), tuple(block_ids), tuple(stamps), tuple(ranges))

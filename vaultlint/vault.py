@@ -1,0 +1,275 @@
+"""The vault: its files, the names links use, and `resolve(link)`.
+
+Resolution follows Obsidian (the `obsidian` mode):
+
+1. `/path` is absolute from the vault root; `./x` and `../x` are relative to
+   the linking note's folder (and never climb out of the vault).
+2. A link that spells a path from the root (`folder/Note`) or from the
+   linking note's folder finds that file.
+3. Otherwise the link is matched by name: `Note` finds `Note.md` wherever it
+   is, `folder/Note` finds a `Note.md` whose path ends in `folder/Note.md`,
+   `img.png` finds the attachment by its full file name. Several matches
+   make the link ambiguous; Obsidian then takes the one in the linking note's
+   folder, or else the one with the shortest path, and so do we.
+
+Names compare after Unicode NFC normalisation (macOS stores names
+decomposed) and, unless `case-sensitive = true`, case-insensitively.
+
+In `slug` mode (vaults published with Quartz and similar tools) a link also
+finds the note whose file name is the link's slug: `[[Some Title Case Name]]`
+finds `some_title_case_name.md`.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import posixpath
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import note as note_module
+from .note import Note, NoteReadError, normalize_name
+from .scanner import Link
+
+# Obsidian never indexes dot-folders and dot-files (.obsidian, .trash, .git).
+HIDDEN_PREFIX = "."
+MARKERS = (".obsidian", ".vaultlint.toml")
+
+
+def find_root(paths: Iterable[Path]) -> Path:
+    """The nearest folder above the first path that holds `.obsidian/` or a
+    `.vaultlint.toml`; the folder given (or the current one) otherwise."""
+    paths = [Path(p) for p in paths] or [Path.cwd()]
+    start = paths[0].resolve()
+    if start.is_file() or not start.exists():
+        start = start.parent
+    for folder in (start, *start.parents):
+        if any((folder / marker).exists() for marker in MARKERS):
+            return folder
+    return start
+
+
+def glob_to_regex(pattern: str) -> re.Pattern:
+    """A gitignore-like glob on "/"-separated paths relative to the root:
+    `*` stays within a folder, `**` crosses folders, a pattern with no `/`
+    matches a name at any depth, a pattern ending in `/` matches a folder."""
+    pattern = pattern.strip()
+    anchored = "/" in pattern.rstrip("/")
+    pattern = pattern.lstrip("/")
+    if pattern.endswith("/"):
+        pattern += "**"
+    out = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        out.append({"*": "[^/]*", "?": "[^/]"}.get(c, re.escape(c)))
+        i += 1
+    body = "".join(out)
+    prefix = "" if anchored else "(?:.*/)?"
+    # A pattern that names a folder also covers everything inside it.
+    return re.compile(f"{prefix}{body}(?:/.*)?", re.S)
+
+
+def slugify(name: str) -> str:
+    """Quartz-style slug of a note name: lower case, runs of anything but
+    letters and digits become one `_`."""
+    return re.sub(r"[\W_]+", "_", name.casefold()).strip("_")
+
+
+class Status(str, enum.Enum):
+    FOUND = "found"
+    MISSING = "missing"
+    MISSING_HEADING = "missing-heading"
+    MISSING_BLOCK = "missing-block"
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    status: Status
+    path: str | None = None  # the file the link leads to
+    candidates: tuple[str, ...] = ()  # every file that fits, best first
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.candidates) > 1
+
+
+def heading_key(text: str) -> str:
+    """How Obsidian compares a link's heading with a heading: characters a
+    link cannot hold (`# | ^ : % [ ]` and `\\`) are dropped, runs of spaces
+    collapse, case is ignored."""
+    text = re.sub(r"[#|^:%\[\]\\]", " ", text)
+    return " ".join(text.split()).casefold()
+
+
+class Vault:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        exclude: Iterable[str] = (),
+        case_sensitive: bool = False,
+        resolution: str = "obsidian",
+        stamp_pattern: re.Pattern | None = None,
+        reader: Callable[[Path, str], Note] | None = None,
+    ):
+        self.root = Path(root)
+        self.case_sensitive = case_sensitive
+        self.resolution = resolution
+        self.stamp_pattern = stamp_pattern
+        self._exclude = [glob_to_regex(p) for p in exclude]
+        self._reader = reader or (lambda root, path: note_module.read(root, path, stamp_pattern))
+        self.files: list[str] = sorted(self._walk())
+        self._notes: dict[str, Note | NoteReadError] = {}
+        self._index()
+
+    # -- the files --------------------------------------------------------
+    def _walk(self) -> Iterator[str]:
+        root = str(self.root)
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = [d for d in dirs if not d.startswith(HIDDEN_PREFIX)]
+            rel = os.path.relpath(folder, root)
+            rel = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+            for name in files:
+                if not name.startswith(HIDDEN_PREFIX):
+                    yield rel + name
+
+    def is_excluded(self, path: str) -> bool:
+        return any(p.fullmatch(path) for p in self._exclude)
+
+    @property
+    def note_paths(self) -> list[str]:
+        """Every note, excluded ones too (they are still link targets)."""
+        return [p for p in self.files if p.lower().endswith(".md")]
+
+    def key(self, name: str) -> str:
+        return normalize_name(name, self.case_sensitive)
+
+    def _index(self) -> None:
+        self.by_path: dict[str, str] = {}
+        self.by_name: dict[str, list[str]] = {}
+        self.by_slug: dict[str, list[str]] = {}
+        for path in self.files:
+            is_note = path.lower().endswith(".md")
+            self.by_path[self.key(path)] = path
+            base = path.rsplit("/", 1)[-1]
+            if is_note:
+                self.by_path.setdefault(self.key(path[:-3]), path)
+                base = base[:-3]
+                if self.resolution == "slug":
+                    self.by_slug.setdefault(slugify(base), []).append(path)
+            self.by_name.setdefault(self.key(base), []).append(path)
+
+    def note(self, path: str) -> Note:
+        """The parsed note (read once, then kept). Raises NoteReadError."""
+        got = self._notes.get(path)
+        if got is None:
+            try:
+                got = self._reader(self.root, path)
+            except NoteReadError as exc:
+                got = exc
+            self._notes[path] = got
+        if isinstance(got, NoteReadError):
+            raise got
+        return got
+
+    def forget(self, path: str) -> None:
+        self._notes.pop(path, None)
+
+    # -- resolution -------------------------------------------------------
+    def find(self, target: str, source: str) -> list[str]:
+        """Every file that `target`, written in the note `source`, can mean;
+        the one Obsidian opens first."""
+        target = target.replace("\\", "/")
+        folder = posixpath.dirname(source)
+        if target.startswith("/"):
+            return self._exact(target.lstrip("/"))
+        if target.startswith(("./", "../")):
+            joined = posixpath.normpath(posixpath.join(folder, target))
+            if joined == ".." or joined.startswith("../"):
+                return []  # never resolved outside the vault
+            return self._exact(joined)
+        found = self._exact(target)
+        if not found and folder:
+            found = self._exact(f"{folder}/{target}")
+        if found:
+            return found
+        name = target.rsplit("/", 1)[-1]
+        notes_only = name.lower().endswith(".md")
+        stem = name[:-3] if notes_only else name
+        candidates = self.by_name.get(self.key(stem), [])
+        if notes_only:
+            candidates = [c for c in candidates if c.lower().endswith(".md")]
+        if "/" in target:
+            suffix = "/" + self.key(target[:-3] if notes_only else target)
+            candidates = [c for c in candidates if self._suffix_matches(c, suffix)]
+        if not candidates and self.resolution == "slug":
+            candidates = self.by_slug.get(slugify(stem), [])
+        return self._rank(candidates, folder)
+
+    def _suffix_matches(self, path: str, suffix: str) -> bool:
+        key = "/" + self.key(path)
+        return key.endswith(suffix) or (key.endswith(".md") and key[:-3].endswith(suffix))
+
+    def _exact(self, path: str) -> list[str]:
+        path = posixpath.normpath(path) if path else path
+        hit = self.by_path.get(self.key(path))
+        return [hit] if hit is not None else []
+
+    @staticmethod
+    def _rank(candidates: list[str], folder: str) -> list[str]:
+        if len(candidates) < 2:
+            return list(candidates)
+        return sorted(candidates, key=lambda c: (posixpath.dirname(c) != folder, c.count("/"), len(c), c))
+
+    def resolve(self, link: Link, source: str) -> Resolution:
+        if not link.target:
+            candidates = [source]
+        else:
+            candidates = self.find(link.target, source)
+            if not candidates:
+                return Resolution(Status.MISSING)
+        path = candidates[0]
+        status = Status.FOUND
+        if link.subpath and path.lower().endswith(".md"):
+            status = self._check_subpath(path, link.subpath)
+        return Resolution(status, path, tuple(candidates))
+
+    def _check_subpath(self, path: str, subpath: str) -> Status:
+        try:
+            target = self.note(path)
+        except NoteReadError:
+            return Status.FOUND  # the unreadable note is reported on its own
+        if subpath.startswith("^"):
+            wanted = subpath[1:].strip().casefold()
+            if any(b.id.casefold() == wanted for b in target.body.block_ids):
+                return Status.FOUND
+            return Status.MISSING_BLOCK
+        if not self.heading_path_exists(target, subpath):
+            return Status.MISSING_HEADING
+        return Status.FOUND
+
+    def heading_path_exists(self, target: Note, subpath: str) -> bool:
+        """`H1#H2` finds H2 after an H1 above it, as Obsidian's nested form."""
+        parts = [heading_key(p) for p in subpath.split("#") if p.strip()]
+        if not parts:
+            return True
+        keys = [heading_key(h.text) for h in target.body.headings]
+        i = 0
+        for k in keys:
+            if k == parts[i]:
+                i += 1
+                if i == len(parts):
+                    return True
+        return False
