@@ -4,8 +4,8 @@ a page passes: the catalogue is the rules' test suite."""
 from __future__ import annotations
 
 import pytest
-
 from rule_pages import PAGES, all_examples
+
 from vaultlint import api, report
 from vaultlint.fixer import apply_edits, choose_fixes
 from vaultlint.registry import builtin_rules

@@ -22,6 +22,7 @@ from .vault import Vault, find_root
 
 UNREADABLE = "unreadable-note"
 INTERNAL_ERROR = "internal-error"
+VAULT_PATH = "."  # the path of a problem of the vault as a whole
 
 
 class UsageError(Exception):
@@ -100,19 +101,19 @@ def run_rules(vault: Vault, config: Config, rules: list[Rule], paths: list[str])
                 out.append(Diagnostic(path, 1, 1, 1, 1, UNREADABLE, unreadable.severity, str(exc)))
             continue
         for rule in rules:
-            out.extend(_guarded(rule, path, lambda: list(rule.check_note(note, ctx))))
+            out.extend(_guarded(rule, path, rule.check_note, note, ctx))
     for rule in rules:
         if type(rule).check_vault is not Rule.check_vault:
-            found = _guarded(rule, "", lambda: list(rule.check_vault(ctx)))
-            out.extend(d for d in found if d.path in ctx.checked or not d.path)
+            found = _guarded(rule, VAULT_PATH, rule.check_vault, ctx)
+            out.extend(d for d in found if d.path in ctx.checked or d.path == VAULT_PATH)
     out.sort(key=lambda d: d.sort_key)
     return out
 
 
-def _guarded(rule: Rule, path: str, run) -> list[Diagnostic]:
+def _guarded(rule: Rule, path: str, check, *args) -> list[Diagnostic]:
     """A rule that crashes is reported for that note; the run goes on."""
     try:
-        return run()
+        return list(check(*args))
     except Exception as exc:  # a plugin's bug must not stop the lint
         return [Diagnostic(path, 1, 1, 1, 1, INTERNAL_ERROR, Severity.ERROR,
                            f"rule `{rule.name}` crashed: {type(exc).__name__}: {exc}")]

@@ -22,8 +22,10 @@ def _split(values: tuple[str, ...]) -> list[str]:
 
 def common_options(func):
     for option in reversed([
-        click.option("--vault", "vault_dir", type=click.Path(file_okay=False), help="The vault root (found from the paths by default)."),
-        click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Config file (default: .vaultlint.toml at the vault root)."),
+        click.option("--vault", "vault_dir", type=click.Path(file_okay=False),
+                     help="The vault root (found from the paths by default)."),
+        click.option("--config", "config_file", type=click.Path(dir_okay=False),
+                     help="Config file (default: .vaultlint.toml at the vault root)."),
         click.option("--select", multiple=True, help="Only these rules (comma-separated; ALL for every rule)."),
         click.option("--ignore", multiple=True, help="Not these rules (comma-separated)."),
     ]):

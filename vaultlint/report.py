@@ -28,7 +28,8 @@ def as_dict(d: Diagnostic) -> dict:
             "applicability": d.fix.applicability.value,
             "message": d.fix.message,
             "edits": [
-                {"line": e.line, "column": e.column, "end_line": e.end_line, "end_column": e.end_column, "content": e.content}
+                {"line": e.line, "column": e.column, "end_line": e.end_line, "end_column": e.end_column,
+                 "content": e.content}
                 for e in d.fix.edits
             ],
         }
@@ -63,7 +64,8 @@ def summary(diagnostics: Sequence[Diagnostic], checked: int) -> str:
     by_severity = Counter(d.severity for d in diagnostics)
     parts = [f"{by_severity[s]} {s.value}{'s' if by_severity[s] != 1 else ''}" for s in Severity if by_severity[s]]
     notes = len({d.path for d in diagnostics})
-    text = f"Found {len(diagnostics)} problem{'s' if len(diagnostics) != 1 else ''} ({', '.join(parts)}) in {notes} of {checked} notes."
+    count = len(diagnostics)
+    text = f"Found {count} problem{'s' if count != 1 else ''} ({', '.join(parts)}) in {notes} of {checked} notes."
     safe, unsafe = fixable_counts(diagnostics)
     if safe:
         text += f"\n{safe} fixable with `vaultlint fix`."

@@ -200,11 +200,13 @@ class Vault:
             if joined == ".." or joined.startswith("../"):
                 return []  # never resolved outside the vault
             return self._exact(joined)
-        found = self._exact(target)
-        if not found and folder:
-            found = self._exact(f"{folder}/{target}")
-        if found:
-            return found
+        # A path from the root or from the note's folder is what Obsidian
+        # opens; other files of the same name still make the link ambiguous.
+        found = self._exact(target) or (self._exact(f"{folder}/{target}") if folder else [])
+        by_name = self._by_name(target, folder)
+        return found + [c for c in by_name if c not in found]
+
+    def _by_name(self, target: str, folder: str) -> list[str]:
         name = target.rsplit("/", 1)[-1]
         notes_only = name.lower().endswith(".md")
         stem = name[:-3] if notes_only else name

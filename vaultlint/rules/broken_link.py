@@ -26,7 +26,8 @@ Example
     `[[ai_safety_and_existence_risk]]` in a vault that has
     `ai_safety_and_existential_risk.md`:
 
-        note.md:3:1: broken-link `ai_safety_and_existence_risk` not found (did you mean `ai_safety_and_existential_risk`?)
+        note.md:3:1: broken-link note `ai_safety_and_existence_risk` not found
+        (did you mean `ai_safety_and_existential_risk`?)
 
 Fix safety
     Replacing a link's target changes what the note says, so it is never
@@ -82,7 +83,8 @@ class BrokenLink(Rule):
             if candidates:
                 best = candidates[0]
                 second = candidates[1].score if len(candidates) > 1 else 0.0
-                sure = best.score >= self.options["unsafe-score"] and best.score - second >= self.options["unsafe-margin"]
+                sure = (best.score >= self.options["unsafe-score"]
+                        and best.score - second >= self.options["unsafe-margin"])
                 fix = self.fix(
                     note,
                     [(link.target_start, link.target_end, self._written(link, note, best.value))],

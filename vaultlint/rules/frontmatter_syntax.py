@@ -56,8 +56,9 @@ class FrontmatterSyntax(Rule):
             return
         hint = TEMPLATE_HINT if "{{" in fm.source else ""
         if fm.problem is not None:
-            end = min(fm.problem.end + 1, fm.end) if fm.problem.end < fm.end else fm.problem.end
-            yield self.diagnostic(note, fm.problem.start, max(end, fm.problem.start), f"invalid YAML: {fm.problem.message}{hint}")
+            # The parser names one character; the span covers it when it exists.
+            at = fm.problem.start
+            yield self.diagnostic(note, at, min(at + 1, fm.end), f"invalid YAML: {fm.problem.message}{hint}")
         elif fm.data is not None and not isinstance(fm.data, dict):
             kind = {list: "a list", str: "a string"}.get(type(fm.data), f"a {type(fm.data).__name__}")
             yield self.diagnostic(

@@ -1,0 +1,197 @@
+"""The command line as a user and a CI script meet it: exit codes, output
+formats, config errors, rule manuals, plugins."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from vaultlint.cli import main
+from vaultlint.registry import all_rules, builtin_rules
+
+SCHEMA = json.loads((Path(__file__).parent.parent / "vaultlint/schemas/diagnostics.schema.json").read_text())
+SEED_VAULT = Path(__file__).parent.parent / "seeds" / "tubegraph"
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_clean_vault_exits_0(make_vault):
+    root = make_vault({"a.md": "[[b]]", "b.md": "# B"})
+    result = run("check", root)
+    assert result.exit_code == 0, result.output
+    assert "no problems" in result.output
+
+
+def test_problems_exit_1_with_path_line_column(make_vault):
+    root = make_vault({"a.md": "line one\nsee [[Missing]]\n"})
+    result = run("check", root)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == "a.md:2:5: broken-link note `Missing` not found"
+
+
+def test_checking_one_note_resolves_against_the_whole_vault(make_vault):
+    root = make_vault({"a.md": "[[b]]", "sub/b.md": "[[nowhere]]"})
+    result = run("check", root / "a.md")
+    assert result.exit_code == 0, result.output
+    result = run("check", root / "sub" / "b.md")
+    assert result.exit_code == 1 and result.output.startswith("sub/b.md:1:1:")
+
+
+def test_json_output_follows_the_documented_schema(make_vault):
+    root = make_vault({
+        "ai_safety_and_existential_risk.md": "",
+        "n.md": "---\ntitle: [unclosed\n---\n[[ai_safety_and_existence_risk | risk]] "
+                '<a class="yt-timestamp" data-t="01:49:50">[01:48:50]</a>\n',
+    })
+    result = run("check", root, "--output-format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    jsonschema.validate(data, SCHEMA)
+    assert {d["rule"] for d in data} == {"broken-link", "frontmatter-syntax", "timestamp-format"}
+    link = next(d for d in data if d["rule"] == "broken-link")
+    assert (link["path"], link["line"], link["column"], link["end_column"]) == ("n.md", 4, 1, 40)
+    assert link["suggestions"][0] == "ai_safety_and_existential_risk"
+    assert link["fix"]["applicability"] == "unsafe"
+    assert link["fix"]["edits"] == [{"line": 4, "column": 3, "end_line": 4, "end_column": 31,
+                                     "content": "ai_safety_and_existential_risk"}]
+
+
+def test_json_schema_rejects_what_breaks_the_contract():
+    good = {"path": "a.md", "line": 1, "column": 1, "end_line": 1, "end_column": 2, "rule": "broken-link",
+            "severity": "error", "message": "m", "fix": None, "suggestions": []}
+    jsonschema.validate([good], SCHEMA)
+    for broken in ({**good, "line": 0}, {**good, "severity": "fatal"}, {k: v for k, v in good.items() if k != "fix"}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate([broken], SCHEMA)
+
+
+def test_select_and_ignore(make_vault):
+    root = make_vault({"n.md": '[[Missing]] <a class="yt-timestamp" data-t="01:75:00">[01:75:00]</a>'})
+    assert {ln.split()[1] for ln in run("check", root, "--select", "timestamp-format").output.splitlines()[:-1]} == {
+        "timestamp-format"}
+    assert "broken-link" not in run("check", root, "--ignore", "broken-link,timestamp-format").output
+    assert run("check", root, "--ignore", "broken-link,timestamp-format").exit_code == 0
+
+
+@pytest.mark.parametrize("config, words", [
+    ("exclud = ['x']", ["unknown key `exclud`", "did you mean `exclude`"]),
+    ("exclude = 'x'", ["`exclude`", "not of type 'array'"]),
+    ("ignore = ['broken-lnk']", ["unknown rule `broken-lnk`", "did you mean `broken-link`"]),
+    ("[rule.broken-link]\nmax-sugestions = 2", ["unknown key `max-sugestions`", "did you mean `max-suggestions`"]),
+    ("[rule.broken-link]\nseverity = 'fatal'", ["severity"]),
+    ("exclude = [", ["not valid TOML"]),
+    ("timestamp-pattern = '(?P<t>'", ["timestamp-pattern", "not a valid regular expression"]),
+])
+def test_config_errors_exit_2_naming_the_key(make_vault, config, words):
+    root = make_vault({"a.md": ""}, config=config)
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    for word in words:
+        assert word in result.output, result.output
+
+
+def test_config_options_reach_the_rules(make_vault):
+    root = make_vault({"a.md": "[[Missing]]"}, config="[rule.broken-link]\nseverity = 'warning'\n")
+    data = json.loads(run("check", root, "--output-format", "json").output)
+    assert data[0]["severity"] == "warning"
+
+
+def test_missing_path_is_a_usage_error():
+    result = CliRunner().invoke(main, ["check", "/no/such/vault"])
+    assert result.exit_code == 2 and "no such file or folder" in result.output
+
+
+def test_rules_lists_every_rule_and_rule_prints_the_manual():
+    listing = run("rules").output
+    for rule in builtin_rules():
+        assert rule.name in listing
+        manual = run("rule", rule.name).output
+        assert manual.startswith(rule.name + ":")
+        assert "Fix safety" in manual
+    result = CliRunner().invoke(main, ["rule", "broken-lnk"])
+    assert result.exit_code == 2 and "did you mean `broken-link`" in result.output
+
+
+def test_python_dash_m_works_like_the_console_script():
+    result = subprocess.run([sys.executable, "-m", "vaultlint", "check", str(SEED_VAULT), "--select", "broken-link"],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "did you mean `ai_safety_and_existential_risk`?" in result.stdout
+
+
+def test_the_seed_vault_shows_real_broken_links_with_good_suggestions():
+    data = json.loads(run("check", SEED_VAULT, "--output-format", "json").output)
+    broken = {d["message"].split("`")[1]: d["suggestions"][0] for d in data if d["rule"] == "broken-link"}
+    assert broken == {
+        "ai_safety_and_existence_risk": "ai_safety_and_existential_risk",
+        "ai_alignment_and_misalignment_of_ai": "alignment_and_misalignment_of_ai",
+    }
+    assert any(d["rule"] == "timestamp-format" for d in data)
+
+
+PLUGIN = textwrap.dedent('''
+    """no-todo: a TODO left in a note.
+
+    Fix safety
+        No fix.
+    """
+    from vaultlint.rule import Rule, Severity
+
+    class NoTodo(Rule):
+        name = "no-todo"
+        severity = Severity.WARNING
+        options = {"word": {"type": "string", "default": "TODO"}}
+
+        def check_note(self, note, ctx):
+            at = note.text.find(self.options["word"], note.body_start)
+            if at != -1:
+                yield self.diagnostic(note, at, at + len(self.options["word"]), "left in the note")
+''')
+
+
+def test_plugin_from_a_config_path(make_vault):
+    root = make_vault({"a.md": "fix this TODO\n", "tools/rules.py": PLUGIN},
+                      config='plugins = ["tools/rules.py"]\n[rule.no-todo]\nword = "this"\n')
+    result = run("check", root)
+    assert result.output.splitlines()[0] == "a.md:1:5: no-todo left in the note"
+    assert "no-todo" in run("rules", "--vault", root).output
+
+
+def test_plugin_from_an_entry_point(tmp_path, monkeypatch, make_vault):
+    # An installed distribution as importlib.metadata sees one: a module and
+    # a dist-info whose entry_points.txt names it in the vaultlint.rules group.
+    site = tmp_path / "site"
+    (site / "my_rules.py").parent.mkdir()
+    (site / "my_rules.py").write_text(PLUGIN)
+    info = site / "my_rules-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: my-rules\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[vaultlint.rules]\nno-todo = my_rules\n")
+    monkeypatch.syspath_prepend(str(site))
+    assert "no-todo" in all_rules()
+    root = make_vault({"a.md": "a TODO here\n"})
+    assert "a.md:1:3: no-todo left in the note" in run("check", root, "--select", "no-todo").output
+
+
+def test_a_plugin_that_fails_to_import_is_a_config_error(make_vault):
+    root = make_vault({"a.md": "", "bad.py": "raise RuntimeError('boom')\n"}, config='plugins = ["bad.py"]\n')
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert result.exit_code == 2 and "bad.py" in result.output and "boom" in result.output
+
+
+def test_a_rule_that_crashes_is_reported_and_the_run_goes_on(make_vault):
+    crash = PLUGIN.replace('at = note.text.find', 'assert note.path != "b.md"\n        at = note.text.find')
+    root = make_vault({"a.md": "TODO", "b.md": "TODO", "rules.py": crash}, config='plugins = ["rules.py"]\n')
+    lines = run("check", root, "--select", "no-todo").output.splitlines()
+    assert lines[0] == "a.md:1:1: no-todo left in the note"
+    assert lines[1].startswith("b.md:1:1: internal-error rule `no-todo` crashed: AssertionError")

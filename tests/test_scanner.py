@@ -1,0 +1,106 @@
+"""The scanner finds every link form with its exact span, and nothing that
+is code, math or a comment."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from vaultlint.scanner import DEFAULT_STAMP_PATTERN, scan
+
+
+def links(text):
+    return [(lk.kind, lk.embed, lk.target, lk.subpath, lk.alias) for lk in scan(text).links]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("[[T]]", ("wiki", False, "T", None, None)),
+        ("[[T.md]]", ("wiki", False, "T.md", None, None)),
+        ("[[folder/T]]", ("wiki", False, "folder/T", None, None)),
+        ("[[T|alias]]", ("wiki", False, "T", None, "alias")),
+        ("[[T | alias]]", ("wiki", False, "T", None, "alias")),
+        ("| [[T\\|alias]] |", ("wiki", False, "T", None, "alias")),
+        ("[[T#Heading]]", ("wiki", False, "T", "Heading", None)),
+        ("[[T#H1#H2]]", ("wiki", False, "T", "H1#H2", None)),
+        ("[[#Heading]]", ("wiki", False, "", "Heading", None)),
+        ("[[T#^block-id]]", ("wiki", False, "T", "^block-id", None)),
+        ("[[#^block-id]]", ("wiki", False, "", "^block-id", None)),
+        ("![[T]]", ("wiki", True, "T", None, None)),
+        ("![[img.png|300]]", ("wiki", True, "img.png", None, "300")),
+        ("![[doc.pdf#page=3]]", ("wiki", True, "doc.pdf", "page=3", None)),
+        ("[x](T.md)", ("markdown", False, "T.md", None, "x")),
+        ("[x](../dir/T%20N.md)", ("markdown", False, "../dir/T N.md", None, "x")),
+        ("[x](<T N.md>)", ("markdown", False, "T N.md", None, "x")),
+        ("[x](T.md#Part%20two)", ("markdown", False, "T.md", "Part two", "x")),
+        ("![alt](img.png)", ("markdown", True, "img.png", None, "alt")),
+    ],
+)
+def test_link_forms(text, expected):
+    assert links(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "`[[inline code]]`",
+        "``a ` [[double-tick code]] ``",
+        "```\n[[fenced]]\n```",
+        "~~~md\n[[tilde fenced]]\n~~~",
+        "    [[indented code]]",
+        "para\n\n\t[[tab-indented code]]",
+        "$$\n[[display math]]\n$$",
+        "$[[inline math]]$",
+        "%%[[comment]]%%",
+        "%%\nmulti-line [[comment]]\n%%",
+        "<!-- [[html comment]] -->",
+        "[[##search]]",
+        "[[^^block search]]",
+        "[site](https://example.com/x.md)",
+        "[mail](mailto:a@b.c)",
+        "[[]]",
+    ],
+)
+def test_not_links(text):
+    assert links(text) == []
+
+
+def test_nested_list_items_are_not_code():
+    text = "- item\n\n    - nested item with [[Link]]\n"
+    assert links(text) == [("wiki", False, "Link", None, None)]
+
+
+def test_dollar_amounts_are_not_math():
+    assert [t for _k, _e, t, _s, _a in links("It cost $5 and [[Budget]] said $10.")] == ["Budget"]
+
+
+def test_spans_are_exact():
+    text = "intro [[Target#Part | Shown]] and [label](<My Note.md>)"
+    wiki, md = scan(text).links
+    assert text[wiki.start:wiki.end] == "[[Target#Part | Shown]]"
+    assert text[wiki.target_start:wiki.target_end] == "Target"
+    assert text[md.start:md.end] == "[label](<My Note.md>)"
+    assert text[md.target_start:md.target_end] == "My Note.md"
+
+
+def test_headings_block_ids_and_stamps():
+    text = (
+        "# Title\n\n## Part two ##\n\nA paragraph. ^para-1\n\n"
+        "```\n# not a heading\n```\n"
+        'At <a class="yt-timestamp" data-t="01:49:50">[01:49:50]</a>.\n'
+    )
+    body = scan(text, 0, re.compile(DEFAULT_STAMP_PATTERN))
+    assert [(h.level, h.text) for h in body.headings] == [(1, "Title"), (2, "Part two")]
+    assert [b.id for b in body.block_ids] == ["para-1"]
+    (stamp,) = body.stamps
+    assert stamp.group("time") == "01:49:50" and stamp.group("label") == "01:49:50"
+    start, end = stamp.group_span("time")
+    assert text[start:end] == "01:49:50"
+
+
+def test_offsets_survive_masking():
+    text = "`code` then [[After]]"
+    (link,) = scan(text).links
+    assert text[link.start:link.end] == "[[After]]"

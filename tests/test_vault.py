@@ -1,0 +1,101 @@
+"""The vault index resolves links the way Obsidian does."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from vaultlint.scanner import scan
+from vaultlint.vault import Status, Vault, find_root, glob_to_regex
+
+
+def link(text):
+    (lk,) = scan(text).links
+    return lk
+
+
+@pytest.fixture
+def vault(make_vault):
+    root = make_vault({
+        "Home.md": "# Home\n## Part one\n### Detail\nA fact. ^fact\n",
+        "a/Same.md": "", "b/Same.md": "",
+        "a/deep/Only.md": "",
+        "Café.md".replace("é", "e\u0301"): "",  # stored decomposed, as macOS does
+        "img/pic.png": "",
+        ".obsidian/hidden.md": "", ".trash/Gone.md": "",
+        "Templates/Daily.md": "",
+    })
+    return Vault(root, exclude=["Templates/**"])
+
+
+@pytest.mark.parametrize("text, source, status, path", [
+    ("[[Home]]", "x.md", Status.FOUND, "Home.md"),
+    ("[[home]]", "x.md", Status.FOUND, "Home.md"),
+    ("[[Home.md]]", "x.md", Status.FOUND, "Home.md"),
+    ("[[deep/Only]]", "x.md", Status.FOUND, "a/deep/Only.md"),
+    ("[[a/deep/Only]]", "x.md", Status.FOUND, "a/deep/Only.md"),
+    ("[[b/deep/Only]]", "x.md", Status.MISSING, None),
+    ("[[Café]]", "x.md", Status.FOUND, "Cafe\u0301.md"),
+    ("![[pic.png]]", "x.md", Status.FOUND, "img/pic.png"),
+    ("![[pic]]", "x.md", Status.MISSING, None),
+    ("[[Home#Part one]]", "x.md", Status.FOUND, "Home.md"),
+    ("[[Home#part ONE]]", "x.md", Status.FOUND, "Home.md"),
+    ("[[Home#Part one#Detail]]", "x.md", Status.FOUND, "Home.md"),
+    ("[[Home#Detail#Part one]]", "x.md", Status.MISSING_HEADING, "Home.md"),
+    ("[[Home#Nowhere]]", "x.md", Status.MISSING_HEADING, "Home.md"),
+    ("[[Home#^fact]]", "x.md", Status.FOUND, "Home.md"),
+    ("[[Home#^nope]]", "x.md", Status.MISSING_BLOCK, "Home.md"),
+    ("[x](../Home.md)", "a/n.md", Status.FOUND, "Home.md"),
+    ("[x](../../Home.md)", "a/n.md", Status.MISSING, None),
+    ("[x](/a/deep/Only.md)", "b/n.md", Status.FOUND, "a/deep/Only.md"),
+    ("[[hidden]]", "x.md", Status.MISSING, None),
+    ("[[Gone]]", "x.md", Status.MISSING, None),
+    ("[[Daily]]", "x.md", Status.FOUND, "Templates/Daily.md"),
+])
+def test_resolve(vault, text, source, status, path):
+    res = vault.resolve(link(text), source)
+    assert (res.status, res.path) == (status, path)
+
+
+def test_ambiguous_names_prefer_the_linking_notes_folder(vault):
+    res = vault.resolve(link("[[Same]]"), "b/n.md")
+    assert res.ambiguous and res.path == "b/Same.md"
+    assert set(res.candidates) == {"a/Same.md", "b/Same.md"}
+
+
+def test_case_sensitive_setting(make_vault):
+    root = make_vault({"Home.md": ""})
+    assert Vault(root, case_sensitive=True).resolve(link("[[home]]"), "x.md").status is Status.MISSING
+
+
+def test_slug_resolution(make_vault):
+    root = make_vault({"some_title_case_name.md": ""})
+    assert Vault(root).resolve(link("[[Some Title Case Name]]"), "x.md").status is Status.MISSING
+    assert Vault(root, resolution="slug").resolve(link("[[Some Title Case Name]]"), "x.md").status is Status.FOUND
+
+
+def test_excluded_notes_are_targets_but_not_checked(vault):
+    assert vault.is_excluded("Templates/Daily.md")
+    assert "Templates/Daily.md" in vault.note_paths
+
+
+def test_root_is_found_from_a_note(make_vault):
+    root = make_vault({"deep/er/n.md": ""})
+    assert find_root([root / "deep" / "er" / "n.md"]) == root.resolve()
+
+
+@pytest.mark.parametrize("pattern, path, hit", [
+    ("Templates/**", "Templates/a/b.md", True),
+    ("Templates/**", "x/Templates/a.md", False),
+    ("*.excalidraw.md", "a/b/c.excalidraw.md", True),
+    ("drafts/", "drafts/x.md", True),
+    ("a/*.md", "a/b/c.md", False),
+])
+def test_globs(pattern, path, hit):
+    assert bool(glob_to_regex(pattern).fullmatch(path)) is hit
+
+
+def test_names_are_nfc_normalised(make_vault):
+    root = make_vault({unicodedata.normalize("NFD", "Ärger.md"): ""})
+    assert Vault(root).resolve(link("[[ärger]]"), "x.md").status is Status.FOUND
