@@ -114,6 +114,8 @@ def _guarded(rule: Rule, path: str, check, *args) -> list[Diagnostic]:
     """A rule that crashes is reported for that note; the run goes on."""
     try:
         return list(check(*args))
+    except ConfigError:  # a config problem found while checking (a schema file): exit 2
+        raise
     except Exception as exc:  # a plugin's bug must not stop the lint
         return [Diagnostic(path, 1, 1, 1, 1, INTERNAL_ERROR, Severity.ERROR,
                            f"rule `{rule.name}` crashed: {type(exc).__name__}: {exc}")]

@@ -11,9 +11,11 @@ the closest valid key; the CLI turns it into exit code 2.
     case-sensitive = false
     timestamp-pattern = '...'               # a regex with named groups `time`, `label`
 
-    [[schema]]
-    files = ["talks/**"]
-    path = "schemas/talk.schema.json"
+    schema-key = "$schema"                  # the front-matter key by which a note names its schema
+
+    [[schema]]                              # see vaultlint.schemas
+    files = ["talks/**"]                    # optional; so is `where = { type = "talk" }`
+    path = "schemas/talk.schema.json"       # or a built-in schema: "obsidian", "tubegraph"
 
     [rule.timestamp-order]
     severity = "warning"
@@ -43,6 +45,7 @@ else:  # pragma: no cover
 CONFIG_NAME = ".vaultlint.toml"
 
 _STRINGS = {"type": "array", "items": {"type": "string"}}
+_STRING_OR_STRINGS = {"type": ["string", "array"], "items": {"type": "string"}}
 SCHEMA = {
     "type": "object",
     "additionalProperties": False,
@@ -55,13 +58,18 @@ SCHEMA = {
         "resolution": {"enum": ["obsidian", "slug"]},
         "case-sensitive": {"type": "boolean"},
         "timestamp-pattern": {"type": "string"},
+        "schema-key": {"type": "string"},
         "schema": {
             "type": "array",
             "items": {
                 "type": "object",
                 "additionalProperties": False,
                 "required": ["path"],
-                "properties": {"files": _STRINGS, "path": {"type": "string"}},
+                "properties": {
+                    "files": _STRINGS,
+                    "path": {"type": "string"},
+                    "where": {"type": "object", "additionalProperties": _STRING_OR_STRINGS},
+                },
             },
         },
         "rule": {"type": "object", "additionalProperties": {"type": "object"}},
@@ -130,6 +138,7 @@ class Config:
     case_sensitive: bool = False
     timestamp_pattern: str = DEFAULT_STAMP_PATTERN
     schemas: list[dict] = field(default_factory=list)
+    schema_key: str = "$schema"
     rule_settings: dict[str, dict] = field(default_factory=dict)
     data: dict = field(default_factory=dict)  # the file as read
 
@@ -217,6 +226,7 @@ def load(root: Path, file: Path | None = None) -> Config:
         case_sensitive=data.get("case-sensitive", False),
         timestamp_pattern=data.get("timestamp-pattern", DEFAULT_STAMP_PATTERN),
         schemas=data.get("schema", []),
+        schema_key=data.get("schema-key", "$schema"),
         rule_settings=data.get("rule", {}),
         data=data,
     )
