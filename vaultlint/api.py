@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config as config_module
+from . import fixer
 from .config import Config, ConfigError
 from .diagnostics import Diagnostic, Severity
 from .note import NoteReadError
@@ -139,4 +140,28 @@ def lint(
     return result
 
 
-__all__ = ["ConfigError", "LintResult", "UsageError", "lint", "open_vault", "select_notes", "run_rules"]
+def fix(
+    paths: Sequence[str | os.PathLike] = (),
+    *,
+    vault_dir: str | os.PathLike | None = None,
+    config_file: str | os.PathLike | None = None,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    unsafe: bool = False,
+    write: bool = True,
+    decide: fixer.Decide | None = None,
+) -> fixer.FixRun:
+    """Fix the notes under `paths` (the whole vault when none): safe fixes,
+    and unsafe ones too with `unsafe=True`; `decide` is asked about each one
+    (see `fixer.Decide`). With `write=False` nothing is written: the run's
+    `diff()` shows what would change."""
+    config, vault = open_vault(paths, vault_dir=vault_dir, config_file=config_file)
+    rules = config.active_rules(select, ignore)
+    notes = select_notes(vault, paths)
+    run = fixer.fix_notes(vault, lambda ps: run_rules(vault, config, rules, ps), notes, unsafe=unsafe, decide=decide)
+    if write:
+        fixer.write_changes(run, vault.root)
+    return run
+
+
+__all__ = ["ConfigError", "LintResult", "UsageError", "fix", "lint", "open_vault", "select_notes", "run_rules"]

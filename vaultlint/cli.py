@@ -74,6 +74,37 @@ def check(paths, vault_dir, config_file, select, ignore, output_format, color):
     sys.exit(1 if result.diagnostics else 0)
 
 
+@main.command("fix")
+@PATHS
+@common_options
+@click.option("--unsafe-fixes", "unsafe", is_flag=True, help="Apply unsafe fixes too (look at the diff first).")
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff and write nothing (exit 1 on a change).")
+@click.option("--interactive", "-i", is_flag=True, help="Ask about each fix; pick a broken link's target.")
+def fix_command(paths, vault_dir, config_file, select, ignore, unsafe, show_diff, interactive):
+    """Apply the fixes of the problems `check` finds: safe ones only, unless
+    --unsafe-fixes. Suggestions (display-only fixes) are shown, never applied."""
+    decide = None
+    if interactive:
+        from .interactive import Prompter
+
+        decide = Prompter(unsafe=unsafe)
+    run = run_api(lambda: api.fix(
+        paths, vault_dir=vault_dir, config_file=config_file,
+        select=_split(select) or None, ignore=_split(ignore) or None,
+        unsafe=unsafe, write=not show_diff, decide=decide,
+    ))
+    if show_diff:
+        click.echo(run.diff(), nl=False)
+        click.echo(run.summary(unsafe=unsafe, dry_run=True), err=True)
+        sys.exit(1 if run.changed else 0)
+    for line in report.diagnostic_lines(run.remaining, color=sys.stdout.isatty()):
+        click.echo(line)
+    click.echo(run.summary(unsafe=unsafe))
+    for why in run.refused:
+        click.echo(f"vaultlint: not written: {why}", err=True)
+    sys.exit(1 if run.remaining or run.refused else 0)
+
+
 @main.command("rules")
 @common_options
 def list_rules(vault_dir, config_file, select, ignore):

@@ -1,16 +1,42 @@
-"""Applying fixes to a note's text.
+"""Applying fixes: edits on a note's text, passes until nothing changes.
 
 An edit replaces `text[start:end]`; everything outside the edited ranges is
 kept character for character (line endings, trailing spaces, the missing
 final newline). Edits that overlap one already taken are left for the next
 pass, as ruff does.
+
+`fix_notes` is the engine under `vaultlint fix`: lint, take the fixes that
+do not overlap, apply them to the texts in memory, lint the changed notes
+again, and repeat until no fix is left (at most `MAX_PASSES` passes). It
+refuses a fix that would break a link that worked before (in the note, or
+into a heading or block of it that other notes link to) and undoes one
+after which a rule finds more problems in the note than before. Nothing is
+written here: `write_changes` does that at the end, through `writer`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import difflib
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 
+from . import note as note_module
 from .diagnostics import Applicability, Diagnostic, Edit, Fix
+from .note import Note, NoteReadError
+from .vault import Status, Vault, heading_key
+from .writer import WriteRefused, write_note
+
+MAX_PASSES = 10
+
+Lint = Callable[[list[str]], list[Diagnostic]]
+# Asked about each fixable problem in interactive use: the fix to apply
+# (the one offered, another one, or None to skip). Raise StopFixing to quit.
+Decide = Callable[[Note, Diagnostic, "Fix | None"], "Fix | None"]
+
+
+class StopFixing(Exception):
+    """Raised by a `decide` callback: ask nothing more, keep what was accepted."""
 
 
 def allowed(fix: Fix | None, unsafe: bool) -> bool:
@@ -23,20 +49,25 @@ def choose_fixes(diagnostics: Iterable[Diagnostic], unsafe: bool = False) -> tup
     """(fixes to apply now, fixes that overlap them and wait for a later pass).
 
     A fix is taken whole or not at all; fixes are taken in text order."""
-    fixes = sorted(
-        (d.fix for d in diagnostics if allowed(d.fix, unsafe)),
-        key=lambda f: min((e.start for e in f.edits), default=0),
-    )
+    fixes = sorted((d.fix for d in diagnostics if allowed(d.fix, unsafe)), key=_fix_start)
     taken: list[Fix] = []
     waiting: list[Fix] = []
     spans: list[tuple[int, int]] = []
     for fix in fixes:
-        if any(_overlaps(e, s) for e in fix.edits for s in spans):
+        if _clashes(fix, spans):
             waiting.append(fix)
             continue
         taken.append(fix)
         spans.extend((e.start, e.end) for e in fix.edits)
     return taken, waiting
+
+
+def _fix_start(fix: Fix) -> int:
+    return min((e.start for e in fix.edits), default=0)
+
+
+def _clashes(fix: Fix, spans: list[tuple[int, int]]) -> bool:
+    return any(_overlaps(e, s) for e in fix.edits for s in spans)
 
 
 def _overlaps(edit: Edit, span: tuple[int, int]) -> bool:
@@ -57,3 +88,325 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
         pos = edit.end
     out.append(text[pos:])
     return "".join(out)
+
+
+def unified_diff(path: str, old: str, new: str) -> str:
+    """A `diff -u` of two texts, line endings as they are, with git's marker
+    for a last line that has no newline."""
+    lines = []
+    for line in difflib.unified_diff(old.splitlines(True), new.splitlines(True), f"a/{path}", f"b/{path}"):
+        if not line.endswith(("\n", "\r")):
+            line += "\n\\ No newline at end of file\n"
+        lines.append(line)
+    return "".join(lines)
+
+
+# --------------------------------------------------------------------------
+# The engine
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    diagnostic: Diagnostic
+    reason: str
+
+
+@dataclass
+class FixRun:
+    """What `fix_notes` did: the texts it made and what it left."""
+
+    before: list[Diagnostic] = field(default_factory=list)  # the problems at the start
+    remaining: list[Diagnostic] = field(default_factory=list)  # the problems at the end
+    originals: dict[str, Note] = field(default_factory=dict)  # the notes as read
+    texts: dict[str, str] = field(default_factory=dict)  # path -> fixed text
+    applied: Counter = field(default_factory=Counter)  # rule -> fixes applied
+    rejected: list[Rejected] = field(default_factory=list)
+    passes: int = 0
+    pending: bool = False  # stopped at the cap with fixes left to apply
+    written: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # why notes were not written
+
+    @property
+    def changed(self) -> list[str]:
+        """The notes whose text changed, in path order."""
+        return sorted(p for p, text in self.texts.items() if text != self.originals[p].text)
+
+    def diff(self) -> str:
+        return "".join(unified_diff(p, self.originals[p].text, self.texts[p]) for p in self.changed)
+
+    def summary(self, *, unsafe: bool = False, dry_run: bool = False) -> str:
+        fixes = sum(self.applied.values())
+        notes = len(self.changed)
+        verb = "Would fix" if dry_run else "Fixed"
+        by_rule = ", ".join(f"{rule} {n}" for rule, n in sorted(self.applied.items()))
+        lines = [f"{verb} {fixes} problem{_s(fixes)} in {notes} note{_s(notes)}"
+                 + (f" ({by_rule})" if by_rule else "") + "."]
+        if self.passes > 1:
+            lines[0] = lines[0][:-1] + f", in {self.passes} passes."
+        for r in self.rejected:
+            d = r.diagnostic
+            lines.append(f"Not applied: {d.path}:{d.line}:{d.column}: {d.rule}: {r.reason}.")
+        if self.pending:
+            lines.append(f"Stopped after {self.passes} passes with fixes still to apply (rules that undo each other?).")
+        left = self.remaining
+        if left:
+            unsafe_left = sum(1 for d in left if d.fix and d.fix.applicability is Applicability.UNSAFE)
+            shown = sum(1 for d in left if d.fix and d.fix.applicability is Applicability.DISPLAY_ONLY)
+            text = f"{len(left)} problem{_s(len(left))} remain{'s' if len(left) == 1 else ''}"
+            notes_left = len({d.path for d in left})
+            text += f" in {notes_left} note{_s(notes_left)}"
+            extra = []
+            if unsafe_left and not unsafe:
+                extra.append(f"{unsafe_left} fixable with `--unsafe-fixes`")
+            if shown:
+                extra.append(f"{shown} with a suggestion to apply by hand or with `--interactive`")
+            lines.append(text + (f" ({'; '.join(extra)})" if extra else "") + ".")
+        else:
+            lines.append("No problems remain.")
+        return "\n".join(lines)
+
+
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
+
+
+class _Engine:
+    def __init__(self, vault: Vault, lint: Lint, unsafe: bool, decide: Decide | None):
+        self.vault = vault
+        self.lint = lint
+        self.unsafe = unsafe
+        self.decide = decide
+        self.asked: set[tuple] = set()
+        self.refused: set[tuple] = set()  # fixes rejected once are not tried again
+        self.stopped = False
+        self._anchors: dict[str, set[str]] | None = None
+
+    # -- one pass over one note -----------------------------------------
+    def choose(self, note: Note, diagnostics: list[Diagnostic]) -> list[tuple[Diagnostic, Fix]]:
+        """The fixes to apply to this note now, in text order, none overlapping."""
+        taken: list[tuple[Diagnostic, Fix]] = []
+        spans: list[tuple[int, int]] = []
+        order = sorted(diagnostics, key=lambda d: (_fix_start(d.fix) if d.fix else d.start, d.start))
+        for d in order:
+            fix = d.fix if allowed(d.fix, self.unsafe) else None
+            if self.decide is not None and not self.stopped:
+                if fix is not None and _clashes(fix, spans):
+                    continue  # asked in the next pass
+                if fix is None and not d.suggestions:
+                    continue
+                key = (d.path, d.rule, d.message)
+                if key in self.asked:
+                    continue
+                self.asked.add(key)
+                try:
+                    fix = self.decide(note, d, fix)
+                except StopFixing:
+                    self.stopped = True
+                    break
+            elif self.stopped:
+                break
+            if fix is None or _clashes(fix, spans) or _fix_key(d, fix) in self.refused:
+                continue
+            taken.append((d, fix))
+            spans.extend((e.start, e.end) for e in fix.edits)
+        return taken
+
+    def reject(self, run: FixRun, d: Diagnostic, fix: Fix, reason: str) -> None:
+        self.refused.add(_fix_key(d, fix))
+        run.rejected.append(Rejected(d, reason))
+
+    def parse(self, note: Note, fixes: Sequence[tuple[Diagnostic, Fix]]) -> Note:
+        text = apply_edits(note.text, [e for _d, f in fixes for e in f.edits])
+        return note_module.parse(note.path, text, note.bom, self.vault.stamp_pattern)
+
+    def apply_guarded(self, note: Note, taken) -> tuple[Note, list, list[tuple]]:
+        """The note with the fixes applied, less any fix that would break a
+        link: all together first, then (when that breaks one) one by one."""
+        before = self.reachable(note)
+        new = self.parse(note, taken)
+        if self.breaks(note, before, new) is None:
+            return new, taken, []
+        kept, rejected = [], []
+        for d, f in taken:
+            trial = self.parse(note, [*kept, (d, f)])
+            why = self.breaks(note, before, trial)
+            if why is None:
+                kept.append((d, f))
+            else:
+                rejected.append((d, f, why))
+        self.vault.remember(note)
+        return self.parse(note, kept), kept, rejected
+
+    # -- what a fix must not break ---------------------------------------
+    def reachable(self, note: Note) -> tuple[Counter, int]:
+        """(the link targets that resolve from the note, counted; its stamp count)."""
+        self.vault.remember(note)
+        found: Counter = Counter()
+        for link in note.links:
+            r = self.vault.resolve(link, note.path)
+            if r.status is Status.FOUND:
+                found[(r.path, _anchor(link.subpath))] += 1
+        return found, len(note.body.stamps)
+
+    def breaks(self, old: Note, before: tuple[Counter, int], new: Note) -> str | None:
+        """Why `new` is worse than `old`, or None."""
+        links, stamps = self.reachable(new)
+        try:
+            # Fewer links that work, and a target no longer reached: broken.
+            # (A link moved to another target that works, or a duplicate
+            # link dropped, is not.)
+            lost = set(before[0]) - set(links)
+            if lost and links.total() < before[0].total():
+                path, anchor = sorted(lost)[0]
+                return f"it would break the link to `{path}{'#' + anchor if anchor else ''}`"
+            if stamps < before[1]:
+                return "it would break a timestamp"
+            gone = _anchors_of(old) - _anchors_of(new)
+            linked = gone & self.linked_anchors().get(old.path, set())
+            if linked:
+                return f"links from other notes point to `#{sorted(linked)[0]}`, which it would remove"
+            return None
+        finally:
+            self.vault.remember(old)
+
+    def linked_anchors(self) -> dict[str, set[str]]:
+        """note path -> the headings and blocks of it that links point to
+        (built once, only when a fix removes a heading or a block id)."""
+        if self._anchors is None:
+            self._anchors = {}
+            for path in self.vault.note_paths:
+                try:
+                    source = self.vault.note(path)
+                except NoteReadError:
+                    continue
+                for link in source.links:
+                    if link.subpath:
+                        for target in self.vault.find(link.target, path) if link.target else [path]:
+                            self._anchors.setdefault(target, set()).add(_anchor(link.subpath))
+                            break
+        return self._anchors
+
+
+def _fix_key(d: Diagnostic, fix: Fix) -> tuple:
+    """A fix, known again in a later pass (where offsets may have moved)."""
+    return d.path, d.rule, d.message, tuple(e.content for e in fix.edits)
+
+
+def _anchor(subpath: str | None) -> str:
+    if not subpath:
+        return ""
+    if subpath.startswith("^"):
+        return "^" + subpath[1:].strip().casefold()
+    return "#".join(heading_key(p) for p in subpath.split("#") if p.strip())
+
+
+def _anchors_of(note: Note) -> set[str]:
+    return {heading_key(h.text) for h in note.body.headings} | {"^" + b.id.casefold() for b in note.body.block_ids}
+
+
+def _by_path(diagnostics: Iterable[Diagnostic]) -> dict[str, list[Diagnostic]]:
+    out: dict[str, list[Diagnostic]] = {}
+    for d in diagnostics:
+        out.setdefault(d.path, []).append(d)
+    return out
+
+
+def _worse(before: Sequence[Diagnostic], after: Sequence[Diagnostic], unsafe: bool) -> list[str]:
+    """The rules that find more problems that no fix solves after than
+    before. (A fix may leave a problem that a later pass fixes.)"""
+
+    def stuck(diagnostics):
+        return Counter(d.rule for d in diagnostics if not allowed(d.fix, unsafe))
+
+    return sorted(stuck(after) - stuck(before))
+
+
+def fix_notes(
+    vault: Vault,
+    lint: Lint,
+    paths: list[str],
+    *,
+    unsafe: bool = False,
+    decide: Decide | None = None,
+    max_passes: int = MAX_PASSES,
+) -> FixRun:
+    """Fix the notes at `paths` in memory, pass after pass. `lint(paths)`
+    lints those notes as they now are in `vault`. Writes nothing."""
+    engine = _Engine(vault, lint, unsafe, decide)
+    run = FixRun()
+    run.before = lint(paths)
+    current = _by_path(run.before)
+    for pass_number in range(1, max_passes + 1):
+        changed: list[tuple[Note, list]] = []
+        for path in sorted(current):
+            if engine.stopped:
+                break
+            try:
+                note = vault.note(path)
+            except NoteReadError:
+                continue
+            taken = engine.choose(note, current[path])
+            if not taken:
+                continue
+            run.originals.setdefault(path, note)
+            new, kept, rejected = engine.apply_guarded(note, taken)
+            for d, f, why in rejected:
+                engine.reject(run, d, f, why)
+            if kept:
+                vault.remember(new)
+                changed.append((note, kept))
+        if not changed:
+            break
+        run.passes = pass_number
+        after = _by_path(lint([old.path for old, _ in changed]))
+        for old, kept in changed:
+            path = old.path
+            grown = _worse(current.get(path, []), after.get(path, []), unsafe)
+            if grown:
+                kept = _retry_one_by_one(engine, run, old, kept, current.get(path, []))
+                after[path] = [d for d in lint([path]) if d.path == path]
+            run.applied.update(d.rule for d, _f in kept)
+            run.texts[path] = vault.note(path).text
+            current[path] = after.get(path, [])
+    else:
+        run.pending = decide is None and _fixes_left(engine, current)
+    run.remaining = lint(paths) if run.passes else run.before
+    return run
+
+
+def _fixes_left(engine: _Engine, current: dict[str, list[Diagnostic]]) -> bool:
+    for path, diagnostics in current.items():
+        try:
+            if engine.choose(engine.vault.note(path), diagnostics):
+                return True
+        except NoteReadError:
+            continue
+    return False
+
+
+def _retry_one_by_one(engine: _Engine, run: FixRun, old: Note, kept: list, before: list[Diagnostic]) -> list:
+    """Rules found more problems after this pass's fixes: keep only the
+    fixes that, added one at a time, find no more."""
+    accepted: list = []
+    for d, f in kept:
+        trial = engine.parse(old, [*accepted, (d, f)])
+        engine.vault.remember(trial)
+        grown = _worse(before, [x for x in engine.lint([old.path]) if x.path == old.path], engine.unsafe)
+        if grown:
+            engine.reject(run, d, f, f"`{', '.join(grown)}` would then find problems no fix solves")
+        else:
+            accepted.append((d, f))
+    engine.vault.remember(engine.parse(old, accepted))
+    return accepted
+
+
+def write_changes(run: FixRun, root) -> None:
+    """Write every changed note atomically; a note that changed on disk
+    meanwhile (or leads outside the vault) is left alone and listed."""
+    for path in run.changed:
+        original = run.originals[path]
+        try:
+            if write_note(root, path, run.texts[path], original.bom, original.text):
+                run.written.append(path)
+        except (WriteRefused, OSError) as exc:
+            run.refused.append(str(exc) if isinstance(exc, WriteRefused) else f"{path}: {exc}")

@@ -187,6 +187,10 @@ class Vault:
     def forget(self, path: str) -> None:
         self._notes.pop(path, None)
 
+    def remember(self, note: Note) -> None:
+        """Take `note` (say, a fixed text not yet written) as the note at its path."""
+        self._notes[note.path] = note
+
     # -- resolution -------------------------------------------------------
     def find(self, target: str, source: str) -> list[str]:
         """Every file that `target`, written in the note `source`, can mean;

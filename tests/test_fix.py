@@ -1,0 +1,171 @@
+"""`vaultlint fix`: the engine (passes, guards), atomic writes, the CLI."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from vaultlint import api, writer
+from vaultlint.cli import main
+
+RULES = Path(__file__).with_name("fix_rules.py")
+CONFIG = f'plugins = ["{RULES.as_posix()}"]\n'
+
+
+def fix(vault, *rules, **kw):
+    return api.fix([vault], select=list(rules), **kw)
+
+
+def read(vault, name) -> bytes:
+    return (vault / name).read_bytes()
+
+
+def test_safe_fixes_are_written_and_unsafe_ones_only_when_asked(make_vault):
+    vault = make_vault({"a.md": "todo: see [[old]]\n", "new.md": "", "old.md": ""}, config=CONFIG)
+    run = fix(vault, "shout", "rename")
+    assert read(vault, "a.md") == b"TODO: see [[old]]\n"
+    assert run.applied == {"shout": 1}
+    assert [d.rule for d in run.remaining] == ["rename"]
+    assert "1 fixable with `--unsafe-fixes`" in run.summary()
+    fix(vault, "shout", "rename", unsafe=True)
+    assert read(vault, "a.md") == b"TODO: see [[new]]\n"
+
+
+def test_overlapping_fixes_wait_for_the_next_pass_until_nothing_changes(make_vault):
+    vault = make_vault({"a.md": "a      b  c\r\n"}, config=CONFIG)
+    run = fix(vault, "double-space")
+    assert read(vault, "a.md") == b"a b c\r\n"
+    assert run.passes > 1
+    assert run.remaining == []
+    again = fix(vault, "double-space")
+    assert again.applied == {} and again.written == []
+
+
+def test_a_fix_that_would_break_a_working_link_is_refused(make_vault):
+    vault = make_vault({"a.md": "[[fragile]] and todo\n", "fragile.md": ""}, config=CONFIG)
+    run = fix(vault, "breaker", "shout")
+    assert read(vault, "a.md") == b"[[fragile]] and TODO\n"
+    assert len(run.rejected) == 1 and "break the link to `fragile.md`" in run.rejected[0].reason
+    assert "Not applied: a.md:1:1: breaker" in run.summary()
+
+
+def test_a_fix_that_removes_a_heading_other_notes_link_to_is_refused(make_vault):
+    files = {"a.md": "# Old Title\n", "b.md": "see [[a#Old Title]]\n", "c.md": "# Old Title\n"}
+    vault = make_vault(files, config=CONFIG)
+    run = fix(vault, "retitle")
+    assert read(vault, "a.md") == b"# Old Title\n"
+    assert read(vault, "c.md") == b"# New Title\n"  # nothing links there
+    assert [r.diagnostic.path for r in run.rejected] == ["a.md"]
+
+
+def test_a_fix_that_leaves_a_problem_no_fix_solves_is_undone(make_vault):
+    vault = make_vault({"a.md": "calm todo\n"}, config=CONFIG)
+    run = fix(vault, "spoiler", "shout")
+    assert read(vault, "a.md") == b"calm TODO\n"
+    assert [r.diagnostic.rule for r in run.rejected] == ["spoiler"]
+
+
+def test_display_only_fixes_are_never_applied(make_vault):
+    vault = make_vault({"a.md": "maybe\n"}, config=CONFIG)
+    run = fix(vault, "hint", unsafe=True)
+    assert read(vault, "a.md") == b"maybe\n"
+    assert "1 with a suggestion" in run.summary()
+
+
+def test_bytes_outside_the_edits_stay_bom_crlf_trailing_spaces_no_final_newline(make_vault):
+    original = "\ufeff---\r\ntitle: x  \r\n---\r\ntodo  \t\r\n\r\nend todo"
+    vault = make_vault({"a.md": original.encode("utf-8")}, config=CONFIG)
+    fix(vault, "shout")
+    assert read(vault, "a.md") == original.replace("todo", "TODO").encode("utf-8")
+
+
+def test_unchanged_notes_are_not_written(make_vault):
+    vault = make_vault({"a.md": "todo\n", "b.md": "nothing\n"}, config=CONFIG)
+    os.utime(vault / "b.md", (1_000_000, 1_000_000))
+    run = fix(vault, "shout")
+    assert run.written == ["a.md"]
+    assert (vault / "b.md").stat().st_mtime == 1_000_000
+
+
+def test_a_note_changed_on_disk_meanwhile_is_not_written(make_vault):
+    vault = make_vault({"a.md": "todo\n"}, config=CONFIG)
+    run = fix(vault, "shout", write=False)
+    (vault / "a.md").write_bytes(b"todo, edited by hand\n")
+    from vaultlint.fixer import write_changes
+
+    write_changes(run, vault)
+    assert read(vault, "a.md") == b"todo, edited by hand\n"
+    assert run.written == [] and "changed on disk" in run.refused[0]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_the_mode_is_kept(make_vault):
+    vault = make_vault({"a.md": "todo\n"}, config=CONFIG)
+    os.chmod(vault / "a.md", 0o640)
+    fix(vault, "shout")
+    assert stat.S_IMODE((vault / "a.md").stat().st_mode) == 0o640
+    assert [p.name for p in vault.iterdir() if "vaultlint" in p.name and p.suffix == ".tmp"] == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks")
+def test_nothing_outside_the_vault_is_written(make_vault, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("outside") / "secret.md"
+    outside.write_bytes(b"todo\n")
+    vault = make_vault({"a.md": "todo\n"}, config=CONFIG)
+    (vault / "link.md").symlink_to(outside)
+    run = fix(vault, "shout")
+    assert outside.read_bytes() == b"todo\n"
+    assert run.written == ["a.md"]
+    assert any("outside the vault" in why for why in run.refused)
+    with pytest.raises(writer.WriteRefused):
+        writer.inside(vault, "../secret.md")
+
+
+def test_an_interrupted_write_leaves_the_old_note_and_no_temporary_file(tmp_path, monkeypatch):
+    note = tmp_path / "a.md"
+    note.write_bytes(b"old\n")
+
+    def crash(src, dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(KeyboardInterrupt):
+        writer.replace_bytes(note, b"new\n")
+    assert note.read_bytes() == b"old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.md"]
+
+
+def test_cli_diff_prints_a_unified_diff_writes_nothing_and_exits_1(make_vault):
+    vault = make_vault({"a.md": "one\ntodo"}, config=CONFIG)
+    result = CliRunner().invoke(main, ["fix", "--diff", "--select", "shout", str(vault)])
+    assert result.exit_code == 1
+    assert "--- a/a.md\n+++ b/a.md\n" in result.stdout
+    assert "-todo\n\\ No newline at end of file\n+TODO\n\\ No newline at end of file\n" in result.stdout
+    assert "Would fix 1 problem in 1 note (shout 1)." in result.stderr
+    assert read(vault, "a.md") == b"one\ntodo"
+    clean = CliRunner().invoke(main, ["fix", "--diff", "--select", "hint", str(vault)])
+    assert clean.exit_code == 0 and clean.stdout == ""
+
+
+def test_cli_fix_reports_what_it_did_and_what_remains(make_vault):
+    vault = make_vault({"a.md": "todo maybe\n", "b.md": "todo todo\n"}, config=CONFIG)
+    result = CliRunner().invoke(main, ["fix", "--select", "shout,hint", str(vault)])
+    assert result.exit_code == 1  # the hint remains
+    assert "Fixed 3 problems in 2 notes (shout 3)." in result.stdout
+    assert "a.md:1:6: hint hedging" in result.stdout
+    assert "1 problem remains in 1 note (1 with a suggestion" in result.stdout
+    assert CliRunner().invoke(main, ["fix", "--select", "shout", str(vault)]).exit_code == 0
+
+
+def test_check_counts_what_fix_would_solve(make_vault):
+    vault = make_vault({"a.md": "todo [[old]]\n", "old.md": "", "new.md": ""}, config=CONFIG)
+    result = CliRunner().invoke(main, ["check", "--select", "shout,rename", str(vault)])
+    assert "1 fixable with `vaultlint fix`." in result.stdout
+    assert "2 fixable with `vaultlint fix --unsafe-fixes`." in result.stdout
+    run = fix(vault, "shout", "rename", unsafe=True)
+    assert sum(run.applied.values()) == 2
