@@ -9,7 +9,8 @@ the closest valid key; the CLI turns it into exit code 2.
     plugins = ["tools/my_rules.py"]         # files (relative to the vault) or modules
     resolution = "obsidian"                 # or "slug" (Quartz-style names)
     case-sensitive = false
-    timestamp-pattern = '...'               # a regex with named groups `time`, `label`
+    timestamp-pattern = "markdown-t"        # a preset of vaultlint.stamps (yt-timestamp, markdown-t,
+                                            # wiki-t, bracket) or a regex with named groups `time`, `label`
 
     schema-key = "$schema"                  # the front-matter key by which a note names its schema
 
@@ -36,6 +37,7 @@ from .diagnostics import Severity
 from .registry import PluginError, all_rules
 from .rule import Rule
 from .scanner import DEFAULT_STAMP_PATTERN
+from .stamps import PRESETS, stamp_pattern_source
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -147,12 +149,16 @@ class Config:
         return str(self.file) if self.file else "the default configuration"
 
     def stamp_regex(self) -> re.Pattern:
+        presets = ", ".join(f"`{name}`" for name in PRESETS)
         try:
-            pattern = re.compile(self.timestamp_pattern)
+            pattern = re.compile(stamp_pattern_source(self.timestamp_pattern))
         except re.error as exc:
             raise ConfigError(f"{self.source}: `timestamp-pattern` is not a valid regular expression: {exc}") from None
         if "time" not in pattern.groupindex:
-            raise ConfigError(f"{self.source}: `timestamp-pattern` needs a named group `time`")
+            raise ConfigError(
+                f"{self.source}: `timestamp-pattern` is neither a preset ({presets})"
+                f"{closest(self.timestamp_pattern, PRESETS)} nor a regex with a named group `time`"
+            )
         return pattern
 
     def rule_table(self) -> dict[str, type[Rule]]:

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from .stamps import YT_TIMESTAMP
+
 # --------------------------------------------------------------------------
 # Records
 
@@ -86,10 +88,8 @@ class Body:
 
 
 # The seed vault's stamp: <a class="yt-timestamp" data-t="01:49:50">[01:49:50]</a>
-DEFAULT_STAMP_PATTERN = (
-    r'<a class="yt-timestamp" data-t="(?P<time>[^"<>\n]{0,20})">'
-    r"\[(?P<label>[^\]\n]{0,20})\]</a>"
-)
+# (other syntaxes: the presets of vaultlint.stamps)
+DEFAULT_STAMP_PATTERN = YT_TIMESTAMP
 
 # --------------------------------------------------------------------------
 # Masking

@@ -1,0 +1,121 @@
+"""timestamp-range: a video timestamp past the end of the video.
+
+What it checks
+    Each stamp (the config's `timestamp-pattern`) whose time is past the
+    end of the video: the note's `duration` front-matter property when it
+    has one (`duration: 1:02:03`, `duration: 3723` in seconds, or the
+    ISO 8601 form YouTube's API gives, `duration: PT1H2M3S`), else
+    `max-length` (12 hours by default: YouTube keeps no longer video).
+    A `duration` that is not a length of time is reported too.
+
+    A stamp past the end written `HH:MM:00` is most likely minutes and
+    seconds written as `MM:SS:00` (a slip of note generators: `13:36:00`
+    for 13:36); the message says so and suggests the time that reading
+    gives.
+
+Why
+    A stamp past the end plays nothing (or the last frame): the moment it
+    cites is lost.
+
+Options
+    duration-key (string, default "duration")
+        The front-matter property that gives the video's length.
+    max-length (string, default "12:00:00")
+        The limit when a note gives no duration; "" for none.
+
+Example
+    `<a class="yt-timestamp" data-t="13:36:00">[13:36:00]</a>` in a note
+    with no duration gives `stamp `13:36:00` is past 12:00:00, longer than
+    any YouTube video (written MM:SS:00 for 13:36?)`.
+
+Fix safety
+    Display-only: the `MM:SS:00` reading is a guess for one stamp, and a
+    note that has such stamps usually has more of them under the limit that
+    no rule can single out; the author (or a script that knows the
+    generator) should rewrite the note's stamps as a whole.
+"""
+
+from __future__ import annotations
+
+import re
+
+from vaultlint.diagnostics import Applicability
+from vaultlint.rule import Rule, Severity
+from vaultlint.stamps import format_time, parse_time, show
+
+_ISO_DURATION = re.compile(r"P(?:(\d+)D)?T?(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?", re.I)
+
+
+def parse_duration(value) -> float | None:
+    """A video's length in seconds from a front-matter value, or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value) if value >= 0 else None
+    if not isinstance(value, str):
+        return None
+    m = _ISO_DURATION.fullmatch(value.strip())
+    if m is not None and value.strip().upper() not in ("P", "PT"):
+        d, h, mi, s = (float(g) if g else 0.0 for g in m.groups())
+        return ((d * 24 + h) * 60 + mi) * 60 + s
+    time, _why = parse_time(value)
+    return None if time is None else float(time.seconds)
+
+
+class TimestampRange(Rule):
+    name = "timestamp-range"
+    severity = Severity.ERROR
+    fixable = True
+    options = {
+        "duration-key": {"type": "string", "default": "duration"},
+        "max-length": {"type": "string", "default": "12:00:00"},
+    }
+
+    def check_note(self, note, ctx):
+        stamps = note.body.stamps
+        key = self.options["duration-key"]
+        value = note.data.get(key)
+        length, what = None, ""
+        if value is not None:
+            length = parse_duration(value)
+            if length is None:
+                yield self._bad_duration(note, key, value)
+            else:
+                what = f"the end of the video ({key}: {show(length)})"
+        if length is None and self.options["max-length"]:
+            limit, _why = parse_time(self.options["max-length"])
+            if limit is not None:
+                length, what = float(limit.seconds), f"{show(limit.seconds)}, longer than any YouTube video"
+        if length is None:
+            return
+        for stamp in stamps:
+            text = stamp.group("time")
+            time, _why = parse_time(text) if text is not None else (None, "")
+            if time is None or time.seconds <= length:
+                continue
+            yield self._past_end(note, stamp, text, time, length, what)
+
+    def _past_end(self, note, stamp, text, time, length, what):
+        message = f"stamp `{text}` is past {what}"
+        fix = None
+        minutes = time.seconds // 60  # the MM:SS:00 reading, in seconds
+        if time.form.count(":") == 2 and time.seconds % 60 == 0 and minutes <= length:
+            new = format_time(minutes, time.form)
+            message += f" (written MM:SS:00 for {show(minutes)}?)"
+            edits = [(*stamp.group_span("time"), new)]
+            label, label_span = stamp.group("label"), stamp.group_span("label")
+            if label is not None and label_span is not None:
+                shown, _why = parse_time(label)
+                if shown is not None and shown.seconds == time.seconds:
+                    edits.append((*label_span, format_time(minutes, shown.form)))
+            fix = self.fix(note, edits, Applicability.DISPLAY_ONLY, f"write `{new}`")
+        return self.diagnostic(note, stamp.start, stamp.end, message, fix=fix)
+
+    def _bad_duration(self, note, key, value):
+        fm = note.frontmatter
+        _key_node, node = fm.locate((key,))
+        start, end = fm.node_span(node) if node is not None else (fm.start, fm.end)
+        return self.diagnostic(
+            note, start, end,
+            f"`{key}: {value}` is not a length of time (write `1:02:03`, seconds, or `PT1H2M3S`)",
+        )
