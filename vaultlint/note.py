@@ -20,7 +20,19 @@ from frontmatter.default_handlers import YAMLHandler
 from .diagnostics import Edit
 from .scanner import _WIKI, Body, Link, scan, wiki_link
 
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+class YAML_LOADER(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The safe loader (C when there is one), except that a date that is no
+    date (`2024-02-30`) stays text instead of stopping the load."""
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+YAML_LOADER.add_constructor("tag:yaml.org,2002:timestamp", YAML_LOADER.construct_yaml_timestamp)
 BOM = "\ufeff"
 # python-frontmatter's boundary: a line of three or more dashes.
 _FM_BOUNDARY = YAMLHandler.FM_BOUNDARY

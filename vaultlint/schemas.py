@@ -289,7 +289,7 @@ def read_schema(ref: str, root: Path) -> Schema:
     try:
         document = json.loads(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise SchemaProblem(f"schema file {ref} does not exist (paths are relative to the vault root {root})") from None
+        raise SchemaProblem(f"schema file {ref} does not exist (paths are relative to the vault root)") from None
     except OSError as exc:
         raise SchemaProblem(f"cannot read schema file {ref}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
@@ -317,7 +317,8 @@ def check(document, ref: str) -> None:
 
 
 # -- .obsidian/types.json as a schema ----------------------------------------
-_LIST = {"type": ["array", "null"], "items": {"type": ["string", "null"]}}
+# Obsidian shows a lone text in a list property as a one-item list.
+_LIST = {"type": ["array", "string", "null"], "items": {"type": ["string", "null"]}}
 TYPE_SCHEMAS: dict[str, dict] = {
     "text": {"type": ["string", "null"]},
     "multitext": _LIST,

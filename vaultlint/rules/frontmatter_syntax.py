@@ -25,8 +25,10 @@ Example
     not allowed here`. Quote the value: `title: "Notes: on YAML"`.
 
     Template notes hold placeholders such as `created: {{date}}` that only
-    become YAML when the template is used; the message says so, and the
-    fix is to exclude the templates folder (`exclude = ["Templates/**"]`).
+    become YAML when the template is used; the message says so, and names
+    what to add to `exclude` (the templates folder set in Obsidian's
+    Templates or Templater settings, else the note's folder):
+    `exclude = ["Templates/**"]`.
 
 Fix safety
     No fix: only the author knows what the YAML meant.
@@ -34,12 +36,40 @@ Fix safety
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from vaultlint.rule import Rule, Severity
 
 TEMPLATE_HINT = (
-    "; it holds `{{...}}` template placeholders, which are not YAML until the template is used:"
-    " add its folder to `exclude` in .vaultlint.toml"
+    "; it holds `{{{{...}}}}` template placeholders, which are not YAML until the template is used:"
+    " add `{glob}` to `exclude` in .vaultlint.toml"
 )
+# Where Obsidian's Templates core plugin and the Templater plugin keep templates.
+TEMPLATE_SETTINGS = ((".obsidian/templates.json", "folder"),
+                     (".obsidian/plugins/templater-obsidian/data.json", "templates_folder"))
+
+
+def template_folders(root: Path) -> list[str]:
+    folders = []
+    for file, key in TEMPLATE_SETTINGS:
+        try:
+            folder = json.loads((root / file).read_text(encoding="utf-8")).get(key)
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(folder, str) and folder.strip("/"):
+            folders.append(folder.strip("/"))
+    return folders
+
+
+def exclude_glob(note, ctx) -> str:
+    """What to add to `exclude` for this template: its templates folder
+    (from Obsidian's settings), else its own folder, else itself."""
+    for folder in ctx.memo("frontmatter-syntax.template-folders", lambda: template_folders(ctx.vault.root)):
+        if note.path.startswith(folder + "/"):
+            return folder + "/**"
+    parent = note.path.rpartition("/")[0]
+    return f"{parent}/**" if parent else note.path
 
 
 class FrontmatterSyntax(Rule):
@@ -54,7 +84,7 @@ class FrontmatterSyntax(Rule):
         fm = note.frontmatter
         if fm is None:
             return
-        hint = TEMPLATE_HINT if "{{" in fm.source else ""
+        hint = TEMPLATE_HINT.format(glob=exclude_glob(note, ctx)) if "{{" in fm.source else ""
         if fm.problem is not None:
             # The parser names one character; the span covers it when it exists.
             at = fm.problem.start

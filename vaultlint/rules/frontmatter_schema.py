@@ -1,0 +1,201 @@
+"""frontmatter-schema: a front-matter value that breaks one of the note's JSON Schemas.
+
+What it checks
+    The front-matter of each note against every schema that applies to it:
+    the config's `[[schema]]` tables (by `files` glob and/or `where`
+    property value; `path` is a schema file or a built-in schema, `obsidian`
+    or `tubegraph`), the schema the note names in its `$schema` key (the
+    config's `schema-key`), and `.obsidian/types.json`, whose declared
+    property types (text, multitext, number, checkbox, date, datetime,
+    aliases, tags) hold for every note of the vault.
+
+    One diagnostic per violation, all of them, each at the value that is
+    wrong (a missing required key at the mapping that should hold it), in
+    words: "`videoId` must match ^[A-Za-z0-9_-]{11}$, got 12345678901 (a
+    number)". A schema's own wording can replace ours with an
+    `errorMessage` next to the keyword that fails ("must be a tag: no `#`").
+
+    Schemas are JSON Schema Draft 2020-12 unless their `$schema` names
+    another draft. `format` is checked: `date` (YYYY-MM-DD), `date-time`
+    (RFC 3339, or the local `YYYY-MM-DDTHH:MM[:SS]` Obsidian writes), `uri`,
+    `email` and the other formats jsonschema knows. A date YAML loaded as a
+    date object is a valid `date` (and a string), as Obsidian sees it.
+
+Why
+    Dashboards, Dataview queries, Bases and site generators read
+    front-matter: a wrong type or a missing key breaks them far from the
+    note that is wrong.
+
+Options
+    None: the schemas are set in the config (`[[schema]]`, `schema-key`).
+
+Examples
+    With `[[schema]] path = "tubegraph"`, a note with `videoId: 12345678901`
+    gives `frontmatter-schema `videoId` must match ^[A-Za-z0-9_-]{11}$, got
+    12345678901 (a number)`; a note without `title` gives `missing required
+    key `title``.
+
+    A key no schema allows is reported by `frontmatter-unknown-key`; an
+    unquoted `no` or `12:30` where a string is expected by
+    `frontmatter-implicit-type` (with a fix), not here. A schema file that is
+    missing or is not valid JSON Schema stops the run (exit 2) naming the
+    file and the problem; a schema a note names that cannot be read is
+    reported on that note.
+
+Fix safety
+    No fix: the right value is the author's to give.
+"""
+
+from __future__ import annotations
+
+import jsonschema
+
+from vaultlint.rule import Rule, Severity
+from vaultlint.schemas import expected_types, instance, note_schemas
+from vaultlint.suggest import Suggester
+from vaultlint.yamlvalues import describe, trap, type_words, where
+
+# Reported by frontmatter-unknown-key, with a suggestion.
+UNKNOWN_KEY_VALIDATORS = {"additionalProperties", "unevaluatedProperties"}
+FORMAT_HINTS = {"date": " (YYYY-MM-DD)", "date-time": " (YYYY-MM-DDTHH:MM:SS)", "uri": " (scheme:…, e.g. https://…)"}
+
+
+class FrontmatterSchema(Rule):
+    name = "frontmatter-schema"
+    severity = Severity.ERROR
+
+    def check_note(self, note, ctx):
+        fm = note.frontmatter
+        if note.frontmatter_problem is not None or (fm is not None and fm.problem is not None):
+            return  # frontmatter-syntax
+        if fm is not None and fm.data is not None and not isinstance(fm.data, dict):
+            return
+        found = note_schemas(note, ctx)
+        if found.problem is not None:
+            yield self.diagnostic(note, *located(note, (found.key,)), found.problem)
+        if not found.schemas:
+            return
+        data = instance(note.data)
+        seen = set()
+        for schema in found.schemas:
+            for error in sorted(schema.errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
+                for path, message, suggestions in explain(error):
+                    # Two schemas that say the same thing make one diagnostic.
+                    said = {(path, message), (path, error.validator, repr(error.validator_value))}
+                    if error.validator == "required":
+                        said = {(path, message)}
+                    if said & seen or self._is_yaml_trap(note, found.schemas, error, path):
+                        continue
+                    seen |= said
+                    if schema.source:
+                        message += f"; declared in {schema.source}"
+                    yield self.diagnostic(note, *located(note, path), message, suggestions=suggestions)
+
+    @staticmethod
+    def _is_yaml_trap(note, schemas, error, path) -> bool:
+        """A type error on an unquoted `no`, `12:30`, `012`... where a string
+        is expected: frontmatter-implicit-type reports it, with its fix."""
+        if error.validator != "type" or note.frontmatter is None or note.frontmatter.root is None:
+            return False
+        _key, node = note.frontmatter.locate(path)
+        return node is not None and trap(node) is not None and "string" in (expected_types(schemas, path) or ())
+
+
+def located(note, path) -> tuple[int, int]:
+    """The span to report at: the value at `path` (its key when the value
+    is empty), the first line of a mapping, the opening `---` when the
+    front-matter is empty, the start of the note when it has none."""
+    fm = note.frontmatter
+    if fm is None:
+        return 0, 0
+    if fm.root is None:
+        return 0, 3
+    key, node = fm.locate(path)
+    start, end = fm.node_span(node)
+    if start == end and key is not None:
+        start, end = fm.node_span(key)
+    line_end = note.text.find("\n", start)
+    if line_end != -1 and end > line_end:  # a block: its first line
+        end = line_end
+    return start, end
+
+
+def explain(error: jsonschema.ValidationError) -> list[tuple[tuple, str, tuple[str, ...]]]:
+    """(path, message, suggestions) for one jsonschema error: the words a
+    person understands, located at the value (or for `required`, one per
+    missing key, at the mapping)."""
+    path = tuple(error.absolute_path)
+    validator, expected, value = error.validator, error.validator_value, error.instance
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    name = where(path)
+    got = f", got {describe(value)}"
+    if validator in UNKNOWN_KEY_VALIDATORS:
+        return []
+    if error.schema is False:
+        return [(path, f"{name} is not allowed", ())]
+    if validator == "required":
+        holder = f" in {name}" if path else ""
+        missing = [k for k in expected if isinstance(value, dict) and k not in value]
+        return [(path, f"missing required key `{k}`{holder}", ()) for k in missing]
+    if isinstance(schema.get("errorMessage"), str):
+        deprecated = validator == "not" and schema.get("not") == {}
+        return [(path, f"{name} {schema['errorMessage']}{'' if deprecated else got}", ())]
+    if validator in ("anyOf", "oneOf") and error.context:
+        return _explain_branches(error, path, name, got)
+    return [(path, _message(validator, expected, value, schema, name, got), _suggest(validator, expected, value))]
+
+
+def _message(validator, expected, value, schema, name, got) -> str:
+    if validator == "type":
+        types = [expected] if isinstance(expected, str) else list(expected)
+        if "string" in types and isinstance(schema.get("pattern"), str):
+            return f"{name} must match {schema['pattern']}{got}"
+        return f"{name} must be {type_words(types)}{got}"
+    if validator == "enum":
+        choices = ", ".join(f"`{c}`" for c in expected[:10]) + (", …" if len(expected) > 10 else "")
+        return f"{name} must be one of {choices}{got}"
+    if validator == "const":
+        return f"{name} must be `{expected}`{got}"
+    if validator == "pattern":
+        return f"{name} must match {expected}{got}"
+    if validator == "format":
+        return f"{name} must be a valid {expected}{FORMAT_HINTS.get(expected, '')}{got}"
+    if validator == "minLength" and expected == 1:
+        return f"{name} must not be empty"
+    if validator in ("minLength", "maxLength"):
+        return f"{name} must be at {'least' if validator == 'minLength' else 'most'} {expected} characters long{got}"
+    if validator in ("minItems", "maxItems"):
+        return f"{name} must list at {'least' if validator == 'minItems' else 'most'} {expected} items{got}"
+    if validator == "uniqueItems":
+        twice = next((v for i, v in enumerate(value) if v in value[:i]), None)
+        return f"{name} lists {describe(twice)} more than once"
+    bounds = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than",
+              "exclusiveMaximum": "less than"}
+    if validator in bounds:
+        return f"{name} must be {bounds[validator]} {expected}{got}"
+    if validator == "not":
+        return f"{name} must not match {schema.get('not')}{got}"
+    return f"{name} fails `{validator}: {expected}`{got}"
+
+
+def _explain_branches(error, path, name, got):
+    """anyOf/oneOf: "must be a string or a list" when every branch fails on
+    its type; else the branch that came closest."""
+    if all(e.validator == "type" and tuple(e.absolute_path) == path for e in error.context):
+        types: list[str] = []
+        for e in error.context:
+            for t in [e.validator_value] if isinstance(e.validator_value, str) else e.validator_value:
+                if t not in types:
+                    types.append(t)
+        return [(path, f"{name} must be {type_words(types)}{got}", ())]
+    if error.validator == "oneOf" and not error.context:
+        return [(path, f"{name} matches more than one of the choices the schema allows{got}", ())]
+    best = jsonschema.exceptions.best_match(error.context)
+    return explain(best) if best is not None else [(path, f"{name}: {error.message}", ())]
+
+
+def _suggest(validator, expected, value) -> tuple[str, ...]:
+    if validator != "enum" or not isinstance(value, str):
+        return ()
+    choices = [c for c in expected if isinstance(c, str)]
+    return tuple(c.value for c in Suggester(choices).suggest(value, 1))
