@@ -1,0 +1,86 @@
+"""Properties of fixing, over generated notes (hypothesis): only the edited
+ranges change, byte for byte; fixing twice is fixing once; the result parses."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vaultlint import api, note, writer
+from vaultlint.diagnostics import Edit
+from vaultlint.fixer import apply_edits
+
+RULES = Path(__file__).with_name("fix_rules.py")
+CONFIG = f'plugins = ["{RULES.as_posix()}"]\n'
+
+# Pieces that trouble byte-exact writers: CRLF and lone CR, trailing spaces
+# and tabs, non-ASCII, astral characters, link brackets.
+PIECES = ["a", "é", "😀", " ", "  ", "\t", "\n", "\r\n", "\r", "[[x]]", "#", "todo", "TODO", "\u00a0"]
+bodies = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
+frontmatters = st.sampled_from(["", "---\ntitle: a  \n---\n", "---\r\ntags: [x]\r\n---\r\n"])
+
+
+@st.composite
+def texts_and_edits(draw):
+    text = draw(st.lists(st.sampled_from([*PIECES, "---\n"]), max_size=30).map("".join))
+    cuts = sorted(draw(st.lists(st.integers(0, len(text)), unique=True, max_size=8)))
+    edits = []
+    for start, end in zip(cuts[::2], cuts[1::2], strict=False):
+        if draw(st.booleans()):
+            end = start  # an insertion
+        content = draw(st.sampled_from(["", "X", "\r\n", "😀", "[[y|z]]"]))
+        edits.append(Edit(start, end, content, 1, 1, 1, 1))
+    return text, edits
+
+
+def byte_at(text: str, offset: int, bom: bool) -> int:
+    return len(text[:offset].encode("utf-8")) + (3 if bom else 0)
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts_and_edits(), st.booleans())
+def test_only_the_edited_ranges_change(case, bom):
+    text, edits = case
+    with tempfile.TemporaryDirectory() as root:
+        original = writer.encode(text, bom)
+        Path(root, "n.md").write_bytes(original)
+        new = apply_edits(text, edits)
+        writer.write_note(Path(root), "n.md", new, bom, text)
+        written = Path(root, "n.md").read_bytes()
+    # The expected bytes, cut from the original bytes around each edit.
+    expected, pos = b"", 0
+    for e in edits:
+        expected += original[pos:byte_at(text, e.start, bom)] + e.content.encode("utf-8")
+        pos = byte_at(text, e.end, bom)
+    expected += original[pos:]
+    assert written == expected
+    assert note.decode(written) == (new, bom)
+
+
+def model(body: str) -> str:
+    """What the test rules should make of a body, computed independently."""
+    return re.sub("  +", " ", body.replace("todo", "TODO"))
+
+
+@settings(max_examples=30, deadline=None)
+@given(frontmatters, bodies, st.booleans())
+def test_fixing_changes_only_what_the_rules_fix_and_twice_is_once(frontmatter, body, bom):
+    with tempfile.TemporaryDirectory() as root:
+        vault = Path(root)
+        (vault / ".vaultlint.toml").write_text(CONFIG, encoding="utf-8")
+        path = vault / "n.md"
+        path.write_bytes(writer.encode(frontmatter + body, bom))
+        api.fix([vault], select=["shout", "double-space"])
+        once = path.read_bytes()
+        again = api.fix([vault], select=["shout", "double-space"])
+        twice = path.read_bytes()
+        parsed = note.read(vault, "n.md")
+    assert once == writer.encode(frontmatter + model(body), bom)
+    assert twice == once and again.written == [] and again.remaining == []
+    assert parsed.frontmatter_problem is None
+    assert (parsed.frontmatter is not None) == bool(frontmatter)
+    assert parsed.frontmatter is None or parsed.frontmatter.problem is None
