@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config as config_module
-from . import fixer
+from . import fixer, rename
 from .config import Config, ConfigError
 from .diagnostics import Diagnostic, Severity
 from .note import NoteReadError
 from .rule import Context, Rule
-from .vault import Vault, find_root
+from .vault import MARKERS, Vault, find_root
 
 UNREADABLE = "unreadable-note"
 INTERNAL_ERROR = "internal-error"
@@ -164,4 +164,45 @@ def fix(
     return run
 
 
-__all__ = ["ConfigError", "LintResult", "UsageError", "fix", "lint", "open_vault", "select_notes", "run_rules"]
+def move(
+    old: str | os.PathLike,
+    new: str | os.PathLike,
+    *,
+    vault_dir: str | os.PathLike | None = None,
+    config_file: str | os.PathLike | None = None,
+    merge: bool = False,
+    write: bool = True,
+) -> rename.Move:
+    """Rename the note, attachment or folder `old` to `new` and rewrite every
+    link to it; with `merge=True`, only point the links to `old` at `new`.
+    With `write=False` nothing changes: the result's `diff()` shows the plan."""
+    if not Path(old).exists():
+        raise UsageError(f"no such file or folder: {old}")
+    if vault_dir is None:
+        vault_dir = _move_root(Path(old))
+    _config, vault = open_vault([old], vault_dir=vault_dir, config_file=config_file)
+    try:
+        where = [rename.vault_path(vault.root, p) for p in (old, new)]
+        planned = rename.plan(vault, *where, merge=merge)
+        if write:
+            rename.apply(planned)
+    except rename.MoveError as exc:
+        raise UsageError(str(exc)) from None
+    return planned
+
+
+def _move_root(old: Path) -> Path:
+    """The vault a move happens in: the folder marked as a vault above OLD,
+    else the current folder when it holds OLD. Guessing lower would leave
+    the links of the rest of the vault broken."""
+    start = old.resolve().parent
+    for folder in (start, *start.parents):
+        if any((folder / marker).exists() for marker in MARKERS):
+            return folder
+    cwd = Path.cwd().resolve()
+    if cwd == start or cwd in start.parents:
+        return cwd
+    raise UsageError(f"no vault (a folder with {' or '.join(MARKERS)}) holds {old}: say which with --vault")
+
+
+__all__ = ["ConfigError", "LintResult", "UsageError", "fix", "move", "lint", "open_vault", "select_notes", "run_rules"]

@@ -105,6 +105,23 @@ def fix_command(paths, vault_dir, config_file, select, ignore, unsafe, show_diff
     sys.exit(1 if run.remaining or run.refused else 0)
 
 
+@main.command("mv")
+@click.argument("old", type=click.Path(exists=False))
+@click.argument("new", type=click.Path(exists=False))
+@click.option("--vault", "vault_dir", type=click.Path(file_okay=False), help="The vault root (found from OLD).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Config file.")
+@click.option("--dry-run", is_flag=True, help="Print what would be renamed and the diff; change nothing.")
+@click.option("--merge", is_flag=True, help="OLD is a duplicate of NEW: point its links at NEW, move no file.")
+def mv_command(old, new, vault_dir, config_file, dry_run, merge):
+    """Rename a note, folder or attachment OLD to NEW and rewrite every link,
+    embed and Markdown link to it, keeping each link's alias, heading and style."""
+    moved = run_api(lambda: api.move(old, new, vault_dir=vault_dir, config_file=config_file,
+                                     merge=merge, write=not dry_run))
+    if dry_run:
+        click.echo(moved.diff(), nl=False)
+    click.echo(moved.summary(dry_run=dry_run))
+
+
 @main.command("rules")
 @common_options
 def list_rules(vault_dir, config_file, select, ignore):

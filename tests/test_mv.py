@@ -1,0 +1,136 @@
+"""`vaultlint mv`: renames that keep every link working, in its own style."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from vaultlint import api
+from vaultlint.cli import main
+
+
+def mv(vault, old, new, *flags):
+    return CliRunner().invoke(main, ["mv", *flags, str(vault / old), str(vault / new)])
+
+
+def text(vault, name) -> str:
+    return (vault / name).read_bytes().decode("utf-8")
+
+
+def broken(vault) -> list[str]:
+    return [f"{d.path}: {d.message}" for d in api.lint([vault], select=["broken-link"]).diagnostics]
+
+
+def test_a_note_renamed_keeps_alias_heading_block_embed_and_front_matter_links(make_vault):
+    vault = make_vault({
+        "Old.md": "# Head\nblock ^b1\n[[#Head]] [[Old#Head]]\n",
+        "a.md": '---\nrelated: "[[Old]]"\n---\n[[Old]] [[Old|the old one]] [[Old#Head|h]] ![[Old#^b1]] [[old]]\r\n',
+        "b.md": "[[Other]] [[missing]] `[[Old]]`\n",
+        "Other.md": "",
+    })
+    result = mv(vault, "Old.md", "New")
+    assert result.exit_code == 0, result.output
+    assert "Moved Old.md to New.md; rewrote 7 links in 2 notes." in result.output
+    assert not (vault / "Old.md").exists()
+    assert text(vault, "New.md") == "# Head\nblock ^b1\n[[#Head]] [[New#Head]]\n"
+    assert text(vault, "a.md") == (
+        '---\nrelated: "[[New]]"\n---\n[[New]] [[New|the old one]] [[New#Head|h]] ![[New#^b1]] [[New]]\r\n'
+    )
+    assert text(vault, "b.md") == "[[Other]] [[missing]] `[[Old]]`\n"  # code is not a link
+
+
+def test_a_short_name_that_becomes_ambiguous_is_qualified_and_so_are_links_it_would_steal(make_vault):
+    vault = make_vault({
+        "x/Draft.md": "",
+        "y/Topic.md": "",
+        "a.md": "[[Draft]] [[Topic]] [[Topic|t]]\n",
+    })
+    assert mv(vault, "x/Draft.md", "z/Topic.md").exit_code == 0
+    assert text(vault, "a.md") == "[[z/Topic]] [[y/Topic]] [[y/Topic|t]]\n"
+    assert broken(vault) == []
+    assert api.lint([vault], select=["broken-link"]).vault.find("y/Topic", "a.md") == ["y/Topic.md"]
+
+
+def test_markdown_links_keep_encoding_brackets_and_relative_paths(make_vault):
+    vault = make_vault({
+        "notes/My Note.md": "[up](../top.md) [side](./sib.md) [root](notes/sib.md)\n",
+        "notes/sib.md": "",
+        "top.md": "[a](notes/My%20Note.md#Part) [b](<notes/My Note.md>) [c](./notes/My%20Note.md 'title')\n",
+    })
+    assert mv(vault, "notes/My Note.md", "archive/2024/Done (old).md").exit_code == 0
+    assert text(vault, "top.md") == (
+        "[a](archive/2024/Done%20%28old%29.md#Part) [b](<archive/2024/Done (old).md>) "
+        "[c](./archive/2024/Done%20%28old%29.md 'title')\n"
+    )
+    assert text(vault, "archive/2024/Done (old).md") == (
+        "[up](../../top.md) [side](../../notes/sib.md) [root](notes/sib.md)\n"
+    )
+    assert broken(vault) == []
+
+
+def test_a_folder_moves_with_every_file_and_every_link_to_it(make_vault):
+    vault = make_vault({
+        "proj/plan.md": "![[proj/img.png]] [[notes]]\n",
+        "proj/notes.md": "",
+        "proj/img.png": b"\x89PNG",
+        "home.md": "[[proj/plan]] [[plan]] ![[img.png]] ![](proj/img.png)\n",
+        "archive/index.md": "",
+    })
+    result = mv(vault, "proj", "archive")
+    assert result.exit_code == 0, result.output
+    assert "Moved proj to archive/proj (3 files)" in result.output
+    assert text(vault, "home.md") == "[[archive/proj/plan]] [[plan]] ![[img.png]] ![](archive/proj/img.png)\n"
+    assert text(vault, "archive/proj/plan.md") == "![[archive/proj/img.png]] [[notes]]\n"
+    assert broken(vault) == []
+
+
+def test_dry_run_shows_the_plan_and_changes_nothing(make_vault):
+    vault = make_vault({"a.md": "[[b]]\n", "b.md": ""})
+    result = mv(vault, "b.md", "c.md", "--dry-run")
+    assert result.exit_code == 0
+    assert "rename b.md -> c.md\n--- a/a.md\n+++ b/a.md\n" in result.output
+    assert "-[[b]]\n+[[c]]\n" in result.output
+    assert "Would move b.md to c.md; would rewrite 1 link in 1 note." in result.output
+    assert (vault / "b.md").exists() and text(vault, "a.md") == "[[b]]\n"
+
+
+def test_merge_points_links_at_the_keeper_and_leaves_both_texts(make_vault):
+    vault = make_vault({
+        "dup.md": "# Only here\n",
+        "keep.md": "# Shared\n",
+        "a.md": "[[dup]] [[dup#Shared]] [[dup#Only here|x]]\n",
+    })
+    result = mv(vault, "dup.md", "keep.md", "--merge")
+    assert result.exit_code == 0, result.output
+    assert text(vault, "a.md") == "[[keep]] [[keep#Shared]] [[keep#Only here|x]]\n"
+    assert text(vault, "dup.md") == "# Only here\n"
+    assert "combine what dup.md adds into keep.md, then delete dup.md" in result.output
+    assert "`#Only here` is not a heading of keep.md" in result.output
+
+
+@pytest.mark.parametrize("new", ["exists.md", "../outside.md", ".hidden/n.md"])
+def test_a_move_that_cannot_be_done_changes_nothing(make_vault, new):
+    vault = make_vault({"a.md": "[[b]]\n", "b.md": "", "exists.md": ""})
+    result = mv(vault, "b.md", new)
+    assert result.exit_code == 2
+    assert "vaultlint: error:" in result.output
+    assert (vault / "b.md").exists() and text(vault, "a.md") == "[[b]]\n"
+
+
+def test_the_vault_root_is_required_when_no_folder_is_marked(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.md").write_text("")
+    result = CliRunner().invoke(main, ["mv", str(tmp_path / "sub/a.md"), str(tmp_path / "sub/b.md")])
+    assert result.exit_code == 2 and "--vault" in result.output
+
+
+def test_renaming_a_much_linked_note_of_the_help_vault_breaks_nothing(corpus, tmp_path):
+    import shutil
+
+    vault = tmp_path / "help"
+    shutil.copytree(corpus("obsidian-help-en"), vault)
+    (vault / ".vaultlint.toml").write_text("")
+    before = broken(vault)
+    moved = api.move(vault / "Plugins/Command palette.md", vault / "Archive/Palette.md")
+    assert moved.links > 40
+    assert broken(vault) == before
