@@ -79,7 +79,8 @@ def check(paths, vault_dir, config_file, select, ignore, output_format, color):
 @common_options
 @click.option("--unsafe-fixes", "unsafe", is_flag=True, help="Apply unsafe fixes too (look at the diff first).")
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff and write nothing (exit 1 on a change).")
-@click.option("--interactive", "-i", is_flag=True, help="Ask about each fix; pick a broken link's target.")
+@click.option("--interactive", "-i", is_flag=True,
+              help="Ask about each fix (unsafe ones too); pick a broken link's target.")
 def fix_command(paths, vault_dir, config_file, select, ignore, unsafe, show_diff, interactive):
     """Apply the fixes of the problems `check` finds: safe ones only, unless
     --unsafe-fixes. Suggestions (display-only fixes) are shown, never applied."""
@@ -87,7 +88,7 @@ def fix_command(paths, vault_dir, config_file, select, ignore, unsafe, show_diff
     if interactive:
         from .interactive import Prompter
 
-        decide = Prompter(unsafe=unsafe)
+        decide = Prompter()
     run = run_api(lambda: api.fix(
         paths, vault_dir=vault_dir, config_file=config_file,
         select=_split(select) or None, ignore=_split(ignore) or None,

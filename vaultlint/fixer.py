@@ -30,9 +30,10 @@ from .writer import WriteRefused, write_note
 MAX_PASSES = 10
 
 Lint = Callable[[list[str]], list[Diagnostic]]
-# Asked about each fixable problem in interactive use: the fix to apply
-# (the one offered, another one, or None to skip). Raise StopFixing to quit.
-Decide = Callable[[Note, Diagnostic, "Fix | None"], "Fix | None"]
+# Asked about each problem with a fix or suggestions, in interactive use:
+# decide(vault, note, diagnostic, fix) -> the fix to apply (the one offered,
+# which may be unsafe, or another one) or None to skip. StopFixing quits.
+Decide = Callable[[Vault, Note, Diagnostic, "Fix | None"], "Fix | None"]
 
 
 class StopFixing(Exception):
@@ -188,7 +189,8 @@ class _Engine:
         spans: list[tuple[int, int]] = []
         order = sorted(diagnostics, key=lambda d: (_fix_start(d.fix) if d.fix else d.start, d.start))
         for d in order:
-            fix = d.fix if allowed(d.fix, self.unsafe) else None
+            # A person looking at each fix may take an unsafe one.
+            fix = d.fix if allowed(d.fix, self.unsafe or self.decide is not None) else None
             if self.decide is not None and not self.stopped:
                 if fix is not None and _clashes(fix, spans):
                     continue  # asked in the next pass
@@ -199,7 +201,7 @@ class _Engine:
                     continue
                 self.asked.add(key)
                 try:
-                    fix = self.decide(note, d, fix)
+                    fix = self.decide(self.vault, note, d, fix)
                 except StopFixing:
                     self.stopped = True
                     break

@@ -183,14 +183,19 @@ def _rewrite(before: Vault, after: Vault, move: Move, note: Note, link: Link) ->
         return None
     if move.merge and link.subpath and not link.is_block_ref:
         _warn_missing_heading(after, move, note, link, target)
-    raw = written
-    if link.kind == "markdown":
-        in_brackets = note.text[link.target_start - 1:link.target_start] == "<"
-        raw = written if in_brackets else quote(written, safe=_URL_SAFE)
-    elif _WIKI_FORBIDDEN & set(written):
+    if link.kind != "markdown" and _WIKI_FORBIDDEN & set(written):
         move.warnings.append(f"{note.path}: {target} cannot be named in a wiki-link; `{link.target}` left as it was")
         return None
-    return note.edit(link.target_start, link.target_end, raw)
+    return target_edit(note, link, written)
+
+
+def target_edit(note: Note, link: Link, target: str) -> Edit:
+    """The edit that makes `link` name `target` (a name or a path, as links
+    write them) in the link's own syntax: %-encoded in a Markdown link,
+    unless it is in the `<...>` form."""
+    if link.kind == "markdown" and note.text[link.target_start - 1:link.target_start] != "<":
+        target = quote(target, safe=_URL_SAFE)
+    return note.edit(link.target_start, link.target_end, target)
 
 
 def _from_root(vault: Vault, target: str) -> bool:
