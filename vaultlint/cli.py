@@ -150,6 +150,43 @@ def show_rule(name, vault_dir, config_file, select, ignore):
     click.echo(table[name].manual())
 
 
+@main.group("schema")
+def schema_group() -> None:
+    """Front-matter schemas: `vaultlint schema infer`."""
+
+
+@schema_group.command("infer")
+@PATHS
+@click.option("--vault", "vault_dir", type=click.Path(file_okay=False),
+              help="The vault root (found from the paths by default).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False),
+              help="Config file (its `exclude` is honoured).")
+@click.option("--enum-max", default=10, show_default=True, help="Most distinct values that still make an enum.")
+@click.option("--closed", is_flag=True, help="Allow no other keys (additionalProperties: false).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the schema to this file.")
+def schema_infer(paths, vault_dir, config_file, enum_max, closed, output):
+    """Propose a JSON Schema from the front-matter of the notes under PATHS
+    (the whole vault by default)."""
+    import json
+
+    from .infer import infer_vault
+
+    got = run_api(lambda: infer_vault(paths, vault_dir=vault_dir, config_file=config_file,
+                                      enum_max=enum_max, closed=closed))
+    text = json.dumps(got.schema, indent=2, ensure_ascii=False) + "\n"
+    if output:
+        with open(output, "w", encoding="utf-8") as f:
+            f.write(text)
+    else:
+        click.echo(text, nl=False)
+    click.echo(f"vaultlint: inferred from {got.notes} notes with front-matter", err=True)
+    if got.skipped:
+        click.echo(f"vaultlint: skipped {len(got.skipped)} notes whose front-matter does not parse "
+                   f"(e.g. {got.skipped[0]})", err=True)
+    where = output or "schemas/notes.schema.json"
+    click.echo(f'vaultlint: to use it, add to .vaultlint.toml:  [[schema]] path = "{where}"', err=True)
+
+
 def _rule_table(vault_dir, config_file):
     from pathlib import Path
 

@@ -1,0 +1,162 @@
+"""Front-matter schemas and rules beyond the rule pages: config errors, drafts,
+formats, compile-once, `schema infer`, and the real vaults."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from vaultlint import api, schemas
+from vaultlint.cli import main
+from vaultlint.config import ConfigError
+
+FM_RULES = ["frontmatter-syntax", "frontmatter-schema", "frontmatter-duplicate-key",
+            "frontmatter-unknown-key", "frontmatter-implicit-type"]
+
+
+def lines(root, select=FM_RULES, config_file=None):
+    result = api.lint([root], select=select, config_file=config_file)
+    return [f"{d.path}:{d.line}:{d.column}: {d.rule} {d.message}" for d in result.diagnostics]
+
+
+# -- schema files that cannot be used ------------------------------------------
+@pytest.mark.parametrize(("schema_file", "problem"), [
+    (None, "schema file talk.schema.json does not exist"),
+    ('{"type": "objekt"}', "schema talk.schema.json is not valid JSON Schema at `type`"),
+    ('{"type": ', "schema file talk.schema.json is not valid JSON"),
+    ('{"$schema": "https://example.org/my-draft", "type": "object"}', "names an unknown draft"),
+    ("[1, 2]", "a schema is an object, not array"),
+])
+def test_a_config_schema_that_cannot_be_used_is_exit_2_naming_file_and_problem(make_vault, schema_file, problem):
+    files = {"a.md": "---\ntitle: A\n---\n"}
+    if schema_file is not None:
+        files["talk.schema.json"] = schema_file
+    root = make_vault(files, config='[[schema]]\npath = "talk.schema.json"\n')
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert result.exit_code == 2
+    assert ".vaultlint.toml: [[schema]] #1:" in result.output and problem in result.output
+
+
+def test_an_unknown_built_in_schema_suggests_the_closest(make_vault):
+    root = make_vault({"a.md": "x"}, config='[[schema]]\npath = "obsidan"\n')
+    with pytest.raises(ConfigError, match="no built-in schema `obsidan` \\(did you mean `obsidian`\\?\\)"):
+        api.lint([root])
+
+
+def test_where_must_map_keys_to_strings(make_vault):
+    root = make_vault({"a.md": "x"}, config='[[schema]]\npath = "obsidian"\nwhere = { type = 3 }\n')
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert result.exit_code == 2 and "schema.0.where.type" in result.output
+
+
+# -- drafts and formats ----------------------------------------------------------
+def test_the_draft_named_by_dollar_schema_is_used(make_vault):
+    draft7 = {"$schema": "http://json-schema.org/draft-07/schema#",
+              "properties": {"pair": {"items": [{"type": "string"}, {"type": "integer"}]}}}
+    root = make_vault({"s.json": json.dumps(draft7), "a.md": "---\npair: [a, b]\n---\n"},
+                      config='[[schema]]\npath = "s.json"\n')
+    assert lines(root) == ['a.md:2:11: frontmatter-schema `pair[1]` must be an integer, got "b" (a string)']
+
+
+def test_array_items_are_not_draft_2020_12(make_vault):
+    root = make_vault({"s.json": '{"properties": {"pair": {"items": [{"type": "string"}]}}}', "a.md": "x"},
+                      config='[[schema]]\npath = "s.json"\n')
+    with pytest.raises(ConfigError, match="not valid JSON Schema at `properties/pair/items`"):
+        api.lint([root])
+
+
+def test_dates_yaml_made_objects_are_valid_dates_and_strings(make_vault):
+    schema = {"properties": {
+        "day": {"type": "string", "format": "date", "pattern": "^2024"},
+        "at": {"type": "string", "format": "date-time"},
+        "local": {"type": "string", "format": "date-time"},
+        "bad": {"type": "string", "format": "date"},
+        "notime": {"type": "string", "format": "date-time"},
+        "mail": {"type": "string", "format": "email"},
+    }}
+    note = ("---\nday: 2024-01-31\nat: 2024-01-31 10:30:00\nlocal: \"2024-01-31T10:30\"\n"
+            "bad: \"2024-13-01\"\nnotime: 2024-01-31\nmail: someone.example.org\n---\n")
+    root = make_vault({"s.json": json.dumps(schema), "a.md": note}, config='[[schema]]\npath = "s.json"\n')
+    assert lines(root) == [
+        'a.md:5:6: frontmatter-schema `bad` must be a valid date (YYYY-MM-DD), got "2024-13-01" (a string)',
+        "a.md:6:9: frontmatter-schema `notime` must be a valid date-time (YYYY-MM-DDTHH:MM:SS),"
+        " got 2024-01-31 (a date)",
+        'a.md:7:7: frontmatter-schema `mail` must be a valid email, got "someone.example.org" (a string)',
+    ]
+
+
+def test_an_impossible_date_is_text_not_a_crash(make_vault):
+    root = make_vault({".obsidian/types.json": '{"types": {"due": "date"}}', "a.md": "---\ndue: 2024-02-30\n---\n"})
+    assert lines(root) == [
+        'a.md:2:6: frontmatter-schema `due` must be a valid date (YYYY-MM-DD), got "2024-02-30" (a string);'
+        " declared in .obsidian/types.json"
+    ]
+
+
+def test_several_schemas_saying_the_same_make_one_diagnostic(make_vault):
+    root = make_vault({".obsidian/types.json": '{"types": {"rating": "number"}}',
+                       "s.json": '{"properties": {"rating": {"type": ["number", "null"]}}}',
+                       "a.md": "---\nrating: five\n---\n"},
+                      config='[[schema]]\npath = "s.json"\n')
+    assert len(lines(root)) == 1
+
+
+def test_validators_are_compiled_once_per_run_not_per_note(make_vault, monkeypatch):
+    notes = {f"n{i}.md": f"---\ntitle: T{i}\nvideoId: {i}\n---\n" for i in range(30)}
+    root = make_vault(notes, config='[[schema]]\npath = "tubegraph"\n[[schema]]\npath = "obsidian"\n')
+    made = []
+    real = schemas.validator_for
+    monkeypatch.setattr(schemas, "validator_for", lambda *a, **k: made.append(1) or real(*a, **k))
+    found = lines(root)
+    assert len(found) == 30  # every videoId is wrong
+    assert len(made) <= 4  # read/check and compile, once per schema
+
+
+# -- schema infer --------------------------------------------------------------------
+def test_infer_proposes_types_enums_and_patterns_that_the_notes_pass(make_vault, tmp_path):
+    notes = {f"v{i}.md": f"---\ntitle: Video {i}\nvideoId: abcdefghi{i:02d}\nstatus: {'done' if i % 2 else 'todo'}\n"
+                         f"published: 2024-01-{i + 1:02d}\n---\n" for i in range(8)}
+    notes["tmpl.md"] = "---\ncreated: {{date}}\n---\n"
+    root = make_vault(notes)
+    out = tmp_path / "inferred.schema.json"
+    result = CliRunner().invoke(main, ["schema", "infer", str(root), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "skipped 1 notes" in result.output
+    schema = json.loads(out.read_text())
+    props = schema["properties"]
+    assert schema["required"] == ["published", "status", "title", "videoId"]
+    assert props["status"]["enum"] == ["done", "todo"]
+    assert props["videoId"]["pattern"] == "^[A-Za-z0-9_-]{11}$"
+    assert props["published"]["format"] == "date"
+    assert props["title"]["description"] == "in 8 of 8 notes"
+    (root / ".vaultlint.toml").write_text(f'exclude = ["tmpl.md"]\n[[schema]]\npath = "{out}"\n')
+    assert lines(root) == []
+
+
+# -- the real vaults ---------------------------------------------------------------
+def test_kepano_templates_are_explained_and_exclude_is_the_way_out(corpus, tmp_path):
+    root = corpus("kepano-obsidian")
+    found = lines(root)
+    templates = [x for x in found if x.startswith("Templates/") and "frontmatter-syntax" in x]
+    assert templates and all("add `Templates/**` to `exclude`" in x for x in templates if "{{" in x)
+    config = tmp_path / "vaultlint.toml"
+    config.write_text('exclude = ["Templates/**"]\n')
+    assert lines(root, config_file=config) == [
+        "References/The Legend of Zelda Breath of the Wild.md:10:7: frontmatter-schema `last` must be a valid date"
+        ' (YYYY-MM-DD), got "[[2022-04]]" (a string); declared in .obsidian/types.json'
+    ]
+
+
+def test_tubegraph_sample_passes_the_built_in_schemas(corpus, tmp_path):
+    config = tmp_path / "vaultlint.toml"
+    config.write_text('[[schema]]\npath = "tubegraph"\n[[schema]]\npath = "obsidian"\n')
+    assert lines(corpus("tubegraph-sample"), config_file=config) == []
+
+
+def test_obsidian_help_only_its_lone_string_aliases(corpus, tmp_path):
+    config = tmp_path / "vaultlint.toml"
+    config.write_text('[[schema]]\npath = "obsidian"\n')
+    found = lines(corpus("obsidian-help-en"), config_file=config)
+    assert found and all("`aliases` must be a list of names" in x for x in found)
