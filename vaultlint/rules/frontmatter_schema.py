@@ -35,7 +35,9 @@ Examples
     12345678901 (a number)`; a note without `title` gives `missing required
     key `title``.
 
-    A key no schema allows is reported by `frontmatter-unknown-key`; an
+    A top-level value that is not a `date` or `date-time` is reported by
+    `date-format` (with a fix). A key no schema allows is reported by
+    `frontmatter-unknown-key`; an
     unquoted `no` or `12:30` where a string is expected by
     `frontmatter-implicit-type` (with a fix), not here. A schema file that is
     missing or is not valid JSON Schema stops the run (exit 2) naming the
@@ -84,7 +86,7 @@ class FrontmatterSchema(Rule):
                     said = {(path, message), (path, error.validator, repr(error.validator_value))}
                     if error.validator == "required":
                         said = {(path, message)}
-                    if said & seen or self._is_yaml_trap(note, found.schemas, error, path):
+                    if said & seen or self._is_yaml_trap(note, found.schemas, error, path) or _is_date(error, path):
                         continue
                     seen |= said
                     if schema.source:
@@ -199,3 +201,8 @@ def _suggest(validator, expected, value) -> tuple[str, ...]:
         return ()
     choices = [c for c in expected if isinstance(c, str)]
     return tuple(c.value for c in Suggester(choices).suggest(value, 1))
+
+
+def _is_date(error, path) -> bool:
+    """A property's date format: date-format reports it, with its fix."""
+    return error.validator == "format" and error.validator_value in ("date", "date-time") and len(path) == 1
