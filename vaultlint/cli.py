@@ -10,7 +10,10 @@ import sys
 import click
 
 from . import __version__, api, report
+from .baseline import Baseline, BaselineError
 from .config import ConfigError
+from .diagnostics import Severity
+from .note import NoteReadError
 from .registry import PluginError
 
 PATHS = click.argument("paths", nargs=-1, type=click.Path(exists=False))
@@ -45,7 +48,7 @@ class Failure(click.ClickException):
 def run_api(call):
     try:
         return call()
-    except (ConfigError, api.UsageError, PluginError) as exc:
+    except (ConfigError, api.UsageError, PluginError, BaselineError) as exc:
         raise Failure(str(exc)) from None
 
 
@@ -60,18 +63,60 @@ def main() -> None:
 @common_options
 @click.option("--output-format", type=click.Choice(sorted(report.FORMATS)), default="text", show_default=True)
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
-def check(paths, vault_dir, config_file, select, ignore, output_format, color):
+@click.option("--statistics", is_flag=True, help="Count the problems per rule instead of listing them.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
+@click.option("--fail-on", type=click.Choice([s.value for s in Severity]), default="info", show_default=True,
+              help="The least severity that makes the exit code 1.")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
+              help="Report only the problems this baseline does not hold.")
+@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False),
+              help="Record every problem found in this file (and exit 0).")
+def check(paths, vault_dir, config_file, select, ignore, output_format, color, statistics, exit_zero, fail_on,
+          baseline_file, write_baseline):
     """Lint the vault, or only the notes under PATHS (links still resolve
     against the whole vault)."""
     result = run_api(lambda: api.lint(
         paths, vault_dir=vault_dir, config_file=config_file,
         select=_split(select) or None, ignore=_split(ignore) or None,
     ))
+    note_text = _note_text(result.vault)
+    diagnostics = result.diagnostics
+    if write_baseline:
+        Baseline.of(diagnostics, note_text).write(write_baseline)
+        click.echo(f"Wrote {len(diagnostics)} problems of {len(result.paths)} notes to {write_baseline}.", err=True)
+        sys.exit(0)
+    known = None
+    if baseline_file:
+        known = run_api(lambda: Baseline.read(baseline_file)).filter(diagnostics, note_text, result.paths)
+        diagnostics = known.new
     if color is None:
         color = sys.stdout.isatty()
-    formatter = report.FORMATS[output_format]
-    click.echo(formatter(result.diagnostics, checked=len(result.paths), color=color), nl=False)
-    sys.exit(1 if result.diagnostics else 0)
+    if statistics:
+        if output_format not in ("text", "concise", "full", "json"):
+            raise Failure("--statistics prints text or json; drop --output-format " + output_format)
+        click.echo(report.statistics(diagnostics, as_json=output_format == "json"), nl=False)
+    else:
+        formatter = report.FORMATS[output_format]
+        click.echo(formatter(diagnostics, checked=len(result.paths), color=color, root=result.root,
+                             rules={r.name: r for r in result.rules}, note_text=note_text), nl=False)
+    if known is not None and (known.known or known.gone):
+        gone = f"; {known.gone} of them are gone (rewrite it with --write-baseline)" if known.gone else ""
+        click.echo(f"{known.known} known problems hidden by the baseline {baseline_file}{gone}.", err=True)
+    threshold = Severity(fail_on).rank
+    failed = any(d.severity.rank >= threshold for d in diagnostics)
+    sys.exit(1 if failed and not exit_zero else 0)
+
+
+def _note_text(vault):
+    """path -> the note's text (None when it cannot be read)."""
+
+    def text(path: str):
+        try:
+            return vault.note(path).text
+        except NoteReadError:
+            return None
+
+    return text
 
 
 @main.command("fix")

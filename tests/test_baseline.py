@@ -1,0 +1,95 @@
+"""Baselines: yesterday's problems are known, today's new ones fail the run."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from click.testing import CliRunner
+
+from vaultlint import api
+from vaultlint.baseline import Baseline
+from vaultlint.cli import main
+
+
+def check(*args):
+    return CliRunner().invoke(main, ["check", "--no-color", *map(str, args)])
+
+
+def old_vault(make_vault):
+    return make_vault({
+        "a.md": "Intro\n\n[[gone]] and [[gone]] and [[b]]\n",
+        "b.md": "Points at [[nowhere]].\n",
+    })
+
+
+def test_a_baseline_hides_known_problems_even_when_lines_move(make_vault, tmp_path_factory):
+    vault = old_vault(make_vault)
+    base = tmp_path_factory.mktemp("ci") / "baseline.json"
+    out = check(vault, "--write-baseline", base)
+    assert out.exit_code == 0
+    data = json.loads(base.read_text())
+    assert {"path": "a.md", "rule": "broken-link", "text": "[[gone]]", "count": 2} in data["problems"]
+    assert check(vault, "--baseline", base).exit_code == 0
+    # lines added above the old problems: still known
+    (vault / "a.md").write_text("New first line\nand another\n\nIntro\n\n[[gone]] and [[gone]] and [[b]]\n")
+    out = check(vault, "--baseline", base)
+    assert out.exit_code == 0, out.output
+    assert "3 known problems hidden by the baseline" in out.output
+
+
+def test_a_new_problem_is_reported_alone(make_vault, tmp_path_factory):
+    vault = old_vault(make_vault)
+    base = tmp_path_factory.mktemp("ci") / "baseline.json"
+    check(vault, "--write-baseline", base)
+    # a third copy of a known broken link, and a new one elsewhere
+    (vault / "a.md").write_text("Intro\n\n[[gone]] and [[gone]] and [[b]]\n[[gone]]\n")
+    (vault / "b.md").write_text("Points at [[nowhere]] and [[elsewhere]].\n")
+    out = check(vault, "--baseline", base)
+    assert out.exit_code == 1
+    problems = [line for line in out.output.splitlines() if ": broken-link " in line]
+    assert problems == ["a.md:4:1: broken-link note `gone` not found",
+                        "b.md:1:27: broken-link note `elsewhere` not found"]
+
+
+def test_fixed_problems_are_counted_as_gone(make_vault, tmp_path_factory):
+    vault = old_vault(make_vault)
+    base = tmp_path_factory.mktemp("ci") / "baseline.json"
+    check(vault, "--write-baseline", base)
+    (vault / "b.md").write_text("Points at [[a]].\n")
+    out = check(vault, "--baseline", base)
+    assert out.exit_code == 0
+    assert "1 of them are gone" in out.output
+
+
+def test_a_bad_baseline_is_a_usage_error(make_vault, tmp_path_factory):
+    vault = old_vault(make_vault)
+    bad = tmp_path_factory.mktemp("ci") / "bad.json"
+    bad.write_text('{"something": "else"}')
+    out = check(vault, "--baseline", bad)
+    assert out.exit_code == 2 and "not a vaultlint baseline" in out.output
+    out = check(vault, "--baseline", bad.parent / "missing.json")
+    assert out.exit_code == 2 and "cannot read the baseline" in out.output
+
+
+def test_the_real_vault_adopts_ci_on_day_one(corpus, tmp_path):
+    """The seed's vault, thousands of broken links: a baseline makes it pass,
+    and one new broken link in one note (checked as pre-commit would) fails
+    it with just that link."""
+    source = corpus("tubegraph-sample")
+    vault = tmp_path / "vault"
+    shutil.copytree(source, vault)
+    result = api.lint([vault])
+    assert len(result.diagnostics) > 1000
+    text_of = lambda p: result.vault.note(p).text  # noqa: E731
+    base = Baseline.of(result.diagnostics, text_of)
+    assert base.filter(result.diagnostics, text_of).new == []
+    file = tmp_path / "baseline.json"
+    base.write(file)
+    note = next(p for p in sorted(result.paths) if any(d.path == p for d in result.diagnostics))
+    with open(vault / note, "a", encoding="utf-8") as f:
+        f.write("\nA new thought, see [[a_note_nobody_wrote_yet]].\n")
+    out = check(vault / note, "--vault", vault, "--baseline", file)
+    assert out.exit_code == 1
+    reported = [line for line in out.output.splitlines() if ": broken-link " in line]
+    assert len(reported) == 1 and "a_note_nobody_wrote_yet" in reported[0]
