@@ -6,8 +6,9 @@ import json
 import shutil
 
 from click.testing import CliRunner
+from test_report import validate_sarif
 
-from vaultlint import api
+from vaultlint import api, report
 from vaultlint.baseline import Baseline
 from vaultlint.cli import main
 
@@ -73,15 +74,18 @@ def test_a_bad_baseline_is_a_usage_error(make_vault, tmp_path_factory):
 
 
 def test_the_real_vault_adopts_ci_on_day_one(corpus, tmp_path):
-    """The seed's vault, thousands of broken links: a baseline makes it pass,
-    and one new broken link in one note (checked as pre-commit would) fails
-    it with just that link."""
+    """The seed's vault, thousands of broken links: its SARIF validates, a
+    baseline makes it pass, and one new broken link in one note (checked as
+    pre-commit would) fails it with just that link."""
     source = corpus("tubegraph-sample")
     vault = tmp_path / "vault"
     shutil.copytree(source, vault)
     result = api.lint([vault])
     assert len(result.diagnostics) > 1000
     text_of = lambda p: result.vault.note(p).text  # noqa: E731
+    sarif = validate_sarif(report.to_sarif(result.diagnostics, rules={r.name: r for r in result.rules},
+                                           root=result.root, note_text=text_of))
+    assert len(sarif["runs"][0]["results"]) == len(result.diagnostics)
     base = Baseline.of(result.diagnostics, text_of)
     assert base.filter(result.diagnostics, text_of).new == []
     file = tmp_path / "baseline.json"
