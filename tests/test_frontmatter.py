@@ -79,19 +79,20 @@ def test_dates_yaml_made_objects_are_valid_dates_and_strings(make_vault):
     note = ("---\nday: 2024-01-31\nat: 2024-01-31 10:30:00\nlocal: \"2024-01-31T10:30\"\n"
             "bad: \"2024-13-01\"\nnotime: 2024-01-31\nmail: someone.example.org\n---\n")
     root = make_vault({"s.json": json.dumps(schema), "a.md": note}, config='[[schema]]\npath = "s.json"\n')
-    assert lines(root) == [
-        'a.md:5:6: frontmatter-schema `bad` must be a valid date (YYYY-MM-DD), got "2024-13-01" (a string)',
-        "a.md:6:9: frontmatter-schema `notime` must be a valid date-time (YYYY-MM-DDTHH:MM:SS),"
-        " got 2024-01-31 (a date)",
+    # Top-level dates are date-format's (with their fixes); other formats stay here.
+    assert lines(root, select=[*FM_RULES, "date-format"]) == [
+        "a.md:3:5: date-format at: `2024-01-31 10:30:00` has a space where Obsidian writes `T`",
+        "a.md:5:6: date-format bad: `2024-13-01` is not a real date: there is no month 13"
+        " (`2024-01-13` with the day and month swapped?)",
+        "a.md:6:9: date-format notime: `2024-01-31` has no time; `notime` is a date & time property",
         'a.md:7:7: frontmatter-schema `mail` must be a valid email, got "someone.example.org" (a string)',
     ]
 
 
 def test_an_impossible_date_is_text_not_a_crash(make_vault):
     root = make_vault({".obsidian/types.json": '{"types": {"due": "date"}}', "a.md": "---\ndue: 2024-02-30\n---\n"})
-    assert lines(root) == [
-        'a.md:2:6: frontmatter-schema `due` must be a valid date (YYYY-MM-DD), got "2024-02-30" (a string);'
-        " declared in .obsidian/types.json"
+    assert lines(root, select=[*FM_RULES, "date-format"]) == [
+        "a.md:2:6: date-format due: `2024-02-30` is not a real date: February 2024 has no day 30"
     ]
 
 
@@ -143,9 +144,9 @@ def test_kepano_templates_are_explained_and_exclude_is_the_way_out(corpus, tmp_p
     assert templates and all("add `Templates/**` to `exclude`" in x for x in templates if "{{" in x)
     config = tmp_path / "vaultlint.toml"
     config.write_text('exclude = ["Templates/**"]\n')
-    assert lines(root, config_file=config) == [
-        "References/The Legend of Zelda Breath of the Wild.md:10:7: frontmatter-schema `last` must be a valid date"
-        ' (YYYY-MM-DD), got "[[2022-04]]" (a string); declared in .obsidian/types.json'
+    assert lines(root, select=[*FM_RULES, "date-format"], config_file=config) == [
+        "References/The Legend of Zelda Breath of the Wild.md:10:7: date-format last:"
+        " `[[2022-04]]` is a link, not a date"
     ]
 
 

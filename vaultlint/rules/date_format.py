@@ -13,9 +13,9 @@ What it checks
     (`2024-13-01`, `2023-02-30`), when it is written otherwise
     (`2024/1/5`, `05/01/2024`, `5 January 2024`), when a date-time has a
     space where the `T` goes (`2023-03-10 09:48:22`), or when a date
-    property holds a date and time. Empty values are left alone (Obsidian
-    shows an empty field), and so are date-time properties that hold a
-    date alone (Obsidian reads them as midnight).
+    property holds a date and time, or a date & time property a date
+    alone. Empty values are left alone (Obsidian shows an empty field). A
+    key in `keys` may hold either a date or a date and time.
 
 Why
     A value that is not written as Obsidian stores dates is not a date to
@@ -43,8 +43,9 @@ Fix safety
       read the old form may rely on it.
     - An ambiguous value (`05/01/2024`), a date that is not real (the
       day-and-month-swapped reading, when there is one) or a date-time in
-      a date property (its date alone): `display-only`; only the author
-      knows what was meant, or whether the time matters.
+      a date property (its date alone), a date in a date & time property
+      (at midnight): `display-only`; only the author knows what was meant,
+      or whether the time matters.
 """
 
 from __future__ import annotations
@@ -121,6 +122,10 @@ class DateFormat(Rule):
             day = reading.value.date().isoformat()
             fix = self.fix(note, [(*span, day)], Applicability.DISPLAY_ONLY, f"write `{day}`")
             yield self.diagnostic(note, *span, f"{show} is a date and time; `{key}` is a date property", fix=fix)
+        elif reading.kind == "date" and kind == "date-time":
+            midnight = f"{reading.iso}T00:00:00"
+            fix = self.fix(note, [(*span, midnight)], Applicability.DISPLAY_ONLY, f"write `{midnight}`")
+            yield self.diagnostic(note, *span, f"{show} has no time; `{key}` is a date & time property", fix=fix)
         elif not reading.exact:
             fix = self.fix(note, [(*span, reading.iso)], Applicability.UNSAFE, f"write `{reading.iso}`")
             why = ("has a space where Obsidian writes `T`" if reading.kind == "date-time"
