@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config as config_module
-from . import fixer, rename
+from . import fixer, rename, suppressions
 from .config import Config, ConfigError
 from .diagnostics import Diagnostic, Severity
 from .note import NoteReadError
@@ -107,6 +107,7 @@ def run_rules(vault: Vault, config: Config, rules: list[Rule], paths: list[str])
         if type(rule).check_vault is not Rule.check_vault:
             found = _guarded(rule, VAULT_PATH, rule.check_vault, ctx)
             out.extend(d for d in found if d.path in ctx.checked or d.path == VAULT_PATH)
+    out = suppressions.apply(ctx, rules, (d for d in out if not config.ignores(d.path, d.rule)))
     out.sort(key=lambda d: d.sort_key)
     return out
 

@@ -26,8 +26,8 @@ the closest valid key; the CLI turns it into exit code 2.
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import jsonschema
@@ -38,11 +38,6 @@ from .registry import PluginError, all_rules
 from .rule import Rule
 from .scanner import DEFAULT_STAMP_PATTERN
 from .stamps import PRESETS, stamp_pattern_source
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 CONFIG_NAME = ".vaultlint.toml"
 
@@ -75,6 +70,8 @@ SCHEMA = {
             },
         },
         "rule": {"type": "object", "additionalProperties": {"type": "object"}},
+        "extends": {"type": "string"},
+        "per-file-ignores": {"type": "object", "additionalProperties": _STRINGS},
     },
 }
 
@@ -142,6 +139,7 @@ class Config:
     schemas: list[dict] = field(default_factory=list)
     schema_key: str = "$schema"
     rule_settings: dict[str, dict] = field(default_factory=dict)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)  # glob -> rules ("ALL": every rule)
     data: dict = field(default_factory=dict)  # the file as read
 
     @property
@@ -167,12 +165,27 @@ class Config:
         except PluginError as exc:
             raise ConfigError(f"{self.source}: {exc}") from None
 
+    def ignores(self, path: str, rule: str) -> bool:
+        """Whether `per-file-ignores` silences `rule` in the note `path`."""
+        for pattern, rules in self._per_file_patterns:
+            if (rule in rules or "ALL" in rules) and pattern.fullmatch(path):
+                return True
+        return False
+
+    @cached_property
+    def _per_file_patterns(self) -> list:
+        from .vault import glob_to_regex
+
+        return [(glob_to_regex(glob), set(rules)) for glob, rules in self.per_file_ignores.items()]
+
     def active_rules(self, select: list[str] | None = None, ignore: list[str] | None = None) -> list[Rule]:
         """The rules in force, configured; `select`/`ignore` come from the
         command line and win over the file."""
         table = self.rule_table()
         for where, names in (("select", self.select or []), ("extend-select", self.extend_select),
-                             ("ignore", self.ignore), ("--select", select or []), ("--ignore", ignore or [])):
+                             ("ignore", self.ignore), ("--select", select or []), ("--ignore", ignore or []),
+                             *((f'per-file-ignores."{glob}"', rules)
+                               for glob, rules in self.per_file_ignores.items())):
             for name in names:
                 if name not in table and name != "ALL":
                     raise ConfigError(f"{self.source}: `{where}` names an unknown rule `{name}`{closest(name, table)}")
@@ -211,15 +224,9 @@ def load(root: Path, file: Path | None = None) -> Config:
         file = root / CONFIG_NAME
     if file is None:
         return Config(root)
-    try:
-        data = tomllib.loads(Path(file).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{file}: cannot read the config: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{file}: the config is not UTF-8") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{file}: not valid TOML: {exc}") from None
-    validate(data, SCHEMA, str(file))
+    from . import presets
+
+    data = presets.read(Path(file))  # with what it `extends`
     return Config(
         root=root,
         file=Path(file),
@@ -234,5 +241,6 @@ def load(root: Path, file: Path | None = None) -> Config:
         schemas=data.get("schema", []),
         schema_key=data.get("schema-key", "$schema"),
         rule_settings=data.get("rule", {}),
+        per_file_ignores=data.get("per-file-ignores", {}),
         data=data,
     )
