@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from click.testing import CliRunner
 
@@ -134,3 +136,14 @@ def test_renaming_a_much_linked_note_of_the_help_vault_breaks_nothing(corpus, tm
     moved = api.move(vault / "Plugins/Command palette.md", vault / "Archive/Palette.md")
     assert moved.links > 40
     assert broken(vault) == before
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks")
+def test_a_symlinked_note_moves_as_a_link_and_its_target_stays(make_vault, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("elsewhere") / "real.md"
+    outside.write_text("text\n")
+    vault = make_vault({"a.md": "[[linked]]\n"})
+    (vault / "linked.md").symlink_to(outside)
+    assert mv(vault, "linked.md", "renamed.md").exit_code == 0
+    assert (vault / "renamed.md").is_symlink() and outside.read_text() == "text\n"
+    assert text(vault, "a.md") == "[[renamed]]\n"

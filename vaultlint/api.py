@@ -196,7 +196,7 @@ def _move_root(old: Path) -> Path:
     """The vault a move happens in: the folder marked as a vault above OLD,
     else the current folder when it holds OLD. Guessing lower would leave
     the links of the rest of the vault broken."""
-    start = old.resolve().parent
+    start = Path(os.path.abspath(old)).parent.resolve()
     for folder in (start, *start.parents):
         if any((folder / marker).exists() for marker in MARKERS):
             return folder

@@ -243,7 +243,8 @@ def apply(move: Move) -> None:
     atomically, and only if it did not change since it was read)."""
     root = move.root
     for old, new in move.renames():
-        source, dest = inside(root, old), inside(root, new)
+        # The folders are resolved, not the names: a symlink moves as itself.
+        source, dest = (inside(root, posixpath.dirname(p)) / posixpath.basename(p) for p in (old, new))
         if dest.exists():
             raise MoveError(f"{new} already exists")
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -270,7 +271,7 @@ def vault_path(root: Path, given: str | os.PathLike) -> str:
         except ValueError:
             raise MoveError(f"{given} is outside the vault {root}") from None
     try:
-        inside(root, rel)
+        inside(root, rel.parent)  # the name itself may be a symlink: it moves as one
     except WriteRefused:
         raise MoveError(f"{given} leads outside the vault {root}") from None
     return rel.as_posix().strip("/") if rel.as_posix() != "." else ""
