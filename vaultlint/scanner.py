@@ -270,7 +270,10 @@ _MD_LINK = re.compile(
 )
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+([^\n]*?)(?:[ \t]+#+)?[ \t]*\r?$", re.M)
-_BLOCK_ID = re.compile(r"(?:^|[ \t])(\^([A-Za-z0-9-]+))[ \t]*\r?$", re.M)
+# A block id ends a line after a space, stands alone on its line, or follows
+# an embed right away (`![[image.png]]^id`, as Obsidian's own help vault writes).
+_BLOCK_ID = re.compile(r"(?:^|[ \t]|(?<=\]\]))(\^([A-Za-z0-9-]+))[ \t]*\r?$", re.M)
+_CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 
 
 def parse_wiki_inner(inner: str) -> tuple[str, str | None, str | None, int]:
@@ -323,6 +326,13 @@ def _markdown_link(m: re.Match) -> Link | None:
     )
 
 
+def _heading_text(text: str, m: re.Match) -> str:
+    """The heading as written: from the original text, since inline code in
+    it (`### `hasTag()``) is blank in the masked text the match ran on."""
+    line = text[m.end(1) : m.end()].rstrip("\r\n")
+    return _CLOSING_HASHES.sub("", line).strip()
+
+
 def scan(text: str, start: int = 0, stamp_pattern: re.Pattern | None = None) -> Body:
     """Scan text[start:] (the body after front-matter)."""
     ranges = mask_ranges(text, start)
@@ -342,7 +352,7 @@ def scan(text: str, start: int = 0, stamp_pattern: re.Pattern | None = None) -> 
     headings = []
     if "#" in masked:
         for m in _HEADING.finditer(masked, start):
-            headings.append(Heading(len(m.group(1)), text[m.start(2) : m.end(2)], m.start(), m.end()))
+            headings.append(Heading(len(m.group(1)), _heading_text(text, m), m.start(), m.end()))
     block_ids = []
     if "^" in masked:
         for m in _BLOCK_ID.finditer(masked, start):

@@ -1,13 +1,37 @@
-"""Fuzzy suggestions with rapidfuzz, shared by every rule that suggests a
-name: link targets, headings, front-matter keys and enum values.
+"""Fuzzy suggestions: the names a user probably meant, best first.
 
-Scoring compares normalised forms (case, `_`/`-`/space and punctuation
-ignored) so that `Ai Safety` and `ai_safety` are the same name to it.
+Shared by every rule that suggests a name (link targets, headings,
+front-matter keys and values). The public interface is `Suggester(choices)`
+and `suggester.suggest(query, limit)`, returning `Candidate`s with a score
+from 0 to 100; `is_clear_winner` says when the best one is sure enough for
+an `unsafe` fix.
+
+How a name is compared
+    Both sides are *normalised*: Unicode NFKC, case folded, every run of
+    `_`, `-`, spaces and punctuation made one space, and each word reduced
+    to a crude singular (`measures` -> `measure`, `policies` -> `policy`).
+    So `AI Safety Measures`, `ai_safety_measure` and `ai-safety-measures`
+    are the same name (score 100). The score is the best of rapidfuzz's
+    `ratio` (edit distance on the whole name: typos) and `token_sort_ratio`
+    (the same with the words sorted: swapped words). Partial and
+    token-set scorers are not used: they score a short name inside a long
+    one (`notion` in `counting_puzzle_involving_pi`) as a near match, which
+    is how absurd suggestions happen.
+
+Why candidates are pruned
+    Scoring every name for every broken link is quadratic (10,000 broken
+    links over 100,000 names). An index maps each word, its first three
+    letters and its last three letters to the names holding it; a query is
+    scored only against the names that hold two of its four rarest words
+    (for queries of one or two words: a word beginning or ending with the
+    same three letters as one of its words), and whose length allows the
+    cutoff score. Results are cached by query.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -16,8 +40,30 @@ from rapidfuzz import fuzz, process
 _SEPARATORS = re.compile(r"[\W_]+")
 
 
+def _singular(word: str) -> str:
+    """A crude singular, enough to make plural and singular compare equal."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
 def normalize(text: str) -> str:
-    return _SEPARATORS.sub(" ", text.casefold()).strip()
+    """The form names are compared in (see the module docstring)."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(_singular(w) for w in _SEPARATORS.sub(" ", text).split())
+
+
+def _word_keys(word: str) -> tuple[str, str, str]:
+    """A word is found by itself, its first three and its last three letters,
+    so that a typo in one end of it still meets the name."""
+    return "=" + word, "<" + word[:3], ">" + word[-3:]
+
+
+def score(a: str, b: str) -> float:
+    """How alike two normalised names are, 0..100."""
+    return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b))
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,23 +72,81 @@ class Candidate:
     score: float  # 0..100
 
 
-class Suggester:
-    """Ranks `choices` (what a suggestion would write) against a query."""
+def is_clear_winner(candidates: tuple[Candidate, ...], min_score: float, min_margin: float) -> bool:
+    """Whether the best candidate scores at least `min_score` and at least
+    `min_margin` above the second: sure enough for an unsafe fix."""
+    if not candidates:
+        return False
+    second = candidates[1].score if len(candidates) > 1 else 0.0
+    return candidates[0].score >= min_score and candidates[0].score - second >= min_margin
 
-    def __init__(self, choices: Iterable[str], *, cutoff: float = 60.0):
+
+class Suggester:
+    """Ranks `choices` (what a suggestion would write) against a query.
+
+    `cutoff` is the lowest score worth showing at all: below it a
+    suggestion is more often wrong than right (see benchmarks/suggestions.py).
+    """
+
+    def __init__(self, choices: Iterable[str], *, cutoff: float = 75.0):
         self.choices = list(dict.fromkeys(choices))
-        self._normalized = [normalize(c) for c in self.choices]
         self.cutoff = cutoff
+        self._normalized = [normalize(c) for c in self.choices]
+        self._index: dict[str, set[int]] = {}
+        for i, norm in enumerate(self._normalized):
+            for word in norm.split():
+                for key in _word_keys(word):
+                    self._index.setdefault(key, set()).add(i)
         self._cache: dict[tuple[str, int], tuple[Candidate, ...]] = {}
 
     def suggest(self, query: str, limit: int = 3) -> tuple[Candidate, ...]:
         key = (query, limit)
         hit = self._cache.get(key)
         if hit is None:
-            hits = process.extract(
-                normalize(query), self._normalized, scorer=fuzz.WRatio,
-                processor=None, limit=limit, score_cutoff=self.cutoff,
-            )
-            hit = tuple(Candidate(self.choices[i], score) for _v, score, i in hits)
-            self._cache[key] = hit
+            hit = self._cache[key] = self._suggest(normalize(query), limit)
         return hit
+
+    def _candidates(self, norm: str) -> set[int]:
+        """The names that can score above the cutoff, roughly: those holding
+        two of the query's four rarest words (a typo in one or two words
+        still leaves two); for queries of one or two words, the names with a
+        word that begins or ends like one of the query's. Set operations
+        run in C."""
+        empty: set[int] = set()
+        words = list(dict.fromkeys(norm.split()))
+        if len(words) < 3:
+            return empty.union(*(self._index.get(k, empty) for w in words for k in _word_keys(w)))
+        meets = sorted((self._index.get("=" + w, empty) for w in words), key=len)
+        rarest = [m for m in meets if m][:4]
+        if len(rarest) < 2:
+            return empty.union(*(self._index.get(k, empty) for w in words for k in _word_keys(w)[1:]))
+        return empty.union(*(a & b for i, a in enumerate(rarest) for b in rarest[i + 1 :]))
+
+    def _suggest(self, norm: str, limit: int) -> tuple[Candidate, ...]:
+        if not norm or limit <= 0:
+            return ()
+        # A ratio of `cutoff` needs lengths within this factor of each other.
+        low = len(norm) * self.cutoff / (200 - self.cutoff)
+        high = len(norm) * (200 - self.cutoff) / self.cutoff
+        normalized = self._normalized
+        ids = sorted(i for i in self._candidates(norm) if low <= len(normalized[i]) <= high)
+        if not ids:
+            return ()
+        names = [self._normalized[i] for i in ids]
+        best: dict[int, float] = {}
+        for scorer in (fuzz.ratio, fuzz.token_sort_ratio):  # `score`, in C
+            for _name, s, j in process.extract(norm, names, scorer=scorer, processor=None,
+                                               limit=None, score_cutoff=self.cutoff):
+                best[j] = max(s, best.get(j, 0.0))
+        # Best score first; among equals the shorter, then the first listed.
+        ranked = sorted(best.items(), key=lambda h: (-h[1], len(names[h[0]]), ids[h[0]]))
+        out: list[Candidate] = []
+        seen: set[str] = set()
+        for j, s in ranked:
+            value = self.choices[ids[j]]
+            if value not in seen:
+                seen.add(value)
+                out.append(Candidate(value, round(float(s), 1)))
+            if len(out) == limit:
+                break
+        return tuple(out)

@@ -82,9 +82,12 @@ def glob_to_regex(pattern: str) -> re.Pattern:
 
 
 def slugify(name: str) -> str:
-    """Quartz-style slug of a note name: lower case, runs of anything but
-    letters and digits become one `_`."""
-    return re.sub(r"[\W_]+", "_", name.casefold()).strip("_")
+    """The slug a Quartz-style site gives a note name: lower case, anything
+    but letters, digits, `_` and spaces dropped, runs of spaces made one `_`.
+    (Checked on tubegraph: `[[Libertarianism and anarcho-capitalism]]` is the
+    note `libertarianism_and_anarchocapitalism.md`, `Compaq's` is `compaqs`.)"""
+    kept = re.sub(r"[^\w\s]", "", name.casefold())
+    return "_".join(kept.split())
 
 
 class Status(str, enum.Enum):
@@ -105,12 +108,19 @@ class Resolution:
         return len(self.candidates) > 1
 
 
+# What Obsidian's `stripHeading` drops before it compares a link's heading
+# with a note's headings: punctuation that cannot stand in a link or that
+# Markdown eats. The help vault relies on it: `[[Functions#hasTag]]` finds
+# "### `hasTag()`", `[[FAQ#How large can each remote vault be]]` finds the
+# heading that ends in "?".
+_HEADING_PUNCTUATION = re.compile(r"""[!"#$%&()*+,.:;<=>?@^`{|}~/\[\]\\]""")
+
+
 def heading_key(text: str) -> str:
-    """How Obsidian compares a link's heading with a heading: characters a
-    link cannot hold (`# | ^ : % [ ]` and `\\`) are dropped, runs of spaces
-    collapse, case is ignored."""
-    text = re.sub(r"[#|^:%\[\]\\]", " ", text)
-    return " ".join(text.split()).casefold()
+    """How Obsidian compares headings: that punctuation becomes a space,
+    runs of spaces collapse, case is ignored (the help vault links
+    `[[#property]]` to "## Property")."""
+    return " ".join(_HEADING_PUNCTUATION.sub(" ", text).split()).casefold()
 
 
 class Vault:
@@ -132,6 +142,7 @@ class Vault:
         self._reader = reader or (lambda root, path: note_module.read(root, path, stamp_pattern))
         self.files: list[str] = sorted(self._walk())
         self._notes: dict[str, Note | NoteReadError] = {}
+        self._aliases: dict[str, list[str]] | None = None
         self._index()
 
     # -- the files --------------------------------------------------------
@@ -267,15 +278,43 @@ class Vault:
         return Status.FOUND
 
     def heading_path_exists(self, target: Note, subpath: str) -> bool:
-        """`H1#H2` finds H2 after an H1 above it, as Obsidian's nested form."""
-        parts = [heading_key(p) for p in subpath.split("#") if p.strip()]
-        if not parts:
+        return heading_path_exists(target.body.headings, subpath)
+
+    # -- aliases ----------------------------------------------------------
+    def alias_owners(self, name: str) -> list[str]:
+        """The notes that list `name` among their aliases. A link does not
+        resolve through an alias (Obsidian writes `[[Note|alias]]`), but
+        the alias tells which note was meant. Built on first use: it reads
+        every note's front-matter."""
+        if self._aliases is None:
+            self._aliases = {}
+            for path in self.note_paths:
+                try:
+                    aliases = self.note(path).aliases
+                except NoteReadError:
+                    continue
+                for alias in aliases:
+                    self._aliases.setdefault(self.key(alias.strip()), []).append(path)
+        return self._aliases.get(self.key(name.strip()), [])
+
+
+def heading_path_exists(headings, subpath: str) -> bool:
+    """Whether `H1#H2#...` names a heading: each part is a heading inside
+    the section of the part before it (Obsidian's nested form), compared
+    with `heading_key`."""
+    parts = [heading_key(p) for p in subpath.split("#") if p.strip()]
+    if not parts:
+        return True
+    return _find_nested(list(headings), parts, 0, len(headings), 0)
+
+
+def _find_nested(headings, parts, lo, hi, depth) -> bool:
+    for i in range(lo, hi):
+        if heading_key(headings[i].text) != parts[depth]:
+            continue
+        if depth == len(parts) - 1:
             return True
-        keys = [heading_key(h.text) for h in target.body.headings]
-        i = 0
-        for k in keys:
-            if k == parts[i]:
-                i += 1
-                if i == len(parts):
-                    return True
-        return False
+        end = next((j for j in range(i + 1, hi) if headings[j].level <= headings[i].level), hi)
+        if _find_nested(headings, parts, i + 1, end, depth + 1):
+            return True
+    return False
