@@ -71,7 +71,7 @@ class Terminal:
 def test_interactive_fix_in_a_terminal(make_vault):
     vault = make_vault({
         "a.md": "# Title\n\nsee [[ai_safety_and_existence_risk]] todo\n",
-        "b.md": "[x](cooking_recipes.md) and todo\n",
+        "b.md": "[x](pasta_recipe.md) and todo\n",
         "c.md": "todo\n",
         "ai_safety_and_existential_risk.md": "",
         "Cooking/pasta_recipes.md": "",
@@ -91,7 +91,7 @@ def test_interactive_fix_in_a_terminal(make_vault):
     term.expect(r"\[a/s/q\].*: $")
     term.type("a")
     # b.md: a Markdown link; type a target, first a wrong one.
-    term.expect(r"b\.md:1:1: broken-link note `cooking_recipes\.md` not found")
+    term.expect(r"b\.md:1:1: broken-link note `pasta_recipe\.md` not found")
     term.expect(r"t\) type another target")
     term.type("t")
     term.expect(r"Target.*: $")
