@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import random
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
