@@ -103,8 +103,9 @@ class TimestampFormat(Rule):
         stamps = note.body.stamps
         if not stamps:
             return
-        parsed = []  # (stamp, time, label) of each stamp whose time and label agree
-        all_times, all_labels = [], []  # of every stamp, for the note's usual forms
+        # (stamp, time, label) of each stamp whose time and label agree: the
+        # note's usual forms are theirs (a shifted stamp's label is no model).
+        parsed = []
         for stamp in stamps:
             text = stamp.group("time")
             if text is None:
@@ -114,13 +115,10 @@ class TimestampFormat(Rule):
                 span = stamp.group_span("time") or (stamp.start, stamp.end)
                 yield self.diagnostic(note, *span, f"time `{text}` is not a valid time ({why})")
                 continue
-            all_times.append(time)
             label_text = stamp.group("label")
             label = None
             if label_text is not None and looks_like_time(label_text):
                 label, why = parse_time(label_text)
-                if label is not None:
-                    all_labels.append(label)
                 if label is None:
                     yield self._invalid_label(note, stamp, label_text, why, time)
                     continue
@@ -129,8 +127,8 @@ class TimestampFormat(Rule):
                     continue
             parsed.append((stamp, time, label))
         if self.options["consistent-form"]:
-            yield from self._forms(note, parsed, all_times, "time", 1)
-            yield from self._forms(note, parsed, all_labels, "label", 2)
+            yield from self._forms(note, parsed, "time", 1)
+            yield from self._forms(note, parsed, "label", 2)
 
     def _invalid_label(self, note, stamp, label_text, why, time):
         span = stamp.group_span("label")
@@ -160,8 +158,8 @@ class TimestampFormat(Rule):
                    f"({show(time.seconds)})")
         return self.diagnostic(note, *label_span, message, fix=fix)
 
-    def _forms(self, note, parsed, every, side, index):
-        usual = usual_form(every)
+    def _forms(self, note, parsed, side, index):
+        usual = usual_form([entry[index] for entry in parsed if entry[index] is not None])
         for entry in parsed:
             time, stamp = entry[index], entry[0]
             if time is None:
