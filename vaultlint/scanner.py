@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -103,8 +104,12 @@ _MASK_START = re.compile(
     r"|(?P<math>(?<![\\$])\$(?=[^\s$]))",
     re.M,
 )
+# Every match of _MASK_START holds one of these; searching for them first
+# is far faster than trying each alternative at every character.
+_MASK_TRIGGER = re.compile(r"[`~$%<]")
 _BACKTICK_RUN = re.compile(r"`+")
 _INDENTED = re.compile(r"^(?: {4}|\t)", re.M)
+_INDENTED_LINE = re.compile(r"\n(?: {4}|\t)")  # the same after the first line, searched fast
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 # Closing inline math: a non-space before '$', and no digit right after it.
@@ -113,7 +118,7 @@ _MATH_CLOSE = re.compile(r"(?<=[^\s\\])\$(?!\d)")
 
 def _indented_code(text: str, start: int) -> list[tuple[int, int]]:
     """Indented code blocks: 4+ spaces after a blank line, outside lists."""
-    if not _INDENTED.search(text, start):
+    if not (_INDENTED_LINE.search(text, start) or _INDENTED.match(text, start)):
         return []
     ranges: list[tuple[int, int]] = []
     in_code = False
@@ -162,6 +167,27 @@ class _BacktickRuns:
         return -1
 
 
+def _next_mask_start(text: str, pos: int) -> re.Match | None:
+    """`_MASK_START.search(text, pos)`, found by way of its trigger characters."""
+    while True:
+        trigger = _MASK_TRIGGER.search(text, pos)
+        if trigger is None:
+            return None
+        at = trigger.start()
+        if text[at] == "<" and not text.startswith("<!--", at):
+            pos = at + 1  # any other tag (the seed has two per stamp)
+            continue
+        line_start = text.rfind("\n", 0, at) + 1
+        if pos <= line_start < at and not text[line_start:at].strip(" \t"):
+            m = _MASK_START.match(text, line_start)  # a fence indented by spaces
+            if m is not None:
+                return m
+        m = _MASK_START.match(text, at)
+        if m is not None:
+            return m
+        pos = at + 1
+
+
 def mask_ranges(text: str, start: int = 0) -> list[tuple[int, int]]:
     """Ranges of text[start:] that are code, math or comments, in order."""
     indented = _indented_code(text, start)
@@ -171,7 +197,7 @@ def mask_ranges(text: str, start: int = 0) -> list[tuple[int, int]]:
     pos = start
     n = len(text)
     while True:
-        m = _MASK_START.search(text, pos)
+        m = _next_mask_start(text, pos)
         if m is None:
             break
         s = m.start()
@@ -274,6 +300,9 @@ _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+([^\n]*?)(?:[ \t]+#+)?[ \t]*\r?$", 
 # an embed right away (`![[image.png]]^id`, as Obsidian's own help vault writes).
 _BLOCK_ID = re.compile(r"(?:^|[ \t]|(?<=\]\]))(\^([A-Za-z0-9-]+))[ \t]*\r?$", re.M)
 _CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
+# Where a heading may begin: re cannot search fast for a pattern that starts
+# with `^` (or an optional `!`), so candidates are found by a literal first.
+_HEADING_LINE = re.compile(r"\n(?= {0,3}#)")
 
 
 def parse_wiki_inner(inner: str) -> tuple[str, str | None, str | None, int]:
@@ -333,13 +362,36 @@ def _heading_text(text: str, m: re.Match) -> str:
     return _CLOSING_HASHES.sub("", line).strip()
 
 
+def _wiki_matches(text: str, start: int) -> Iterator[re.Match]:
+    """`_WIKI.finditer(text, start)`, searched from each `[[`."""
+    pos = start
+    while (at := text.find("[[", pos)) != -1:
+        # With a `!` in front the match fails exactly when it fails without.
+        m = _WIKI.match(text, at - 1 if at > pos and text[at - 1] == "!" else at)
+        if m is None:
+            pos = at + 1
+        else:
+            yield m
+            pos = m.end()
+
+
+def _heading_matches(text: str, start: int) -> Iterator[re.Match]:
+    """`_HEADING.finditer(text, start)`, tried only on lines that may be headings."""
+    lines = (m.end() for m in _HEADING_LINE.finditer(text, start))
+    first = (start,) if start == 0 or text[start - 1] == "\n" else ()
+    for line_start in (*first, *lines):
+        m = _HEADING.match(text, line_start)
+        if m is not None:
+            yield m
+
+
 def scan(text: str, start: int = 0, stamp_pattern: re.Pattern | None = None) -> Body:
     """Scan text[start:] (the body after front-matter)."""
     ranges = mask_ranges(text, start)
     masked = apply_mask(text, ranges)
     links: list[Link] = []
     if "[" in masked:
-        for m in _WIKI.finditer(masked, start):
+        for m in _wiki_matches(masked, start):
             link = wiki_link(m.start(), m.group(1) == "!", m.group(2), m.start(2))
             if link is not None:
                 links.append(link)
@@ -351,7 +403,7 @@ def scan(text: str, start: int = 0, stamp_pattern: re.Pattern | None = None) -> 
             links.sort(key=lambda link: link.start)
     headings = []
     if "#" in masked:
-        for m in _HEADING.finditer(masked, start):
+        for m in _heading_matches(masked, start):
             headings.append(Heading(len(m.group(1)), _heading_text(text, m), m.start(), m.end()))
     block_ids = []
     if "^" in masked:
@@ -359,8 +411,9 @@ def scan(text: str, start: int = 0, stamp_pattern: re.Pattern | None = None) -> 
             block_ids.append(BlockId(m.group(2), m.start(1), m.end(1)))
     stamps = []
     if stamp_pattern is not None:
-        names = tuple(stamp_pattern.groupindex)
+        index = tuple(stamp_pattern.groupindex.items())
         for m in stamp_pattern.finditer(masked, start):
-            groups = tuple((name, m.group(name), m.start(name), m.end(name)) for name in names)
+            values, spans = m.groups(), m.regs
+            groups = tuple((name, values[i - 1], *spans[i]) for name, i in index)
             stamps.append(Stamp(m.start(), m.end(), groups))
     return Body(tuple(links), tuple(headings), tuple(block_ids), tuple(stamps), tuple(ranges))

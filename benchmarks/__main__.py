@@ -1,0 +1,196 @@
+"""`python -m benchmarks`: time `vaultlint check` on synthetic vaults of 10k
+and 100k notes against the floor, in one run.
+
+    python -m benchmarks                       # 10k and 100k notes
+    python -m benchmarks --sizes 10000 --repeat 3
+
+For each size it generates the vault once (kept under `bench-vaults/`,
+gitignored), then times, each in a fresh process:
+
+- floor: walk, read, decode, one regex for links and one for stamps
+  (`benchmarks/floor.py`), the least any linter must do;
+- cold: `vaultlint check VAULT` with no cache (it is removed first; this run
+  writes it);
+- no-cache: `vaultlint check --no-cache VAULT`;
+- warm: the same again, nothing changed;
+- one changed: one note edited (a new broken link and stamp), then
+  `vaultlint check NOTE` as pre-commit runs it;
+- suggestions: in this process, the link suggester asked for every distinct
+  broken target of the vault (the share of a cold run they take).
+
+Peak memory is the largest sum of the resident memory of the process and its
+children (a process pool), sampled every 10 ms. The ratio to the floor is the
+figure to compare across machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .generate import Truth, ensure
+
+REPO = Path(__file__).resolve().parent.parent
+CACHE_DIR = ".vaultlint_cache"
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+    exit_code: int
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                out += [int(c) for c in f.read().split()]
+    except OSError:
+        pass
+    return out
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants."""
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/statm") as f:
+                total += int(f.read().split()[1]) * PAGE
+        except OSError:
+            continue
+        stack += _children(p)
+    return total
+
+
+def timed(args: list[str], *, cwd: Path = REPO) -> Run:
+    """Run a command, its output thrown away; wall time and peak memory."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss(proc.pid))
+            done.wait(0.01)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, stderr = proc.communicate()
+    seconds = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if proc.returncode not in (0, 1):
+        sys.exit(f"{' '.join(args)} failed ({proc.returncode}):\n{stderr.decode(errors='replace')}")
+    return Run(seconds, peak / 2**20, proc.returncode)
+
+
+def best(runs: list[Run]) -> Run:
+    return min(runs, key=lambda r: r.seconds)
+
+
+def vaultlint(*args: str) -> list[str]:
+    return [sys.executable, "-m", "vaultlint", "check", *args]
+
+
+def suggestion_seconds(root: Path, truth: Truth) -> tuple[float, int, float]:
+    """Time to suggest for every distinct broken target, with the rule's own
+    suggester; and the top-1 accuracy on the near-misspellings."""
+    from vaultlint.api import open_vault
+    from vaultlint.rule import Context
+    from vaultlint.rules.broken_link import link_suggester
+
+    config, vault = open_vault([root])
+    ctx = Context(vault, config, [])
+    targets = sorted({b.target for b in truth.broken})
+    start = time.perf_counter()
+    suggester = link_suggester(ctx)
+    got = {t: suggester.suggest(t, 3) for t in targets}
+    seconds = time.perf_counter() - start
+    misses = [b for b in truth.broken if b.intended]
+    right = sum(1 for b in misses if got[b.target] and got[b.target][0].value == b.intended)
+    return seconds, len(targets), right / max(1, len(misses))
+
+
+def edit_one(root: Path, truth: Truth) -> tuple[Path, bytes]:
+    """Append a paragraph with a new broken link and a stamp to one note."""
+    note = root / truth.broken[len(truth.broken) // 2].path
+    original = note.read_bytes()
+    note.write_bytes(original + b'\nEdited: see [[a_note_nobody_wrote]] at '
+                     b'<a class="yt-timestamp" data-t="00:01:02">[00:01:02]</a>.\n')
+    return note, original
+
+
+def bench(size: int, seed: int, repeat: int, vaults: Path) -> list[tuple[str, Run | float, str]]:
+    root = vaults / f"{size}-{seed}"
+    print(f"\n== {size} notes ({root})", file=sys.stderr)
+    truth = ensure(root, size, seed, progress=lambda i, n: print(f"  generating {i}/{n}", end="\r", file=sys.stderr))
+    floor = best([timed([sys.executable, "-m", "benchmarks.floor", str(root)]) for _ in range(repeat)])
+    rows: list[tuple[str, Run | float, str]] = [("floor", floor, "")]
+
+    def cold() -> Run:
+        shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
+        return timed(vaultlint(str(root)))
+
+    rows.append(("cold", best([cold() for _ in range(repeat)]), f"vaultlint check {root} (cache removed)"))
+    rows.append(("cold --no-cache", best([timed(vaultlint("--no-cache", str(root))) for _ in range(repeat)]),
+                 f"vaultlint check --no-cache {root}"))
+    rows.append(("warm", best([timed(vaultlint(str(root))) for _ in range(repeat)]), f"vaultlint check {root}"))
+    note, original = edit_one(root, truth)
+    try:
+        runs = []
+        for i in range(repeat):
+            if i:  # the same edit again, as a new change
+                note.write_bytes(note.read_bytes() + b"\n")
+            runs.append(timed(vaultlint(str(note))))
+        rows.append(("one changed", best(runs), f"vaultlint check {note.relative_to(REPO) if note.is_relative_to(REPO) else note}"))
+    finally:
+        note.write_bytes(original)
+    seconds, targets, accuracy = suggestion_seconds(root, truth)
+    rows.append(("suggestions", seconds, f"{targets} distinct broken targets, top-1 on near-misses {accuracy:.1%}"))
+    return rows
+
+
+def table(size: int, rows) -> str:
+    floor = rows[0][1].seconds
+    out = [f"\n{size:,} notes", f"{'run':<16} {'seconds':>8} {'notes/s':>9} {'peak MB':>8} {'x floor':>8}  command"]
+    for name, run, command in rows:
+        if isinstance(run, Run):
+            rate = size / run.seconds
+            out.append(f"{name:<16} {run.seconds:8.2f} {rate:9,.0f} {run.peak_mb:8.0f} {run.seconds / floor:8.2f}  {command}")
+        else:
+            cold = next(r.seconds for n, r, _ in rows if n == "cold --no-cache")
+            out.append(f"{name:<16} {run:8.2f} {'':>9} {'':>8} {'':>8}  {run / cold:.0%} of a cold run; {command}")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000", help="comma-separated note counts")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each kind; the fastest counts")
+    parser.add_argument("--vaults", type=Path, default=REPO / "bench-vaults", help="where vaults are kept")
+    args = parser.parse_args(argv)
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores", file=sys.stderr)
+    reports = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        reports.append(table(size, bench(size, args.seed, args.repeat, args.vaults)))
+        print(reports[-1], flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
