@@ -156,7 +156,7 @@ def bench(size: int, seed: int, repeat: int, vaults: Path) -> list[tuple[str, Ru
             if i:  # the same edit again, as a new change
                 note.write_bytes(note.read_bytes() + b"\n")
             runs.append(timed(vaultlint(str(note))))
-        rows.append(("one changed", best(runs), f"vaultlint check {note.relative_to(REPO) if note.is_relative_to(REPO) else note}"))
+        rows.append(("one changed", best(runs), f"vaultlint check {note}"))
     finally:
         note.write_bytes(original)
     seconds, targets, accuracy = suggestion_seconds(root, truth)
@@ -170,7 +170,8 @@ def table(size: int, rows) -> str:
     for name, run, command in rows:
         if isinstance(run, Run):
             rate = size / run.seconds
-            out.append(f"{name:<16} {run.seconds:8.2f} {rate:9,.0f} {run.peak_mb:8.0f} {run.seconds / floor:8.2f}  {command}")
+            out.append(f"{name:<16} {run.seconds:8.2f} {rate:9,.0f} {run.peak_mb:8.0f} "
+                       f"{run.seconds / floor:8.2f}  {command}")
         else:
             cold = next(r.seconds for n, r, _ in rows if n == "cold --no-cache")
             out.append(f"{name:<16} {run:8.2f} {'':>9} {'':>8} {'':>8}  {run / cold:.0%} of a cold run; {command}")

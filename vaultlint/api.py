@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config as config_module
-from . import fixer, rename, suppressions
+from . import engine, fixer, rename, suppressions
 from .config import Config, ConfigError
 from .diagnostics import Diagnostic, Severity
 from .note import NoteReadError
@@ -130,14 +130,22 @@ def lint(
     config_file: str | os.PathLike | None = None,
     select: list[str] | None = None,
     ignore: list[str] | None = None,
+    cache: bool = True,
+    jobs: int | None = None,
+    progress: engine.Progress | None = None,
 ) -> LintResult:
     """Lint the notes under `paths` (the whole vault when none), resolving
-    links against the whole vault. Raises ConfigError or UsageError."""
+    links against the whole vault. Raises ConfigError or UsageError.
+
+    With `cache`, results are kept in `.vaultlint_cache/` and reused while
+    their notes are unchanged (see `vaultlint.engine`); `jobs` processes
+    read the notes of a cold run (all cores by default); `progress` is
+    told `(done, total)` as notes are checked."""
     config, vault = open_vault(paths, vault_dir=vault_dir, config_file=config_file)
     rules = config.active_rules(select, ignore)
     notes = select_notes(vault, paths)
     result = LintResult(vault.root, config, vault, rules, notes)
-    result.diagnostics = run_rules(vault, config, rules, notes)
+    result.diagnostics = engine.check(vault, config, rules, notes, use_cache=cache, jobs=jobs, progress=progress)
     return result
 
 

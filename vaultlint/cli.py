@@ -5,6 +5,7 @@ Exit codes: 0 no problems, 1 problems found, 2 usage or config error.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -45,6 +46,34 @@ class Failure(click.ClickException):
         click.echo(f"vaultlint: error: {self.format_message()}", err=True)
 
 
+class ProgressBar:
+    """click's progress bar on stderr, for a run long enough to wait for;
+    silent when stderr is not a terminal (piped, pre-commit, CI)."""
+
+    LONG = 2000  # notes to check
+
+    def __init__(self):
+        self.bar = None
+        self.shown = 0
+        self.wanted = sys.stderr.isatty() and not os.environ.get("CI")
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.wanted or total < self.LONG:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="Checking notes", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
 def run_api(call):
     try:
         return call()
@@ -71,14 +100,20 @@ def main() -> None:
               help="Report only the problems this baseline does not hold.")
 @click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False),
               help="Record every problem found in this file (and exit 0).")
+@click.option("--no-cache", is_flag=True, help="Check every note afresh; neither read nor write the cache.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes that read notes in a large cold run (default: the number of cores).")
 def check(paths, vault_dir, config_file, select, ignore, output_format, color, statistics, exit_zero, fail_on,
-          baseline_file, write_baseline):
+          baseline_file, write_baseline, no_cache, jobs):
     """Lint the vault, or only the notes under PATHS (links still resolve
-    against the whole vault)."""
-    result = run_api(lambda: api.lint(
-        paths, vault_dir=vault_dir, config_file=config_file,
-        select=_split(select) or None, ignore=_split(ignore) or None,
-    ))
+    against the whole vault). Results are cached in .vaultlint_cache/ and
+    reused while notes do not change."""
+    with ProgressBar() as progress:
+        result = run_api(lambda: api.lint(
+            paths, vault_dir=vault_dir, config_file=config_file,
+            select=_split(select) or None, ignore=_split(ignore) or None,
+            cache=not no_cache, jobs=jobs, progress=progress,
+        ))
     note_text = _note_text(result.vault)
     diagnostics = result.diagnostics
     if write_baseline:

@@ -238,16 +238,20 @@ def parse(path: str, text: str, bom: bool = False, stamp_pattern: re.Pattern | N
     return Note(path, text, bom, fm, problem, body_start, body)
 
 
-def read(root: Path, path: str, stamp_pattern: re.Pattern | None = None) -> Note:
+def read_bytes(root: Path, path: str) -> bytes:
     try:
-        data = (root / path).read_bytes()
+        return (root / path).read_bytes()
     except OSError as exc:
         raise NoteReadError(f"cannot read the file: {exc.strerror or exc}") from None
-    text, bom = decode(data)
+
+
+def read(root: Path, path: str, stamp_pattern: re.Pattern | None = None) -> Note:
+    text, bom = decode(read_bytes(root, path))
     return parse(path, text, bom, stamp_pattern)
 
 
 def normalize_name(name: str, case_sensitive: bool = False) -> str:
     """The key names are compared by: NFC, and case-folded unless asked not to."""
-    name = unicodedata.normalize("NFC", name)
+    if not name.isascii():  # ASCII is NFC already, and most names are ASCII
+        name = unicodedata.normalize("NFC", name)
     return name if case_sensitive else name.casefold()

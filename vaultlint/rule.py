@@ -49,6 +49,7 @@ class Context:
     config: Config
     paths: Sequence[str]  # the notes being checked, relative to the root
     shared: dict[str, Any] = field(default_factory=dict)  # per-run memo for rules
+    memo_reads: dict[str, set[str]] = field(default_factory=dict)  # the notes each memo read
 
     @cached_property
     def checked(self) -> frozenset[str]:
@@ -56,9 +57,12 @@ class Context:
 
     def memo(self, key: str, make):
         """A value computed once per run and shared by rules (an index, a
-        suggester)."""
+        suggester). Whoever uses it depends on the notes it was made from."""
         if key not in self.shared:
-            self.shared[key] = make()
+            with self.vault.tracking() as reads:
+                self.shared[key] = make()
+            self.memo_reads[key] = reads
+        self.vault.depend_on(self.memo_reads[key])
         return self.shared[key]
 
 

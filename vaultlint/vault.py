@@ -27,6 +27,7 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -143,6 +144,7 @@ class Vault:
         self.files: list[str] = sorted(self._walk())
         self._notes: dict[str, Note | NoteReadError] = {}
         self._aliases: dict[str, list[str]] | None = None
+        self._tracking: list[set[str]] = []
         self._index()
 
     # -- the files --------------------------------------------------------
@@ -184,6 +186,8 @@ class Vault:
 
     def note(self, path: str) -> Note:
         """The parsed note (read once, then kept). Raises NoteReadError."""
+        for reads in self._tracking:
+            reads.add(path)
         got = self._notes.get(path)
         if got is None:
             try:
@@ -194,6 +198,23 @@ class Vault:
         if isinstance(got, NoteReadError):
             raise got
         return got
+
+    @contextmanager
+    def tracking(self) -> Iterator[set[str]]:
+        """The paths of the notes read by `note()` within the block: the
+        cache learns from them which results a change of a note makes stale
+        (a link to `other#Heading` depends on `other`)."""
+        reads: set[str] = set()
+        self._tracking.append(reads)
+        try:
+            yield reads
+        finally:
+            self._tracking.pop()  # blocks nest, so ours is the last
+
+    def depend_on(self, paths: Iterable[str]) -> None:
+        """Count `paths` as read (the notes an index built earlier read)."""
+        for reads in self._tracking:
+            reads.update(paths)
 
     def forget(self, path: str) -> None:
         self._notes.pop(path, None)
@@ -240,7 +261,8 @@ class Vault:
         return key.endswith(suffix) or (key.endswith(".md") and key[:-3].endswith(suffix))
 
     def _exact(self, path: str) -> list[str]:
-        path = posixpath.normpath(path) if path else path
+        if "." in path or "//" in path or path.endswith("/"):  # else normpath changes nothing
+            path = posixpath.normpath(path)
         hit = self.by_path.get(self.key(path))
         return [hit] if hit is not None else []
 

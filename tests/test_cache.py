@@ -1,0 +1,204 @@
+"""The cache never changes what vaultlint reports: after every kind of change
+a warm run equals a run with `--no-cache`. And the pool of processes equals a
+plain sequential run."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+
+from vaultlint import api, cache, engine
+from vaultlint.cli import main
+
+NOTES = {
+    "a.md": "---\naliases: [Alpha]\n---\n# A\n\nSee [[b]], [[b#Part two]] and [[missing note]].\n",
+    "b.md": "# B\n\n## Part two\n\nBack to [[a]]. Stamp <a class=\"yt-timestamp\" data-t=\"00:75:00\">[00:75:00]</a>\n",
+    "sub/c.md": "Links [[a#A]] and [[sub/d]] and [[e]].\n",
+    "sub/d.md": "Plain note, [[c]].\n",
+}
+
+
+def rows(diagnostics):
+    return [(d.path, d.line, d.column, d.rule, d.message, d.fix, d.suggestions, d.start, d.end) for d in diagnostics]
+
+
+def same_as_cold(root, paths=(), **options):
+    """Run warm, then without the cache; both must agree. Returns the result."""
+    warm = api.lint([root / p for p in paths] or [root], **options)
+    cold = api.lint([root / p for p in paths] or [root], cache=False, **options)
+    assert rows(warm.diagnostics) == rows(cold.diagnostics)
+    return warm.diagnostics
+
+
+def write(root, path, text):
+    (root / path).parent.mkdir(parents=True, exist_ok=True)
+    (root / path).write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def vault(make_vault):
+    root = make_vault(NOTES)
+    first = api.lint([root])
+    assert (root / cache.FOLDER / cache.FILE).exists()
+    assert any(d.rule == "broken-link" for d in first.diagnostics)
+    return root
+
+
+def test_unchanged_vault_reuses_every_note(vault, monkeypatch):
+    checked = []
+    original = engine.check_one
+    monkeypatch.setattr(engine, "check_one", lambda run, path: checked.append(path) or original(run, path))
+    same_as_cold(vault)
+    assert checked == sorted(NOTES)  # only the run without cache read them
+
+
+def test_edited_note(vault):
+    write(vault, "sub/d.md", "Now [[nowhere]] and [[a]].\n")
+    assert any("nowhere" in d.message for d in same_as_cold(vault))
+
+
+def test_edit_of_the_same_size_in_the_same_second(vault):
+    text = (vault / "sub/d.md").read_text()
+    write(vault, "sub/d.md", text.replace("[[c]]", "[[x]]"))
+    assert any("`x`" in d.message for d in same_as_cold(vault))
+
+
+def test_touched_but_unchanged(vault):
+    os.utime(vault / "b.md", ns=(10**18, 10**18))
+    same_as_cold(vault)
+
+
+def test_new_note_fixes_links_elsewhere(vault):
+    write(vault, "missing note.md", "now it exists\n")
+    diagnostics = same_as_cold(vault)
+    assert not any("`missing note` not found" in d.message for d in diagnostics)
+
+
+def test_renamed_note_breaks_links_to_it(vault):
+    (vault / "b.md").rename(vault / "bee.md")
+    diagnostics = same_as_cold(vault)
+    assert any(d.path == "a.md" and "`b`" in d.message for d in diagnostics)
+
+
+HEADING_RULE = '''
+from vaultlint.rule import Rule
+from vaultlint.vault import Status
+
+class NoSuchHeading(Rule):
+    """no-such-heading: a link to a heading the note lacks (reads the linked note)."""
+    name = "no-such-heading"
+
+    def check_note(self, note, ctx):
+        for link in note.links:
+            if ctx.vault.resolve(link, note.path).status is Status.MISSING_HEADING:
+                yield self.diagnostic(note, link.start, link.end, f"no heading {link.subpath}")
+'''
+
+
+def test_heading_removed_in_the_linked_note(make_vault):
+    root = make_vault({**NOTES, "rules.py": HEADING_RULE}, config='plugins = ["rules.py"]\n')
+    assert not any(d.rule == "no-such-heading" for d in same_as_cold(root))
+    write(root, "b.md", NOTES["b.md"].replace("## Part two", "## Part 2"))
+    diagnostics = same_as_cold(root)
+    assert any(d.path == "a.md" and "Part two" in d.message for d in diagnostics)
+
+
+def test_alias_changed(vault):
+    write(vault, "a.md", NOTES["a.md"].replace("Alpha", "Beta"))
+    same_as_cold(vault, select=["ALL"])
+
+
+def test_config_changed(vault):
+    write(vault, ".vaultlint.toml", '[rule.broken-link]\nseverity = "warning"\n')
+    diagnostics = same_as_cold(vault)
+    assert {d.severity.value for d in diagnostics if d.rule == "broken-link"} == {"warning"}
+
+
+def test_only_some_notes_checked_after_a_change(vault):
+    write(vault, "b.md", NOTES["b.md"].replace("[[a]]", "[[aa]]"))
+    diagnostics = same_as_cold(vault, paths=["b.md"])
+    assert {d.path for d in diagnostics} == {"b.md"}
+    same_as_cold(vault)
+
+
+def test_vault_rule_that_reads_notes(make_vault):
+    plugin = '''
+from vaultlint.rule import Rule
+
+class SameTitle(Rule):
+    """same-title: two notes with one title."""
+    name = "same-title"
+
+    def check_vault(self, ctx):
+        seen = {}
+        for path in ctx.vault.note_paths:
+            note = ctx.vault.note(path)
+            title = note.data.get("title")
+            if title in seen:
+                yield self.diagnostic(note, 0, 3, f"title also in {seen[title]}")
+            seen.setdefault(title, path)
+'''
+    root = make_vault({
+        "rules.py": plugin, "x.md": "---\ntitle: T\n---\n", "y.md": "---\ntitle: U\n---\n",
+    }, config='plugins = ["rules.py"]\n')
+    assert not same_as_cold(root, select=["same-title"])
+    write(root, "y.md", "---\ntitle: T\n---\n")
+    assert len(same_as_cold(root, select=["same-title"])) == 1
+
+
+@pytest.mark.parametrize("garbage", [b"not a database at all" * 100, b""])
+def test_corrupt_cache_is_rebuilt(vault, garbage):
+    for suffix in ("-wal", "-shm"):
+        (vault / cache.FOLDER / f"{cache.FILE}{suffix}").unlink(missing_ok=True)
+    (vault / cache.FOLDER / cache.FILE).write_bytes(garbage)
+    same_as_cold(vault)
+    same_as_cold(vault)
+
+
+def test_foreign_cache_is_not_trusted(vault):
+    db = sqlite3.connect(vault / cache.FOLDER / cache.FILE)
+    with db:
+        db.execute("UPDATE meta SET value = 'someone else' WHERE key = 'format'")
+        db.execute("UPDATE notes SET diagnostics = ?", (cache.pack([]),))
+    db.close()
+    assert any(d.rule == "broken-link" for d in same_as_cold(vault))
+
+
+def test_cache_folder_ignores_itself(vault):
+    assert (vault / cache.FOLDER / ".gitignore").read_text().strip().endswith("*")
+
+
+def test_no_cache_writes_nothing(make_vault):
+    root = make_vault(NOTES)
+    api.lint([root], cache=False)
+    assert not (root / cache.FOLDER).exists()
+
+
+def test_pool_equals_sequential(make_vault, monkeypatch):
+    root = make_vault({f"n{i}.md": f"# N{i}\n\n[[n{i + 1}]] [[n{i}#N{i}]] [[gone{i % 3}]]\n" for i in range(30)})
+    sequential = api.lint([root], cache=False)
+    monkeypatch.setattr(engine, "POOL_MIN_NOTES", 1)
+    pooled = api.lint([root], cache=False, jobs=2)
+    assert rows(pooled.diagnostics) == rows(sequential.diagnostics)
+    assert any(d.rule == "broken-link" for d in pooled.diagnostics)
+
+
+def test_check_cli_is_quiet_on_a_pipe(vault):
+    result = CliRunner().invoke(main, ["check", str(vault)])
+    assert result.exit_code == 1
+    assert "Checking" not in result.output
+    result = CliRunner().invoke(main, ["check", "--no-cache", str(vault)])
+    assert result.exit_code == 1
+
+
+def test_suppressions_hold_when_warm(vault):
+    write(vault, "sub/d.md", "%% vaultlint-disable-next-line broken-link %%\nNow [[nowhere]].\n"
+                             "%% vaultlint-disable-next-line broken-link %%\nAnd [[a]].\n")
+    diagnostics = same_as_cold(vault, select=["ALL"])
+    assert not any("nowhere" in d.message for d in diagnostics)
+    assert any(d.rule == "unused-suppression" and d.path == "sub/d.md" for d in diagnostics)
+    write(vault, "nowhere.md", "")
+    same_as_cold(vault, select=["ALL"])

@@ -1,0 +1,282 @@
+"""How `vaultlint check` runs the rules: incrementally with the cache, and
+over a pool of processes when many notes must be read.
+
+Each note is read and parsed once, every note rule runs over it, and what
+the run learnt is kept (see `vaultlint.cache`): its stat and hash, its
+summary, the notes its check read, its diagnostics. The next run reuses the
+diagnostics of every note whose file, whose dependencies and whose run key
+(config, rules, the vault's names) are unchanged, and checks only the rest.
+Vault rules are kept the same way, with the notes they read.
+
+The result is the same as a run without the cache: `tests/test_cache.py`
+changes, adds and renames notes and compares.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import note as note_module
+from .cache import Cache, Entry, Stat, digest, fingerprint, now_ns, pack, stat, stored_stat, unpack
+from .cache import config_key as make_config_key
+from .diagnostics import Diagnostic
+from .note import NoteReadError
+from .rule import Context, Rule
+
+# Below this many notes to read, starting worker processes costs more than
+# they save (measured with `python -m benchmarks`).
+POOL_MIN_NOTES = 3000
+# Chunks of work per worker: small enough to balance, large enough to be cheap.
+CHUNKS_PER_WORKER = 8
+# When more notes than this changed, the run is taken as cold.
+CHANGED_MAX_SHARE = 0.25
+
+Progress = Callable[[int, int], None]  # called with (notes done, notes to do)
+
+
+@dataclass(slots=True)
+class Checked:
+    """One note, checked: what the cache keeps of it."""
+
+    path: str
+    entry: Entry | None  # None when the file could not be read (never cached)
+    diagnostics: list[Diagnostic]
+
+
+def check(vault, config, rules: list[Rule], paths: list[str], *, use_cache: bool = True,
+          jobs: int | None = None, progress: Progress | None = None) -> list[Diagnostic]:
+    cache = Cache.open(vault.root) if use_cache else None
+    try:
+        return Run(vault, config, rules, paths, cache, jobs, progress).go()
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+class Run:
+    def __init__(self, vault, config, rules, paths, cache: Cache | None, jobs, progress):
+        self.vault, self.config, self.rules, self.paths = vault, config, rules, paths
+        self.cache = cache
+        self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+        self.progress = progress or (lambda done, total: None)
+        self.ctx = Context(vault, config, paths)
+
+    def go(self) -> list[Diagnostic]:
+        from .api import UNREADABLE, VAULT_PATH, _guarded  # the plain engine's pieces
+
+        self.vault_path = VAULT_PATH
+
+        self.unreadable = next((r for r in self.rules if r.name == UNREADABLE), None)
+        self.guarded = _guarded
+        notes = self.vault.note_paths
+        entries = self._entries()
+        changed, touched = self._changed(notes, entries)
+        config_key = make_config_key(self.config, self.rules)
+        summaries = {p: e.summary for p, e in entries.items() if p not in changed}
+        key = None
+        if len(changed) <= max(50, CHANGED_MAX_SHARE * len(notes)):
+            summaries.update(self._summaries(changed))
+            key = self._key(config_key, summaries)
+        reuse = {}
+        if key is not None:
+            for path in self.paths:
+                e = entries.get(path)
+                if e is not None and path not in changed and e.key == key and not changed.intersection(e.deps):
+                    reuse[path] = e
+        todo = [p for p in self.paths if p not in reuse]
+        checked = self._check_notes(todo)
+        out: list[Diagnostic] = []
+        for path in self.paths:
+            if path in reuse:
+                out += unpack(reuse[path].diagnostics)
+        for c in checked:
+            out += c.diagnostics
+            if c.entry is not None:
+                summaries[c.path] = c.entry.summary
+        if key is None:
+            summaries.update(self._summaries([p for p in notes if p not in summaries]))
+            key = self._key(config_key, summaries)
+        out += self._vault_rules(key, changed)
+        self._store(key, checked, touched, entries, notes)
+        return self._suppressed(out, summaries)
+
+    def _suppressed(self, diagnostics: list[Diagnostic], summaries: dict[str, dict]) -> list[Diagnostic]:
+        """As `api.run_rules` ends: per-file ignores, then inline suppressions,
+        for which only the notes that hold some are read again."""
+        from . import suppressions
+
+        holders = [p for p in self.paths if summaries.get(p, {}).get("suppressions")]
+        ctx = Context(self.vault, self.config, holders)
+        kept = (d for d in diagnostics if not self.config.ignores(d.path, d.rule))
+        out = suppressions.apply(ctx, self.rules, kept)
+        out.sort(key=lambda d: d.sort_key)
+        return out
+
+    # -- what changed ------------------------------------------------------
+    def _entries(self) -> dict[str, Entry]:
+        if self.cache is None:
+            return {}
+        try:
+            return self.cache.entries()
+        except Exception:  # unreadable: rebuilt, never trusted
+            self.cache.reset()
+            return {}
+
+    def _changed(self, notes: list[str], entries: dict[str, Entry]) -> tuple[set[str], dict[str, Stat]]:
+        """The notes whose content is not what the cache saw; and the notes
+        whose stat changed but not their content (to store their new stat)."""
+        if not entries:
+            return set(notes), {}
+        changed: set[str] = set()
+        touched: dict[str, Stat] = {}
+        root = self.vault.root
+        for path in notes:
+            e = entries.get(path)
+            if e is None:
+                changed.add(path)
+                continue
+            st = stat(root / path)
+            if st is None:
+                changed.add(path)
+            elif st != e.stat:
+                try:
+                    same = digest(note_module.read_bytes(root, path)) == e.hash
+                except NoteReadError:
+                    same = False
+                if same:
+                    touched[path] = st
+                else:
+                    changed.add(path)
+        # A note deleted or renamed away changes the names, and so the key.
+        return changed, touched
+
+    def _summaries(self, paths) -> dict[str, dict]:
+        out = {}
+        for path in paths:
+            try:
+                out[path] = summary(self.vault.note(path))
+            except NoteReadError:
+                out[path] = {}
+            self.vault.forget(path)  # memory stays flat; it is parsed again if checked
+        return out
+
+    def _key(self, config_key: str, summaries: dict[str, dict]) -> str:
+        """The run key: the config, and the vault's names (files and aliases)."""
+        aliases = sorted((p, tuple(s.get("aliases", ()))) for p, s in summaries.items() if s.get("aliases"))
+        return fingerprint([config_key, self.vault.files, aliases])
+
+    # -- checking ----------------------------------------------------------
+    def _check_notes(self, paths: list[str]) -> list[Checked]:
+        if len(paths) >= POOL_MIN_NOTES and self.jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+            return self._check_in_pool(paths)
+        out = []
+        for path in paths:
+            out.append(check_one(self, path))
+            if len(out) % 100 == 0:
+                self.progress(len(out), len(paths))
+        self.progress(len(out), len(paths))
+        return out
+
+    def _check_in_pool(self, paths: list[str]) -> list[Checked]:
+        global _RUN
+        size = max(1, len(paths) // (self.jobs * CHUNKS_PER_WORKER))
+        chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
+        _RUN = self  # the workers are forked: they inherit the run as it is
+        out: list[Checked] = []
+        try:
+            with multiprocessing.get_context("fork").Pool(self.jobs) as pool:
+                for done in pool.imap_unordered(_check_chunk, chunks):
+                    out += done
+                    self.progress(len(out), len(paths))
+        finally:
+            _RUN = None
+        return out
+
+    def _vault_rules(self, key: str, changed: set[str]) -> list[Diagnostic]:
+        out: list[Diagnostic] = []
+        checked = self.ctx.checked
+        for rule in self.rules:
+            if type(rule).check_vault is Rule.check_vault:
+                continue
+            kept = self.cache.vault_rule(rule.name) if self.cache is not None else None
+            if kept is not None and kept[0] == key and not changed.intersection(kept[1]):
+                found = unpack(kept[2])
+            else:
+                with self.vault.tracking() as reads:
+                    found = self.guarded(rule, self.vault_path, rule.check_vault, self.ctx)
+                if self.cache is not None:
+                    self.cache.put_vault_rule(rule.name, key, reads, pack(found))
+            out += [d for d in found if d.path in checked or d.path == self.vault_path]
+        return out
+
+    def _store(self, key: str, checked: list[Checked], touched: dict[str, Stat], entries, notes) -> None:
+        if self.cache is None:
+            return
+        now = now_ns()
+        fresh = []
+        for c in checked:
+            if c.entry is not None:
+                c.entry.key = key
+                c.entry.stat = stored_stat(c.entry.stat, now)
+                fresh.append((c.path, c.entry))
+        rechecked = {c.path for c in checked}
+        for path, st in touched.items():
+            if path not in rechecked:
+                entries[path].stat = stored_stat(st, now)
+                fresh.append((path, entries[path]))
+        gone = set(entries) - set(notes)
+        try:
+            self.cache.put(fresh)
+            self.cache.drop(gone)
+        except Exception:  # a full disk or a locked database costs speed, not results
+            pass
+
+
+_RUN: Run | None = None
+
+
+def _check_chunk(paths: list[str]) -> list[Checked]:
+    assert _RUN is not None
+    return [check_one(_RUN, path) for path in paths]
+
+
+def summary(note) -> dict:
+    """What a run needs to know of a note without reading it: its aliases
+    (other notes' results depend on them) and whether it holds inline
+    suppressions."""
+    from .suppressions import directives
+
+    out: dict = {}
+    if note.aliases:
+        out["aliases"] = list(note.aliases)
+    if directives(note):
+        out["suppressions"] = True
+    return out
+
+
+def check_one(run: Run, path: str) -> Checked:
+    """Read, parse and check one note; forget it afterwards (memory stays flat)."""
+    vault = run.vault
+    st = stat(vault.root / path)  # before reading: a change after it shows next time
+    try:
+        data = note_module.read_bytes(vault.root, path)
+        h = digest(data)
+        text, bom = note_module.decode(data)
+    except NoteReadError as exc:
+        diagnostics = []
+        if run.unreadable is not None:
+            diagnostics.append(Diagnostic(path, 1, 1, 1, 1, run.unreadable.name, run.unreadable.severity, str(exc)))
+        return Checked(path, None, diagnostics)
+    note = note_module.parse(path, text, bom, vault.stamp_pattern)
+    vault.remember(note)
+    with vault.tracking() as reads:
+        diagnostics = [d for rule in run.rules for d in run.guarded(rule, path, rule.check_note, note, run.ctx)]
+    vault.forget(path)
+    reads.discard(path)
+    entry = None
+    if st is not None:
+        entry = Entry(st, h, summary(note), "", tuple(sorted(reads)), pack(diagnostics))
+    return Checked(path, entry, diagnostics)
