@@ -202,3 +202,14 @@ def test_suppressions_hold_when_warm(vault):
     assert any(d.rule == "unused-suppression" and d.path == "sub/d.md" for d in diagnostics)
     write(vault, "nowhere.md", "")
     same_as_cold(vault, select=["ALL"])
+def test_read_only_vault_is_not_written(make_vault, tmp_path_factory, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
+    root = make_vault(NOTES)
+    mode = root.stat().st_mode
+    root.chmod(0o555)
+    try:
+        same_as_cold(root)
+        same_as_cold(root)
+    finally:
+        root.chmod(mode)
+    assert not (root / cache.FOLDER).exists()

@@ -4,7 +4,8 @@ One SQLite database (the standard library's `sqlite3`, in WAL mode so that two
 runs at once are safe) in `.vaultlint_cache/` at the vault root, which holds a
 `.gitignore` of `*` so that it is never committed. When the vault cannot be
 written, the user's cache folder is used instead; when neither can, the run
-goes on without a cache.
+goes on without a cache. A vault folder without write bits counts as one
+that cannot be written, even for root.
 
 Per note it keeps the file's size, modification time and content hash, its
 summary (what other notes may depend on: its aliases), the notes its check
@@ -141,6 +142,8 @@ class Cache:
         """The vault's cache, made if need be; None when no folder for it can
         be written."""
         for folder in (root / FOLDER, _user_folder(root)):
+            if folder.parent == root and _read_only(root):
+                continue
             try:
                 folder.mkdir(parents=True, exist_ok=True)
                 ignore = folder / ".gitignore"
@@ -227,6 +230,15 @@ def _connect_checked(file: Path) -> sqlite3.Connection:
     except sqlite3.Error:
         db.close()
         raise
+
+
+def _read_only(folder: Path) -> bool:
+    """A folder without write bits is kept read-only on purpose: not written
+    to, even by root (who may write anywhere)."""
+    try:
+        return not os.stat(folder).st_mode & 0o222
+    except OSError:
+        return True
 
 
 def _user_folder(root: Path) -> Path:
