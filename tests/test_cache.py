@@ -213,3 +213,13 @@ def test_read_only_vault_is_not_written(make_vault, tmp_path_factory, monkeypatc
     finally:
         root.chmod(mode)
     assert not (root / cache.FOLDER).exists()
+
+
+def test_aliases_come_from_the_cache_when_warm(vault):
+    cold = api.lint([vault], cache=False).vault
+    assert cold.alias_owners("Alpha") == ["a.md"]
+    warm = api.lint([vault / "b.md"]).vault
+    assert warm.summaries["a.md"] == {"aliases": ["Alpha"]}
+    assert warm.alias_owners("alpha") == ["a.md"]
+    write(vault, "b.md", "---\naliases: [Alpha, Bee]\n---\n")
+    assert api.lint([vault / "sub/d.md"]).vault.alias_owners("alpha") == ["a.md", "b.md"]

@@ -80,6 +80,7 @@ class Run:
         if len(changed) <= max(50, CHANGED_MAX_SHARE * len(notes)):
             summaries.update(self._summaries(changed))
             key = self._key(config_key, summaries)
+        self.vault.summaries = summaries
         reuse = {}
         if key is not None:
             for path in self.paths:

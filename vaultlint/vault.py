@@ -145,6 +145,9 @@ class Vault:
         self._notes: dict[str, Note | NoteReadError] = {}
         self._aliases: dict[str, list[str]] | None = None
         self._tracking: list[set[str]] = []
+        # path -> what a run knows of the note without reading it (its
+        # aliases), filled by the engine from the cache.
+        self.summaries: dict[str, dict] = {}
         self._index()
 
     # -- the files --------------------------------------------------------
@@ -311,13 +314,27 @@ class Vault:
         if self._aliases is None:
             self._aliases = {}
             for path in self.note_paths:
-                try:
-                    aliases = self.note(path).aliases
-                except NoteReadError:
-                    continue
-                for alias in aliases:
+                for alias in self._aliases_of(path):
                     self._aliases.setdefault(self.key(alias.strip()), []).append(path)
         return self._aliases.get(self.key(name.strip()), [])
+
+    def _aliases_of(self, path: str) -> tuple[str, ...]:
+        """From the cache's summary when it has one (see `vaultlint.engine`);
+        else read, without counting as a dependency (aliases are in the run
+        key) and without keeping the note (memory stays flat)."""
+        known = self.summaries.get(path)
+        if known is not None:
+            return tuple(known.get("aliases", ()))
+        kept = path in self._notes
+        tracking, self._tracking = self._tracking, []
+        try:
+            return self.note(path).aliases
+        except NoteReadError:
+            return ()
+        finally:
+            self._tracking = tracking
+            if not kept:
+                self.forget(path)
 
 
 def heading_path_exists(headings, subpath: str) -> bool:
