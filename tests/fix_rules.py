@@ -112,3 +112,25 @@ class Spoiler(Rule):
         at = note.text.find("PANIC", note.body_start)
         if at != -1:
             yield self.diagnostic(note, at, at + 5, "panic (no fix)")
+
+
+class Flip(Rule):
+    """flip: `ping` should be `pong` (safe); with `flop`, two rules that undo each other."""
+
+    name = "flip"
+    severity = Severity.WARNING
+    fixable = True
+    pattern, replacement = "ping", "pong"
+
+    def check_note(self, note, ctx):
+        at = note.text.find(self.pattern, note.body_start)
+        if at != -1:
+            fix = self.fix(note, [(at, at + 4, self.replacement)], Applicability.SAFE)
+            yield self.diagnostic(note, at, at + 4, f"write {self.replacement}", fix=fix)
+
+
+class Flop(Flip):
+    """flop: `pong` should be `ping` (safe)."""
+
+    name = "flop"
+    pattern, replacement = "pong", "ping"

@@ -169,3 +169,10 @@ def test_check_counts_what_fix_would_solve(make_vault):
     assert "2 fixable with `vaultlint fix --unsafe-fixes`." in result.stdout
     run = fix(vault, "shout", "rename", unsafe=True)
     assert sum(run.applied.values()) == 2
+
+
+def test_rules_that_undo_each_other_stop_at_the_cap_and_say_so(make_vault):
+    vault = make_vault({"a.md": "ping\n"}, config=CONFIG)
+    run = fix(vault, "flip", "flop")
+    assert run.passes == 10 and run.pending
+    assert "Stopped after 10 passes with fixes still to apply" in run.summary()

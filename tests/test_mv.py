@@ -147,3 +147,13 @@ def test_a_symlinked_note_moves_as_a_link_and_its_target_stays(make_vault, tmp_p
     assert mv(vault, "linked.md", "renamed.md").exit_code == 0
     assert (vault / "renamed.md").is_symlink() and outside.read_text() == "text\n"
     assert text(vault, "a.md") == "[[renamed]]\n"
+
+
+def test_an_attachment_renamed_keeps_its_embeds_working(make_vault):
+    vault = make_vault({
+        "img.png": b"\x89PNG",
+        "a.md": "![[img.png|200]] ![alt](img.png) [[img.png#x]]\n",
+    })
+    assert mv(vault, "img.png", "pics/photo one.png").exit_code == 0
+    assert text(vault, "a.md") == "![[photo one.png|200]] ![alt](pics/photo%20one.png) [[photo one.png#x]]\n"
+    assert broken(vault) == []

@@ -198,10 +198,14 @@ def target_edit(note: Note, link: Link, target: str) -> Edit:
     return note.edit(link.target_start, link.target_end, target)
 
 
+def _exists(vault: Vault, path: str) -> bool:
+    """Is `path` (from the root, `.md` optional) a file of the vault?"""
+    return vault.by_path.get(vault.key(posixpath.normpath(path.replace("\\", "/").lstrip("/")))) is not None
+
+
 def _from_root(vault: Vault, target: str) -> bool:
     """Is `target` a path from the vault root to a file?"""
-    target = target.replace("\\", "/")
-    return "/" in target and vault.by_path.get(vault.key(posixpath.normpath(target.lstrip("/")))) is not None
+    return "/" in target.strip("/") and _exists(vault, target)
 
 
 def _target_for(before: Vault, after: Vault, link: Link, old_source: str, source: str, target: str) -> str | None:
@@ -211,15 +215,20 @@ def _target_for(before: Vault, after: Vault, link: Link, old_source: str, source
     keep_ext = not is_note or written.lower().endswith(".md")
     full = target if keep_ext else target[:-3]
     folder = posixpath.dirname(source)
+    relative = posixpath.relpath(full, folder or ".")
     if written.startswith("/"):
         return "/" + full
     if written.startswith(("./", "../")):
-        rel = posixpath.relpath(full, folder or ".")
-        return "./" + rel if written.startswith("./") and not rel.startswith("../") else rel
+        return "./" + relative if written.startswith("./") and not relative.startswith("../") else relative
+    markdown = link.kind == "markdown"
+    if "/" in written and _from_root(before, written):
+        return full
+    if _exists(before, posixpath.join(posixpath.dirname(old_source), written)) and ("/" in written or markdown):
+        # Written from the note's folder (a Markdown link is a relative URL): so it stays,
+        # unless a wiki-link would have to climb out of the folder.
+        if markdown or not relative.startswith("../"):
+            return relative
     if "/" in written:
-        old_folder = posixpath.dirname(old_source)
-        if not _from_root(before, written) and old_folder and folder and full.startswith(folder + "/"):
-            return full[len(folder) + 1:]  # it was written from the note's folder
         return full
     name = full.rsplit("/", 1)[-1]
     return name if after.find(name, source) == [target] else full
