@@ -9,6 +9,17 @@ What it checks
     addresses are not checked. A link to a heading or block of the same note
     (`[[#Heading]]`) is `broken-heading`'s business, not this rule's.
 
+    A bare `[[alias]]` is broken too: Obsidian resolves links by file name
+    only, and writes `[[Note|alias]]` when you pick an alias. The rule says
+    whose alias it is and suggests `[[Note|alias]]`.
+
+    Suggestions are of the right kind: notes for a note link, attachments
+    for a link whose name has an extension (`![[diagram.png]]`). They are
+    ranked by `vaultlint.suggest` (case, `_`/`-`/space, plural and word
+    order ignored; a typo costs little) and only shown above a score of 75,
+    so a link to a note nobody has written yet gets no suggestion rather
+    than an absurd one.
+
 Why
     A broken link sends the reader nowhere; in a vault published as a site it
     is a dead page.
@@ -16,11 +27,16 @@ Why
 Options
     max-suggestions (integer, default 3)
         How many close names to suggest.
-    unsafe-score (number, default 85)
+    unsafe-score (number, default 88)
         Score (0-100) the best suggestion needs for its fix to be `unsafe`
         (applied by `vaultlint fix --unsafe-fixes`) rather than display-only.
-    unsafe-margin (number, default 4)
+    unsafe-margin (number, default 6)
         How far the best suggestion must score above the second.
+
+    The defaults come from `python -m benchmarks.suggestions --sweep`: on
+    7,000 links broken the way people and generators break them, 88/6
+    repairs 83% of them and picks the wrong note for 0.08%; 85/4 would
+    repair 86% but pick wrongly eight times as often (0.6%).
 
 Example
     `[[ai_safety_and_existence_risk]]` in a vault that has
@@ -32,31 +48,55 @@ Example
 Fix safety
     Replacing a link's target changes what the note says, so it is never
     safe: `unsafe` when one candidate clearly wins (the score and margin
-    above), display-only otherwise. The link's alias, heading and block
-    parts are kept.
+    above), display-only otherwise, and display-only whenever the name
+    suggested belongs to several files. The link's alias, heading and block
+    parts are kept. The `[[Note|alias]]` fix of a bare alias is `unsafe`
+    when exactly one note has that alias.
 """
 
 from __future__ import annotations
 
+import posixpath
+import re
 from urllib.parse import quote
 
 from vaultlint.diagnostics import Applicability
 from vaultlint.rule import Rule, Severity
-from vaultlint.suggest import Suggester
+from vaultlint.suggest import Candidate, Suggester, is_clear_winner
 from vaultlint.vault import Status
 
+# `name.ext`: the link names an attachment, not a note.
+_EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,8})$")
 
-def link_suggester(ctx) -> Suggester:
-    """Names a link can be written with: notes by name, attachments by file name."""
+
+def is_attachment_link(target: str) -> bool:
+    m = _EXTENSION.search(target.rsplit("/", 1)[-1])
+    return m is not None and m.group(1).lower() != "md"
+
+
+def link_suggester(ctx, attachments: bool) -> Suggester:
+    """The names a link can be written with: note names (no `.md`) for note
+    links, file names for attachment links. One per run, shared by rules."""
 
     def make() -> Suggester:
         names = []
         for path in ctx.vault.files:
             base = path.rsplit("/", 1)[-1]
-            names.append(base[:-3] if base.lower().endswith(".md") else base)
+            is_note = base.lower().endswith(".md")
+            if is_note != attachments:
+                names.append(base if attachments else base[:-3])
         return Suggester(names)
 
-    return ctx.memo("link-suggester", make)
+    return ctx.memo(f"link-suggester:{'attachments' if attachments else 'notes'}", make)
+
+
+def suggest_target(ctx, target: str, limit: int) -> tuple[Candidate, ...]:
+    """Files the broken `target` probably meant, best first."""
+    name = target.rsplit("/", 1)[-1]
+    attachment = is_attachment_link(name)
+    if not attachment and name.lower().endswith(".md"):
+        name = name[:-3]
+    return link_suggester(ctx, attachment).suggest(name, limit)
 
 
 class BrokenLink(Rule):
@@ -65,8 +105,8 @@ class BrokenLink(Rule):
     fixable = True
     options = {
         "max-suggestions": {"type": "integer", "minimum": 0, "default": 3},
-        "unsafe-score": {"type": "number", "minimum": 0, "maximum": 100, "default": 85},
-        "unsafe-margin": {"type": "number", "minimum": 0, "default": 4},
+        "unsafe-score": {"type": "number", "minimum": 0, "maximum": 100, "default": 88},
+        "unsafe-margin": {"type": "number", "minimum": 0, "default": 6},
     }
 
     def check_note(self, note, ctx):
@@ -75,27 +115,56 @@ class BrokenLink(Rule):
                 continue
             if ctx.vault.resolve(link, note.path).status is not Status.MISSING:
                 continue
-            candidates = link_suggester(ctx).suggest(link.target, self.options["max-suggestions"])
-            names = [c.value for c in candidates]
+            what = "attachment" if is_attachment_link(link.target) else "note"
+            owners = [] if what == "attachment" else ctx.vault.alias_owners(link.target)
+            if owners:
+                yield self._alias(note, link, owners)
+                continue
+            candidates = suggest_target(ctx, link.target, max(self.options["max-suggestions"], 2))
+            names = [c.value for c in candidates][: self.options["max-suggestions"]]
             hint = f" (did you mean `{names[0]}`?)" if names else ""
-            what = "attachment" if link.embed and "." in link.target.rsplit("/", 1)[-1] else "note"
             fix = None
-            if candidates:
-                best = candidates[0]
-                second = candidates[1].score if len(candidates) > 1 else 0.0
-                sure = (best.score >= self.options["unsafe-score"]
-                        and best.score - second >= self.options["unsafe-margin"])
+            if names:
+                best = candidates[0].value
+                sure = (is_clear_winner(candidates, self.options["unsafe-score"], self.options["unsafe-margin"])
+                        and len(ctx.vault.by_name.get(ctx.vault.key(best), ())) < 2)
                 fix = self.fix(
                     note,
-                    [(link.target_start, link.target_end, self._written(link, note, best.value))],
+                    [(link.target_start, link.target_end, self._written(link, note, best))],
                     Applicability.UNSAFE if sure else Applicability.DISPLAY_ONLY,
-                    f"link to `{best.value}`",
+                    f"link to `{best}`",
                 )
             yield self.diagnostic(
                 note, link.start, link.end,
                 f"{what} `{link.target}` not found{hint}",
                 fix=fix, suggestions=names,
             )
+
+    def _alias(self, note, link, owners):
+        """`[[alias]]`: broken, and the note that has the alias is known."""
+        names = [posixpath.basename(p)[:-3] for p in owners]
+        owner = names[0]
+        if link.kind == "markdown":
+            edits = [(link.target_start, link.target_end, self._written(link, note, owner))]
+            suggestion = owner
+        else:
+            # `[[alias]]` -> `[[Note|alias]]`; an alias already written stays.
+            display = "" if link.alias is not None else "|" + link.target
+            edits = [(link.target_start, link.target_end, owner)]
+            if display:
+                edits = [(link.target_start, link.target_end, owner)]
+                tail = link.end - 2  # before ']]'
+                edits.append((tail, tail, display))
+            suggestion = f"{owner}{display or '|' + link.alias}"
+        who = f"`{owner}`" if len(owners) == 1 else "several notes: " + ", ".join(f"`{n}`" for n in names)
+        fix = self.fix(note, edits, Applicability.UNSAFE if len(owners) == 1 else Applicability.DISPLAY_ONLY,
+                       f"link to `{owner}` with the alias as display text")
+        return self.diagnostic(
+            note, link.start, link.end,
+            f"note `{link.target}` not found: it is an alias of {who}, and Obsidian does not resolve "
+            f"links by alias (did you mean `[[{suggestion}]]`?)",
+            fix=fix, suggestions=[suggestion] + [n for n in names[1:]],
+        )
 
     @staticmethod
     def _written(link, note, name: str) -> str:

@@ -1,0 +1,112 @@
+"""broken-heading: a link to a heading that the target note does not have.
+
+What it checks
+    Every link with a heading part, `[[T#Heading]]`, `[[#Heading]]` (the
+    same note), nested `[[T#H1#H2]]` (H2 inside the section of H1), and
+    Markdown links `[x](T.md#Heading)`, whose note exists but holds no such
+    heading. Headings compare the way Obsidian compares them: punctuation
+    such as `` ` `` `?` `:` `#` `(` `[` is ignored, runs of spaces are one
+    space, case does not matter (`[[Functions#hasTag]]` finds
+    ``### `hasTag()` ``). Headings in code blocks do not count.
+
+    Not checked: the part after `#` of a link to an attachment (a PDF page
+    `![[doc.pdf#page=3]]`, a `.base` view `![[view.base#Table]]`, a video
+    time), and, by default, media fragments written on a note link
+    (`[00:01:06](#t=00:01:06)`, `#page=2`): `key=value` is a position for
+    a player or a site's script, not a heading.
+
+Why
+    Obsidian opens the note at its top when the heading is gone (renamed or
+    reworded), so the reader lands far from what the link promised, and
+    nothing warns.
+
+Options
+    media-fragments (boolean, default true)
+        Leave `#key=value` fragments of note links unchecked. Set it to
+        false to report them too, as Obsidian itself finds no heading there.
+
+Example
+    `[[Style guide#Headings]]` when the note's heading is `## Heading style`:
+
+        note.md:1:1: broken-heading `Headings` is no heading of `Style guide` (did you mean `Heading style`?)
+
+Fix safety
+    Display-only: the suggested heading replaces the link's heading part
+    (wiki-links only), but a heading may have been removed on purpose, so
+    a person decides.
+"""
+
+from __future__ import annotations
+
+import re
+
+from vaultlint.diagnostics import Applicability
+from vaultlint.note import NoteReadError
+from vaultlint.rule import Rule, Severity
+from vaultlint.suggest import Suggester
+from vaultlint.vault import Status
+
+_MEDIA_FRAGMENT = re.compile(r"^[A-Za-z]+=\S*$")
+_CLOCK = re.compile(r"^\d{1,2}(?::\d\d){1,2}$")
+# Characters Obsidian leaves out when it writes a heading into a link.
+_NOT_IN_LINKS = re.compile(r"[#|^:%\[\]\\]+")
+
+
+def subpath_span(note, link) -> tuple[int, int] | None:
+    """Where a wiki-link's subpath (after the first `#`) is written."""
+    if link.kind == "markdown":
+        return None
+    closing = link.end - 2
+    inner = note.text[link.target_end:closing]
+    bar = inner.find("|")
+    head = inner if bar == -1 else inner[:bar]
+    if head.endswith("\\"):
+        head = head[:-1]
+    at = head.find("#")
+    if at == -1:
+        return None
+    start = link.target_end + at + 1
+    end = link.target_end + len(head.rstrip())
+    return start, end
+
+
+class BrokenHeading(Rule):
+    name = "broken-heading"
+    severity = Severity.ERROR
+    fixable = True
+    options = {"media-fragments": {"type": "boolean", "default": True}}
+
+    def check_note(self, note, ctx):
+        for link in note.links:
+            sub = link.subpath
+            if not sub or link.is_block_ref:
+                continue
+            if self.options["media-fragments"] and _MEDIA_FRAGMENT.match(sub):
+                continue
+            res = ctx.vault.resolve(link, note.path)
+            if res.status is not Status.MISSING_HEADING:
+                continue
+            try:
+                target = ctx.vault.note(res.path) if res.path != note.path else note
+            except NoteReadError:
+                continue
+            wanted = [p for p in sub.split("#") if p.strip()][-1].strip()
+            headings = [h.text for h in target.body.headings if h.text]
+            # Few headings to choose from: a looser cutoff than for names.
+            names = [c.value for c in Suggester(headings, cutoff=60).suggest(wanted, 3)]
+            hint = f" (did you mean `{names[0]}`?)" if names else ""
+            if not names and _CLOCK.match(wanted):
+                hint = " (a video time written as a heading link?)"
+            where = "this note" if not link.target else f"`{target.name}`"
+            fix = None
+            span = subpath_span(note, link)
+            if names and span is not None:
+                # The heading replaces the whole heading part: a nested
+                # path that failed is better dropped than patched.
+                new = " ".join(_NOT_IN_LINKS.sub(" ", names[0]).split())
+                fix = self.fix(note, [(span[0], span[1], new)], Applicability.DISPLAY_ONLY, f"link to `{names[0]}`")
+            yield self.diagnostic(
+                note, link.start, link.end,
+                f"`{sub}` is no heading of {where}{hint}",
+                fix=fix, suggestions=names,
+            )
