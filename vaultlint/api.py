@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config as config_module
-from . import engine, fixer, rename, suppressions
+from . import engine, fixer, precommit, rename, suppressions
 from .config import Config, ConfigError
 from .diagnostics import Diagnostic, Severity
 from .note import NoteReadError
@@ -133,6 +133,7 @@ def lint(
     cache: bool = True,
     jobs: int | None = None,
     progress: engine.Progress | None = None,
+    staged: bool = False,
 ) -> LintResult:
     """Lint the notes under `paths` (the whole vault when none), resolving
     links against the whole vault. Raises ConfigError or UsageError.
@@ -140,12 +141,24 @@ def lint(
     With `cache`, results are kept in `.vaultlint_cache/` and reused while
     their notes are unchanged (see `vaultlint.engine`); `jobs` processes
     read the notes of a cold run (all cores by default); `progress` is
-    told `(done, total)` as notes are checked."""
+    told `(done, total)` as notes are checked. With `staged` (pre-commit),
+    only the notes given, plus the links elsewhere that files deleted or
+    renamed in git's staging area break (see `vaultlint.precommit`)."""
+    if staged and not paths and vault_dir is None:
+        # No note given: the vault is the one the removed files were in.
+        removed = precommit.removed_files(Path.cwd())
+        vault_dir = find_root([Path.cwd() / next(iter(removed))]) if removed else None
     config, vault = open_vault(paths, vault_dir=vault_dir, config_file=config_file)
     rules = config.active_rules(select, ignore)
-    notes = select_notes(vault, paths)
+    notes = select_notes(vault, paths) if paths or not staged else []
     result = LintResult(vault.root, config, vault, rules, notes)
-    result.diagnostics = engine.check(vault, config, rules, notes, use_cache=cache, jobs=jobs, progress=progress)
+    def check(notes: list[str]) -> list[Diagnostic]:
+        return engine.check(vault, config, rules, notes, use_cache=cache, jobs=jobs, progress=progress)
+
+    result.diagnostics = check(notes)
+    if staged:
+        broken = precommit.broken_by_removal(vault, precommit.removed_files(vault.root), check, notes)
+        result.diagnostics = sorted(result.diagnostics + broken, key=lambda d: d.sort_key)
     return result
 
 

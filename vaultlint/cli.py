@@ -92,6 +92,9 @@ def main() -> None:
 @common_options
 @click.option("--output-format", type=click.Choice(sorted(report.FORMATS)), default="text", show_default=True)
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
+@click.option("--staged", is_flag=True,
+              help="For pre-commit: check only the notes given (none: none), and the links elsewhere that "
+                   "files deleted or renamed in git's staging area break.")
 @click.option("--statistics", is_flag=True, help="Count the problems per rule instead of listing them.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
 @click.option("--fail-on", type=click.Choice([s.value for s in Severity]), default="info", show_default=True,
@@ -103,7 +106,7 @@ def main() -> None:
 @click.option("--no-cache", is_flag=True, help="Check every note afresh; neither read nor write the cache.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes that read notes in a large cold run (default: the number of cores).")
-def check(paths, vault_dir, config_file, select, ignore, output_format, color, statistics, exit_zero, fail_on,
+def check(paths, vault_dir, config_file, select, ignore, output_format, color, staged, statistics, exit_zero, fail_on,
           baseline_file, write_baseline, no_cache, jobs):
     """Lint the vault, or only the notes under PATHS (links still resolve
     against the whole vault). Results are cached in .vaultlint_cache/ and
@@ -112,7 +115,7 @@ def check(paths, vault_dir, config_file, select, ignore, output_format, color, s
         result = run_api(lambda: api.lint(
             paths, vault_dir=vault_dir, config_file=config_file,
             select=_split(select) or None, ignore=_split(ignore) or None,
-            cache=not no_cache, jobs=jobs, progress=progress,
+            cache=not no_cache, jobs=jobs, progress=progress, staged=staged,
         ))
     note_text = _note_text(result.vault)
     diagnostics = result.diagnostics
@@ -132,7 +135,8 @@ def check(paths, vault_dir, config_file, select, ignore, output_format, color, s
         click.echo(report.statistics(diagnostics, as_json=output_format == "json"), nl=False)
     else:
         formatter = report.FORMATS[output_format]
-        click.echo(formatter(diagnostics, checked=len(result.paths), color=color, root=result.root,
+        checked = len(set(result.paths) | {d.path for d in diagnostics if d.path in result.vault.files})
+        click.echo(formatter(diagnostics, checked=checked, color=color, root=result.root,
                              rules={r.name: r for r in result.rules}, note_text=note_text), nl=False)
     if known is not None and (known.known or known.gone):
         gone = f"; {known.gone} of them are gone (rewrite it with --write-baseline)" if known.gone else ""
@@ -143,12 +147,17 @@ def check(paths, vault_dir, config_file, select, ignore, output_format, color, s
 
 
 def _note_text(vault):
-    """path -> the note's text (None when it cannot be read)."""
+    """path -> the note's text (None when it cannot be read), read again
+    only for the notes that have problems (a cached run parsed none)."""
+    from functools import lru_cache
 
+    from .note import decode
+
+    @lru_cache(maxsize=256)
     def text(path: str):
         try:
-            return vault.note(path).text
-        except NoteReadError:
+            return decode((vault.root / path).read_bytes())[0]
+        except (OSError, NoteReadError):
             return None
 
     return text

@@ -22,6 +22,7 @@ finds `some_title_case_name.md`.
 
 from __future__ import annotations
 
+import copy
 import enum
 import os
 import posixpath
@@ -186,6 +187,14 @@ class Vault:
                 if self.resolution == "slug":
                     self.by_slug.setdefault(slugify(base), []).append(path)
             self.by_name.setdefault(self.key(base), []).append(path)
+
+    def with_files(self, extra: Iterable[str]) -> Vault:
+        """The same vault as if `extra` files existed too (as they did before
+        a commit removed them): for telling which links the removal broke."""
+        other = copy.copy(self)
+        other.files = sorted({*self.files, *extra})
+        other._index()
+        return other
 
     def note(self, path: str) -> Note:
         """The parsed note (read once, then kept). Raises NoteReadError."""

@@ -1,0 +1,152 @@
+"""vaultlint as a pre-commit hook, run by the real `pre-commit` tool.
+
+A git repository holding a small vault installs this repository's hook; a
+commit that adds a broken link is refused, a clean one passes, and a commit
+that renames a note away from its links is refused with the links it
+breaks. pre-commit builds the hook's environment by pip-installing this
+repository (from a snapshot of its working tree), which needs PyPI.
+
+The vault-wide part (links broken by a removal) is also tested directly on
+`vaultlint check --staged`, without pre-commit.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from vaultlint.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+HAVE_GIT = shutil.which("git") is not None
+HAVE_PRE_COMMIT = importlib.util.find_spec("pre_commit") is not None
+needs_git = pytest.mark.skipif(not HAVE_GIT, reason="git is not installed")
+
+# Fixed names and dates: the same tree gives the same commit, so pre-commit
+# reuses the hook environment it built for it the last time.
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_AUTHOR_DATE": "2024-01-01T00:00:00Z",
+    "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_COMMITTER_DATE": "2024-01-01T00:00:00Z",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    env = {**os.environ, **GIT_ENV}
+    done = subprocess.run(["git", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args],
+                          cwd=cwd, env=env, capture_output=True, text=True)
+    if check and done.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done
+
+
+def snapshot_of_this_repo() -> tuple[Path, str]:
+    """This repository's working tree (tracked and new files, not ignored
+    ones) committed in a repository of its own, as `pre-commit try-repo`
+    does: the hook under test is the code under test, committed or not."""
+    files = git(REPO, "ls-files", "-z", "--cached", "--others", "--exclude-standard").stdout.split("\0")
+    dest = Path(tempfile.gettempdir()) / "vaultlint-precommit-hook-src"
+    shutil.rmtree(dest, ignore_errors=True)
+    for name in filter(None, files):
+        source = REPO / name
+        if source.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name)
+    git(dest, "init", "-q")
+    git(dest, "add", "-A")
+    git(dest, "commit", "-q", "-m", "snapshot")
+    return dest, git(dest, "rev-parse", "HEAD").stdout.strip()
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+
+
+@pytest.mark.skipif(not (HAVE_GIT and HAVE_PRE_COMMIT), reason="needs git and pre-commit (the `test` extra)")
+def test_the_hook_refuses_a_broken_link_and_passes_a_clean_commit(tmp_path):
+    source, rev = snapshot_of_this_repo()
+    vault = tmp_path / "notes"
+    vault.mkdir()
+    git(vault, "init", "-q")
+    (vault / ".obsidian").mkdir()
+    write(vault, {
+        ".pre-commit-config.yaml": f"repos:\n  - repo: {source}\n    rev: {rev}\n    hooks:\n      - id: vaultlint\n",
+        "Home.md": "# Home\n\nSee [[Ideas]].\n",
+        "Ideas.md": "# Ideas\n",
+        "Projects/Garden.md": "Part of [[Ideas#Ideas]].\n",
+    })
+    subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=vault, check=True, capture_output=True)
+
+    def commit(message: str) -> subprocess.CompletedProcess:
+        git(vault, "add", "-A")
+        return git(vault, "commit", "-m", message, check=False)
+
+    first = commit("a clean vault")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "vaultlint" in first.stdout + first.stderr and "Passed" in first.stdout + first.stderr
+
+    write(vault, {"Journal.md": "Today I read [[Ideaz]] and [[Home]].\n"})
+    refused = commit("a broken link")
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0, output
+    assert "Journal.md:1:14: broken-link note `Ideaz` not found (did you mean `Ideas`?)" in output
+    assert git(vault, "log", "--format=%s").stdout.split("\n")[0] == "a clean vault"
+
+    write(vault, {"Journal.md": "Today I read [[Ideas]] and [[Home]].\n"})
+    passed = commit("the link fixed")
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+
+    git(vault, "mv", "Ideas.md", "Thoughts.md")
+    renamed = commit("a note renamed away from its links")
+    output = renamed.stdout + renamed.stderr
+    assert renamed.returncode != 0, output
+    for where in ("Home.md:3:5", "Journal.md:1:14", "Projects/Garden.md:1:9"):
+        assert f"{where}: broken-link note `Ideas` not found" in output
+    assert "`Ideas.md` was renamed to `Thoughts.md` in this commit" in output
+    # drop the hook environments of snapshots no config uses any more
+    subprocess.run([sys.executable, "-m", "pre_commit", "gc"], cwd=vault, capture_output=True)
+
+
+@needs_git
+def test_staged_checks_only_the_notes_given_and_what_a_removal_breaks(tmp_path, monkeypatch):
+    vault = tmp_path
+    (vault / ".obsidian").mkdir()
+    write(vault, {
+        "a.md": "[[Target]] and ![[pic.png]] and [[old broken]]\n",
+        "b.md": "[[Target#Heading]] and [it](Target.md)\n",
+        "c.md": "Nothing about it; [[also broken]]\n",
+        "Target.md": "# Heading\n",
+        "pic.png": "x",
+    })
+    git(vault, "init", "-q")
+    git(vault, "add", "-A")
+    git(vault, "commit", "-q", "-m", "init")
+    monkeypatch.chdir(vault)
+    run = CliRunner().invoke
+    assert run(main, ["check", "--staged"]).exit_code == 0  # nothing given, nothing removed
+    out = run(main, ["check", "--staged", "c.md"])
+    assert out.exit_code == 1 and "also broken" in out.output and "old broken" not in out.output
+
+    git(vault, "mv", "Target.md", "Renamed.md")
+    git(vault, "rm", "-q", "pic.png")
+    out = run(main, ["check", "--staged", "--no-color", "Renamed.md"])
+    assert out.exit_code == 1
+    found = [line for line in out.output.splitlines() if "broken-link" in line]
+    # (whatever the suggestions say between the two halves)
+    assert [(line.split(" not found")[0], line.split("; ")[-1]) for line in found] == [
+        (line.split(" not found")[0], line.split("; ")[-1]) for line in [
+        "a.md:1:1: broken-link note `Target` not found; `Target.md` was renamed to `Renamed.md` in this commit",
+        "a.md:1:16: broken-link attachment `pic.png` not found; `pic.png` was deleted in this commit",
+        "b.md:1:1: broken-link note `Target` not found; `Target.md` was renamed to `Renamed.md` in this commit",
+        "b.md:1:24: broken-link note `Target.md` not found; `Target.md` was renamed to `Renamed.md` in this commit",
+    ]]
