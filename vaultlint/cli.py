@@ -239,6 +239,41 @@ def show_rule(name, vault_dir, config_file, select, ignore):
     click.echo(table[name].manual())
 
 
+@main.command()
+@click.argument("folder", required=False, type=click.Path(exists=True, file_okay=False))
+@click.option("--force", is_flag=True, help="Replace an existing .vaultlint.toml.")
+@click.option("--print", "print_only", is_flag=True, help="Print the config; write nothing.")
+@click.option("--no-schema", is_flag=True, help="Infer no front-matter schema.")
+def init(folder, force, print_only, no_schema):
+    """Write a starting .vaultlint.toml for the vault in FOLDER (default: the
+    current one) from its habits, then check the vault with it."""
+    from pathlib import Path
+
+    from . import habits
+    from .vault import find_root
+
+    root = find_root([Path(folder or ".")])
+    found = habits.detect(root)
+    if print_only:
+        click.echo(habits.config_text(found, schema_file=None if no_schema else habits.SCHEMA_FILE), nl=False)
+        return
+    try:
+        written = habits.write(root, found, force=force, schema=not no_schema)
+    except habits.InitError as exc:
+        raise Failure(str(exc)) from None
+    for file in written:
+        click.echo(f"Wrote {file}")
+    click.echo(f"\nThe vault's habits ({found.notes} notes): {habits.summary(found)}\n")
+    result = run_api(lambda: api.lint([root], vault_dir=root))
+    click.echo(report.statistics(result.diagnostics), nl=False)
+    click.echo(report.summary(result.diagnostics, len(result.paths)))
+    if result.diagnostics:
+        click.echo("\nNext: `vaultlint check` lists them; `vaultlint fix` repairs the safe ones; to adopt vaultlint in "
+                   "CI today and fail only on new problems, record these with\n"
+                   "    vaultlint check --write-baseline .vaultlint-baseline.json\n"
+                   "and check with `--baseline .vaultlint-baseline.json`.")
+
+
 @main.group("schema")
 def schema_group() -> None:
     """Front-matter schemas: `vaultlint schema infer`."""

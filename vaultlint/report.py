@@ -272,7 +272,6 @@ def to_sarif(diagnostics: Sequence[Diagnostic], *, rules=None, root=None, note_t
             "name": "vaultlint",
             "version": __version__,
             "semanticVersion": __version__,
-            "informationUri": "https://pypi.org/project/vaultlint/",
             "rules": [_sarif_rule(name, rules.get(name)) for name in names],
         }},
         "columnKind": "unicodeCodePoints",
