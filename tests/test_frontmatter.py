@@ -134,6 +134,38 @@ def test_validators_are_compiled_once_per_run_not_per_note(make_vault, monkeypat
     assert len(made) <= 4  # read/check and compile, once per schema
 
 
+# -- front-matter no rule may choke on ---------------------------------------------
+LAUGHS = "\n".join(["a: &a [x, x, x, x, x, x, x, x, x, x]"] + [
+    f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 10) + "]" for i in range(7)])
+
+
+@pytest.mark.parametrize(("yaml_text", "problem"), [
+    ("a: &x [*x]", "an anchor is used inside its own value"),
+    (LAUGHS, "aliases expand to more than 100,000 values"),
+    ("a: " + "[" * 500 + "]" * 500, "nested more than 100 levels deep"),
+])
+def test_self_referencing_exploding_or_deep_yaml_is_a_syntax_problem_not_a_hang(make_vault, yaml_text, problem):
+    root = make_vault({"a.md": f"---\n{yaml_text}\n---\n"}, config='[[schema]]\npath = "obsidian"\n')
+    found = lines(root)
+    assert len(found) == 1 and "frontmatter-syntax" in found[0] and problem in found[0]
+
+
+def test_odd_but_valid_front_matter_is_checked_without_crashing(make_vault):
+    notes = {
+        "merge.md": "---\nbase: &b {title: A}\n<<: *b\nvideoId: abcdefghijk\n---\n",
+        "keys.md": "---\n1: a\nnull: x\ntrue: y\ntitle: T\n---\n",
+        "binary.md": "---\ntitle: A\nvideoId: !!binary aGVsbG8=\n---\n",
+        "crlf.md": "---\r\ntitle: no\r\naliases:\r\n  - x: y\r\n---\r\n",
+    }
+    root = make_vault(notes, config='[[schema]]\npath = "tubegraph"\n[[schema]]\npath = "obsidian"\n')
+    found = lines(root)
+    assert not [x for x in found if "internal-error" in x]
+    assert ("binary.md:3:10: frontmatter-schema `videoId` must match ^[A-Za-z0-9_-]{11}$,"
+            " got \"b'hello'\" (binary data)") in found
+    assert ("crlf.md:4:5: frontmatter-implicit-type `aliases[0]`: unquoted `x: y` is read by YAML as a mapping of"
+            " `x` to `y` (a colon and a space make a key), but a string is expected: quote it") in found
+
+
 # -- schema infer --------------------------------------------------------------------
 def test_infer_proposes_types_enums_and_patterns_that_the_notes_pass(make_vault, tmp_path):
     notes = {f"v{i}.md": f"---\ntitle: Video {i}\nvideoId: abcdefghi{i:02d}\nstatus: {'done' if i % 2 else 'todo'}\n"

@@ -91,11 +91,47 @@ class FrontMatter:
         return key_node, node
 
 
+MAX_EXPANDED_NODES = 100_000
+MAX_DEPTH = 100
+
+
+def _check_shape(root: yaml.Node) -> None:
+    """Refuse, before anything walks it, a value that contains itself (an
+    anchor used inside its own value), one whose aliases expand to more
+    values than any front-matter has (the "billion laughs"), or one nested
+    deeper than Python can follow."""
+    ancestors: set[int] = set()
+    budget = MAX_EXPANDED_NODES
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, True)]
+    while stack:
+        node, depth, entering = stack.pop()
+        if not entering:
+            ancestors.discard(id(node))
+            continue
+        problem = ("an anchor is used inside its own value (the value would contain itself)" if id(node) in ancestors
+                   else f"nested more than {MAX_DEPTH} levels deep" if depth > MAX_DEPTH
+                   else f"aliases expand to more than {MAX_EXPANDED_NODES:,} values" if budget <= 0 else None)
+        if problem:
+            raise yaml.MarkedYAMLError(problem=problem, problem_mark=node.start_mark)
+        budget -= 1
+        if isinstance(node, yaml.SequenceNode):
+            children = node.value
+        elif isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        else:
+            continue
+        ancestors.add(id(node))
+        stack.append((node, depth, False))
+        stack.extend((child, depth + 1, True) for child in children)
+
+
 def parse_yaml(source: str, offset: int) -> FrontMatter:
     fm = FrontMatter(offset, offset + len(source), source)
     loader = YAML_LOADER(source)
     try:
         fm.root = loader.get_single_node()
+        if fm.root is not None:
+            _check_shape(fm.root)
         fm.data = loader.construct_document(fm.root) if fm.root is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -152,7 +152,9 @@ def kind(value) -> str:
         return "a string"
     if isinstance(value, list):
         return "a list"
-    return "a mapping"
+    if isinstance(value, (bytes, bytearray)):
+        return "binary data"
+    return "a mapping" if isinstance(value, dict) else f"a {type(value).__name__}"
 
 
 def describe(value, limit: int = 60) -> str:
