@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # The seed vault's stamp: <a class="yt-timestamp" data-t="01:49:50">[01:49:50]</a>
 YT_TIMESTAMP = (
@@ -65,10 +66,12 @@ class Time:
     unpadded: bool = False  # an inner field of one digit: `1:2:03`
 
 
+@lru_cache(maxsize=1 << 12)
 def looks_like_time(text: str) -> bool:
     return _TIMELIKE.fullmatch(text) is not None
 
 
+@lru_cache(maxsize=1 << 16)  # a vault repeats its times; Time is immutable
 def parse_time(text: str) -> tuple[Time | None, str]:
     """The time a stamp's text stands for, or (None, why it is not one)."""
     text = text.strip()

@@ -74,14 +74,18 @@ def _lead(time: Time) -> int:
 def usual_form(times: list[Time]) -> str | None:
     """The form most of the times are written in. Whether the first field is
     padded only shows below 10 (`10:02` fits both `MM:SS` and `M:SS`)."""
-    kinds = Counter(_kind(t.form) for t in times)
-    if not kinds:
+    forms = Counter(t.form for t in times)
+    if not forms:
         return None
+    kinds: Counter[str] = Counter()
+    for form, n in forms.items():
+        kinds[_kind(form)] += n
     kind = kinds.most_common(1)[0][0]
-    if ":" not in kind:
+    unpadded = forms.get(kind[1:], 0)  # an unpadded first field is always below 10
+    if ":" not in kind or not unpadded:
         return kind
-    votes = Counter(t.form == kind for t in times if _kind(t.form) == kind and _lead(t) < 10)
-    return kind if votes[True] >= votes[False] else kind[1:]
+    padded = sum(1 for t in times if t.form == kind and _lead(t) < 10)
+    return kind if padded >= unpadded else kind[1:]
 
 
 def fits(time: Time, usual: str) -> bool:
@@ -162,7 +166,7 @@ class TimestampFormat(Rule):
         usual = usual_form([entry[index] for entry in parsed if entry[index] is not None])
         for entry in parsed:
             time, stamp = entry[index], entry[0]
-            if time is None:
+            if time is None or time.form == usual and not time.unpadded:
                 continue
             text, span = stamp.group(side), stamp.group_span(side)
             if not fits(time, usual):

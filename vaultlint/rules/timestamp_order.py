@@ -83,20 +83,24 @@ class TimestampOrder(Rule):
         stamps = note.body.stamps
         if len(stamps) < 2:
             return
-        starts = scope_starts(note, self.options["scope"])
         tolerance = self.options["tolerance"]
-        previous = None  # (scope, seconds, text, line) of the last valid stamp
+        timed = []  # (stamp, seconds) of the stamps with a valid time
         for stamp in stamps:
             text = stamp.group("time")
-            time, _why = parse_time(text) if text is not None else (None, "")
-            if time is None:
+            time = parse_time(text)[0] if text is not None else None
+            if time is not None:
+                timed.append((stamp, time.seconds))
+        backs = [i for i in range(1, len(timed)) if timed[i][1] < timed[i - 1][1] - tolerance]
+        if not backs:
+            return  # most notes: no need to find their paragraphs
+        starts = scope_starts(note, self.options["scope"])
+        for i in backs:
+            before, stamp = timed[i - 1][0], timed[i][0]
+            if bisect.bisect_right(starts, before.start) != bisect.bisect_right(starts, stamp.start):
                 continue
-            scope = bisect.bisect_right(starts, stamp.start)
-            line = note.position(stamp.start)[0]
-            if previous is not None and previous[0] == scope and time.seconds < previous[1] - tolerance:
-                where = "" if previous[3] == line else f", line {previous[3]}"
-                yield self.diagnostic(
-                    note, stamp.start, stamp.end,
-                    f"stamp `{text}` plays before the stamp before it (`{previous[2]}`{where})",
-                )
-            previous = (scope, time.seconds, text, line)
+            line, before_line = note.position(stamp.start)[0], note.position(before.start)[0]
+            where = "" if before_line == line else f", line {before_line}"
+            yield self.diagnostic(
+                note, stamp.start, stamp.end,
+                f"stamp `{stamp.group('time')}` plays before the stamp before it (`{before.group('time')}`{where})",
+            )
