@@ -1,10 +1,11 @@
 """What YAML made of the text a person wrote, said in words.
 
 PyYAML reads YAML 1.1: an unquoted `no` is the boolean false, `12:34:56` the
-integer 45296 (base 60), `012` the octal 10, `1.10` the float 1.1, and
-`- a: b` a one-key mapping. `trap(node)` names such surprises; `describe`
-and `type_words` say values and JSON types the way messages need them;
-`quote` makes a scalar that YAML keeps as the text written.
+integer 45296 (base 60), `012` the octal 10, `1.10` the float 1.1, `- a: b`
+a one-key mapping, and an unquoted link `[[Note]]` a list in a list.
+`trap(node)` names such surprises; `describe` and `type_words` say values and
+JSON types the way messages need them; `quote` makes a scalar that YAML keeps
+as the text written.
 """
 
 from __future__ import annotations
@@ -56,6 +57,14 @@ def trap(node: yaml.Node) -> tuple[str, bool] | None:
     """(what YAML made of it, whether that loses what was written) for an
     unquoted scalar, or a one-line `a: b` list item, that YAML did not keep
     as the text written; None for anything else."""
+    if isinstance(node, yaml.SequenceNode):
+        inner = node.value[0] if len(node.value) == 1 else None
+        touching = inner is not None and node.start_mark.index + 1 == inner.start_mark.index  # `[[`, not `[ [`
+        if (node.flow_style and touching and isinstance(inner, yaml.SequenceNode) and len(inner.value) == 1
+                and isinstance(inner.value[0], yaml.ScalarNode)):
+            return (f"a list inside a list, not a link (Obsidian reads `[[{inner.value[0].value}]]` in a property"
+                    " as a link only when it is quoted)"), True
+        return None
     if isinstance(node, yaml.MappingNode):
         if len(node.value) == 1 and not node.flow_style:
             k, v = node.value[0]

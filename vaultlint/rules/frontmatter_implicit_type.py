@@ -9,13 +9,16 @@ What it checks
     - `0x1DA9430`, `0o17` -> an integer; `012` -> the octal 10;
     - `20240101000000`, `20240101` -> a big integer, not a date;
     - `1.10` -> the number 1.1; `1_000` -> 1000;
-    - `- Note: subtitle` in a list -> a one-key mapping, not a string.
+    - `- Note: subtitle` in a list -> a one-key mapping, not a string;
+    - `related: [[Note]]` -> a list holding a list holding `Note`, not a
+      link (Obsidian reads links in properties only when quoted).
 
     It reports them where a string is expected: the note's schemas (or
     `.obsidian/types.json`) say `string` there, or the key is one of
     Obsidian's lists of strings (`tags`, `aliases`, `cssclasses`). Where
     nothing is declared, it reports only the cases that lose what was
-    written (`1:30`, `012`, `1.10`, a `key: value` among strings), since a
+    written (`1:30`, `012`, `1.10`, a `key: value` among strings, an
+    unquoted `[[link]]`), since a
     `draft: no` may well mean the boolean.
 
     Where a schema expects a string, the schema violation is reported here

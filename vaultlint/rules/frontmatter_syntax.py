@@ -24,6 +24,10 @@ Example
     gives `note.md:2:12: frontmatter-syntax invalid YAML: mapping values are
     not allowed here`. Quote the value: `title: "Notes: on YAML"`.
 
+    `up: [[Home]] page` is not YAML either; the message adds that a link
+    in a property must be quoted (`up: "[[Home]] page"`), as Obsidian's
+    help says.
+
     Template notes hold placeholders such as `created: {{date}}` that only
     become YAML when the template is used; the message says so, and names
     what to add to `exclude` (the templates folder set in Obsidian's
@@ -37,6 +41,7 @@ Fix safety
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from vaultlint.rule import Rule, Severity
@@ -45,6 +50,8 @@ TEMPLATE_HINT = (
     "; it holds `{{{{...}}}}` template placeholders, which are not YAML until the template is used:"
     " add `{glob}` to `exclude` in .vaultlint.toml"
 )
+LINK_HINT = "; a link in a property must be quoted: `key: \"[[Note]]\"`"
+_UNQUOTED_LINK = re.compile(r"""(?:^|[^"'])\[\[""")
 # Where Obsidian's Templates core plugin and the Templater plugin keep templates.
 TEMPLATE_SETTINGS = ((".obsidian/templates.json", "folder"),
                      (".obsidian/plugins/templater-obsidian/data.json", "templates_folder"))
@@ -88,6 +95,8 @@ class FrontmatterSyntax(Rule):
         if fm.problem is not None:
             # The parser names one character; the span covers it when it exists.
             at = fm.problem.start
+            if not hint and _UNQUOTED_LINK.search(note.line_text(note.position(at)[0])):
+                hint = LINK_HINT
             yield self.diagnostic(note, at, min(at + 1, fm.end), f"invalid YAML: {fm.problem.message}{hint}")
         elif fm.data is not None and not isinstance(fm.data, dict):
             kind = {list: "a list", str: "a string"}.get(type(fm.data), f"a {type(fm.data).__name__}")
