@@ -150,3 +150,15 @@ def test_staged_checks_only_the_notes_given_and_what_a_removal_breaks(tmp_path, 
         "b.md:1:1: broken-link note `Target` not found; `Target.md` was renamed to `Renamed.md` in this commit",
         "b.md:1:24: broken-link note `Target.md` not found; `Target.md` was renamed to `Renamed.md` in this commit",
     ]]
+
+
+@needs_git
+def test_staged_without_a_vault_marker_takes_the_repository_as_the_vault(tmp_path, monkeypatch):
+    """A Quartz `content/` repository has no `.obsidian/`: the vault is the
+    repository, not the folder of the note given."""
+    write(tmp_path, {"talks/a.md": "[[b]] and [[missing]]\n", "notes/b.md": "# B\n"})
+    git(tmp_path, "init", "-q")
+    monkeypatch.chdir(tmp_path)
+    out = CliRunner().invoke(main, ["check", "--staged", "--no-color", "talks/a.md"])
+    assert out.exit_code == 1
+    assert out.output.splitlines()[0] == "talks/a.md:1:11: broken-link note `missing` not found"

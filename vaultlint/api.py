@@ -144,10 +144,8 @@ def lint(
     told `(done, total)` as notes are checked. With `staged` (pre-commit),
     only the notes given, plus the links elsewhere that files deleted or
     renamed in git's staging area break (see `vaultlint.precommit`)."""
-    if staged and not paths and vault_dir is None:
-        # No note given: the vault is the one the removed files were in.
-        removed = precommit.removed_files(Path.cwd())
-        vault_dir = find_root([Path.cwd() / next(iter(removed))]) if removed else None
+    if staged and vault_dir is None:
+        vault_dir = precommit.vault_root(paths)
     config, vault = open_vault(paths, vault_dir=vault_dir, config_file=config_file)
     rules = config.active_rules(select, ignore)
     notes = select_notes(vault, paths) if paths or not staged else []

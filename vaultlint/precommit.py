@@ -29,7 +29,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .diagnostics import Diagnostic
-from .vault import HIDDEN_PREFIX, Vault, slugify
+from .vault import HIDDEN_PREFIX, MARKERS, Vault, slugify
 
 
 def _git(cwd: Path, *args: str) -> str | None:
@@ -38,6 +38,22 @@ def _git(cwd: Path, *args: str) -> str | None:
     except OSError:  # no git
         return None
     return done.stdout if done.returncode == 0 else None
+
+
+def vault_root(paths: Sequence[str | os.PathLike]) -> Path | None:
+    """The vault a commit's notes are in: the folder marked as a vault
+    (`.obsidian/`, `.vaultlint.toml`) above them (above the removed files
+    when no note is given), else the git repository they are in. pre-commit
+    runs from the repository's top, with paths from there."""
+    cwd = Path.cwd()
+    hints = [Path(p) for p in paths] or [cwd / p for p in removed_files(cwd)] or [cwd]
+    start = hints[0].resolve()
+    for folder in (start, *start.parents):
+        if any((folder / marker).exists() for marker in MARKERS):
+            return folder
+    top = _git(start if start.is_dir() else start.parent if start.parent.is_dir() else cwd,
+               "rev-parse", "--show-toplevel")
+    return Path(top.strip()) if top else None
 
 
 def removed_files(root: Path) -> dict[str, str | None]:
