@@ -144,3 +144,12 @@ def test_fail_on_sets_the_least_severity_that_fails(make_vault):
     assert run(vault, "--fail-on", "warning").exit_code == 1
     out = run(vault, "--fail-on", "error")
     assert out.exit_code == 0 and "broken-link" in out.output  # still reported
+
+
+def test_a_problem_of_the_whole_vault_has_no_location():
+    from vaultlint.diagnostics import Diagnostic, Severity
+
+    d = Diagnostic(".", 1, 1, 1, 1, "some-vault-rule", Severity.INFO, "the vault as a whole")
+    doc = validate_sarif(report.to_sarif([d], root=Path.cwd()))
+    assert "locations" not in doc["runs"][0]["results"][0]
+    assert report.to_github([d]) == "::notice title=vaultlint (some-vault-rule)::the vault as a whole\n"

@@ -110,6 +110,11 @@ FORMATS: dict[str, Callable[..., str]] = {"text": to_text, "json": to_json}
 # note's text, for source lines and fingerprints). Each copes without them.
 
 
+def in_note(d: Diagnostic) -> bool:
+    """Whether the problem is in a note (not one of the vault as a whole)."""
+    return d.path not in ("", ".")
+
+
 def ci_path(path: str, root=None) -> str:
     """A note's path as CI tools want it: relative to the current folder
     (the checkout), when the vault is inside it; else relative to the vault."""
@@ -136,7 +141,7 @@ def to_github(diagnostics: Sequence[Diagnostic], *, root=None, **_) -> str:
             "file": ci_path(d.path, root), "line": d.line, "col": d.column,
             "endLine": d.end_line, "endColumn": d.end_column, "title": f"vaultlint ({d.rule})",
         }
-        if not d.path:
+        if not in_note(d):
             props = {"title": props["title"]}
         fields = ",".join(f"{k}={_gh_escape(str(v), prop=True)}" for k, v in props.items())
         message = d.message
@@ -165,7 +170,7 @@ def to_full(diagnostics: Sequence[Diagnostic], *, checked: int = 0, color: bool 
     out = []
     for d, head in zip(diagnostics, diagnostic_lines(diagnostics, color=color), strict=True):
         out.append(head)
-        text = note_text(d.path) if note_text and d.path else None
+        text = note_text(d.path) if note_text and in_note(d) else None
         if text is not None:
             lines = text.splitlines()
             if 0 < d.line <= len(lines):
@@ -255,14 +260,14 @@ def to_sarif(diagnostics: Sequence[Diagnostic], *, rules=None, root=None, note_t
             "level": _SARIF_LEVEL[d.severity],
             "message": {"text": d.message},
         }
-        if d.path:
+        if in_note(d):
             result["locations"] = [{"physicalLocation": {
                 "artifactLocation": {"uri": uri, "uriBaseId": "SRCROOT"},
                 "region": _sarif_region(d.line, d.column, d.end_line, d.end_column),
             }}]
             text = note_text(d.path) if note_text else None
             result["partialFingerprints"] = {"vaultlint/v1": fingerprint(d, text)}
-        if d.fix is not None and d.path:
+        if d.fix is not None and in_note(d):
             result["fixes"] = [_sarif_fix(d, uri)]
         if d.suggestions:
             result["properties"] = {"suggestions": list(d.suggestions)}
