@@ -111,6 +111,8 @@ def check(paths, vault_dir, config_file, select, ignore, output_format, color, s
     """Lint the vault, or only the notes under PATHS (links still resolve
     against the whole vault). Results are cached in .vaultlint_cache/ and
     reused while notes do not change."""
+    if write_baseline and staged:
+        raise Failure("--write-baseline records the whole vault; run it without --staged")
     with ProgressBar() as progress:
         result = run_api(lambda: api.lint(
             paths, vault_dir=vault_dir, config_file=config_file,
