@@ -1,0 +1,184 @@
+"""The vault's links as a whole: who links where, what is missing, what is
+alone, what is ambiguous, what is written twice. Shared by the rules that
+need the whole graph (`orphan-note`) and by `vaultlint links`, the
+maintenance view:
+
+    vaultlint links [PATH] [--top 20] [--output-format json]
+
+prints the most wanted missing notes (targets ranked by how many links
+point at them, with the notes linking there), the orphans (notes no other
+note links to), the ambiguous names (several files fit one link) and the
+near-duplicate notes (names that differ by a typo or a word form).
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .note import NoteReadError
+from .vault import Status, Vault, slugify
+
+
+@dataclass
+class Missing:
+    """A link target that resolves to nothing, and who wants it."""
+
+    target: str  # as most often written
+    links: int = 0
+    notes: dict[str, int] = field(default_factory=dict)  # linking note -> links from it
+    spellings: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class LinkGraph:
+    inbound: dict[str, set[str]]  # file -> the other notes linking to it
+    missing: dict[str, Missing]  # normalised target -> who wants it
+    ambiguous: dict[str, tuple[str, ...]]  # target as written -> the files that fit
+    notes: list[str]  # every readable note
+
+
+def missing_key(vault: Vault, target: str) -> str:
+    """One key for the spellings of one missing note (`Foo`, `foo.md`)."""
+    name = target.replace("\\", "/").strip()
+    if name.lower().endswith(".md"):
+        name = name[:-3]
+    if vault.resolution == "slug":  # `Some Name` and `some_name` are one page
+        return slugify(name)
+    return vault.key(name)
+
+
+def link_graph(vault: Vault) -> LinkGraph:
+    """Resolve every link of every note once."""
+    inbound: dict[str, set[str]] = defaultdict(set)
+    missing: dict[str, Missing] = {}
+    ambiguous: dict[str, tuple[str, ...]] = {}
+    notes = []
+    for path in vault.note_paths:
+        try:
+            links = vault.note(path).links
+        except NoteReadError:
+            continue
+        notes.append(path)
+        for link in links:
+            if not link.target:
+                continue
+            res = vault.resolve(link, path)
+            if res.status is Status.MISSING:
+                entry = missing.setdefault(missing_key(vault, link.target), Missing(link.target))
+                entry.links += 1
+                entry.notes[path] = entry.notes.get(path, 0) + 1
+                entry.spellings[link.target] = entry.spellings.get(link.target, 0) + 1
+                continue
+            if res.path != path:
+                inbound[res.path].add(path)
+            if is_ambiguous(vault, link.target, path, res.candidates):
+                ambiguous.setdefault(link.target, res.candidates)
+    for entry in missing.values():
+        entry.target = max(entry.spellings, key=lambda s: (entry.spellings[s], s))
+    return LinkGraph(dict(inbound), missing, ambiguous, notes)
+
+
+def is_ambiguous(vault: Vault, target: str, source: str, candidates: tuple[str, ...]) -> bool:
+    """Several files fit, and the link does not spell the path of one of them
+    (names that differ only in case are ambiguous even then)."""
+    if len(candidates) < 2:
+        return False
+    spelled = [p for p in candidates if _spells(vault, target, source, p)]
+    return len(spelled) != 1  # none spelled, or several that differ only in case
+
+
+def _spells(vault: Vault, target: str, source: str, path: str) -> bool:
+    target = target.replace("\\", "/").lstrip("/")
+    stem = path[:-3] if path.lower().endswith(".md") else path
+    folder = posixpath.dirname(source)
+    options = {target, f"{folder}/{target}" if folder else target}
+    return any(vault.key(o) in (vault.key(path), vault.key(stem)) for o in options)
+
+
+def qualified(path: str, others) -> str:
+    """The shortest path suffix (without `.md`) that names `path` and none
+    of `others`: how to write a link that means this file only."""
+    stem = path[:-3] if path.lower().endswith(".md") else path
+    parts = stem.split("/")
+    for n in range(1, len(parts) + 1):
+        suffix = "/".join(parts[-n:])
+        clash = [o for o in others if o != path and _ends_with(o, suffix)]
+        if not clash:
+            return suffix
+    return stem  # only the case differs: the full path, as written on disk
+
+
+def _ends_with(path: str, suffix: str) -> bool:
+    stem = path[:-3] if path.lower().endswith(".md") else path
+    stem, suffix = stem.casefold(), suffix.casefold()
+    return stem == suffix or stem.endswith("/" + suffix)
+
+
+# --------------------------------------------------------------------------
+# The maintenance view
+
+
+def overview(vault: Vault, top: int = 20, near_score: float = 80.0) -> dict:
+    """What `vaultlint links` prints, as data (the JSON output)."""
+    from .rules.near_duplicate_note import near_duplicates
+
+    graph = link_graph(vault)
+    wanted = sorted(graph.missing.values(), key=lambda m: (-m.links, -len(m.notes), m.target))
+    orphans = sorted(p for p in graph.notes if p not in graph.inbound)
+    pairs = near_duplicates(vault.note_paths, near_score)
+    return {
+        "notes": len(graph.notes),
+        "missing": {
+            "targets": len(wanted),
+            "links": sum(m.links for m in wanted),
+            "most_wanted": [
+                {"target": m.target, "links": m.links,
+                 "notes": sorted(m.notes, key=lambda n: (-m.notes[n], n)),
+                 "spellings": sorted(m.spellings, key=lambda s: (-m.spellings[s], s))}
+                for m in wanted[:top]
+            ],
+        },
+        "orphans": orphans,
+        "ambiguous": [
+            {"target": t, "files": list(c), "write": [qualified(p, c) for p in c]}
+            for t, c in sorted(graph.ambiguous.items())
+        ],
+        "near_duplicates": [{"notes": [a, b], "score": s} for a, b, s in pairs],
+    }
+
+
+def render_text(data: dict, top: int = 20) -> str:
+    out = []
+    m = data["missing"]
+    out.append(f"Most wanted missing notes ({m['targets']} missing targets, {m['links']} links):")
+    for w in m["most_wanted"]:
+        shown = ", ".join(w["notes"][:5]) + (f", and {len(w['notes']) - 5} more" if len(w["notes"]) > 5 else "")
+        also = [s for s in w["spellings"] if s != w["target"]]
+        spelled = f" (also written {', '.join(f'`{s}`' for s in also[:3])})" if also else ""
+        out.append(f"  {w['links']:>5}  {w['target']}{spelled}")
+        out.append(f"         from {len(w['notes'])} note{'s' if len(w['notes']) != 1 else ''}: {shown}")
+    if not m["most_wanted"]:
+        out.append("  none: every link leads somewhere")
+    orphans = data["orphans"]
+    out.append("")
+    out.append(f"Orphans: {len(orphans)} of {data['notes']} notes have no link from another note")
+    out += [f"  {p}" for p in orphans[:top]]
+    if len(orphans) > top:
+        out.append(f"  ... and {len(orphans) - top} more (--output-format json lists them all)")
+    out.append("")
+    out.append(f"Ambiguous names: {len(data['ambiguous'])}")
+    for a in data["ambiguous"][:top]:
+        out.append(f"  [[{a['target']}]] fits {', '.join(a['files'])}: write "
+                   + " or ".join(f"[[{w}]]" for w in a["write"]))
+    out.append("")
+    out.append(f"Near-duplicate notes: {len(data['near_duplicates'])}")
+    for d in data["near_duplicates"][:top]:
+        out.append(f"  {d['notes'][0]}  ~  {d['notes'][1]}  ({d['score']:.0f})")
+    return "\n".join(out) + "\n"
+
+
+def render_json(data: dict, top: int = 20) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,178 @@
+"""near-duplicate-note: two notes whose names are nearly the same, probably one topic written twice.
+
+What it checks
+    Pairs of notes whose names differ only by a typo, a word form or one
+    word (`ai_safety_and_existence_risk` and
+    `ai_safety_and_existential_risk`), by case or separators (`AI Safety`
+    and `ai_safety`), by singular and plural, or by word order. Names are
+    compared as `vaultlint.suggest` compares them; a pair is reported when
+    it scores at least `min-score` AND its names hold the same words but
+    for articles (`the`, `a`), in any order unless a word such as `for`,
+    `of`, `in` gives the name a direction (then only the sides of an `and`
+    may swap), or differ in one word that is a variant of the other.
+    `Meeting Template` and `Meeting Type Template` are two things; so are
+    `..._data_in_notion` and `..._transactions_in_notion`, `inflation` and
+    `information`, and `accounting_for_biology` and `biology_for_accounting`
+    (while `ai_alignment_and_safety` and `ai_safety_and_alignment` are one).
+    A variant shares its first letters with the other word (at least five,
+    and three quarters of the shorter: `existence`, `existential`) or is one
+    typo away from it. Not reported: notes with the very
+    same name in two folders (that is `ambiguous-link`'s business), and
+    names that differ only in their numbers (`2023-06` and `2023-07`,
+    `Chapter 1` and `Chapter 2`), which are series, not duplicates.
+
+    The problem is reported on the second note of the pair (in path order),
+    naming the first.
+
+Why
+    Two notes on one topic split what is known about it: links go to one or
+    the other, and each holds half the story. Generated vaults are prone to
+    it (one generator run writes `existence`, the next `existential`).
+
+Options
+    min-score (number, default 80)
+        How alike the names must be (0-100).
+
+Example
+    `dwarkeshpatel/ai_safety_and_existence_risk.md` next to
+    `dwarkeshpatel/ai_safety_and_existential_risk.md`:
+
+        dwarkeshpatel/ai_safety_and_existential_risk.md:1:1: near-duplicate-note
+        `ai_safety_and_existential_risk` is nearly the name of `dwarkeshpatel/ai_safety_and_existence_risk.md`
+
+Fix safety
+    No fix: merging two notes is `vaultlint mv --merge`'s job, and a person
+    decides which name stays.
+
+Speed
+    Pairs are found through shared keys (the normalised name, its words
+    sorted, and the name with any one word left out), never by comparing
+    every name with every other.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from rapidfuzz.distance import Levenshtein
+
+from vaultlint.diagnostics import Diagnostic
+from vaultlint.rule import Rule, Severity
+from vaultlint.suggest import normalize, score
+
+# A key shared by more names than this says little (short, common names).
+MAX_BUCKET = 50
+_NUMBER = re.compile(r"\d+")
+
+
+def _name(path: str) -> str:
+    base = posixpath.basename(path)
+    return base[:-3] if base.lower().endswith(".md") else base
+
+
+def _keys(norm: str) -> set[str]:
+    words = norm.split()
+    keys = {"=" + norm, "~" + " ".join(sorted(words)), "-" + norm}
+    if len(words) >= 3:
+        keys.update("-" + " ".join(words[:i] + words[i + 1 :]) for i in range(len(words)))
+    return keys
+
+
+# Words whose presence changes nothing (`the_impact_of...`, `impact_of...`).
+ARTICLES = frozenset({"the", "a", "an"})
+# Words that give a name a direction: `x for y` is not `y for x`.
+ORDERED = frozenset("for of in on to vs versus with from by into about over under between".split())
+
+
+def _topics(words: list[str]) -> list[tuple[str, ...]]:
+    """`x and y` says what `y and x` says; `x for y` does not say `y for x`."""
+    parts, part = [], []
+    for w in words:
+        if w == "and":
+            parts.append(tuple(part))
+            part = []
+        else:
+            part.append(w)
+    parts.append(tuple(part))
+    return sorted(parts)
+
+
+def same_words(a: str, b: str) -> bool:
+    """Whether two normalised names say the same thing: the same words but
+    for articles, in an order that only swaps the sides of an `and`; or one
+    word each that is a variant of the other (`existence`/`existential`, a
+    typo). `Meeting Template` and `Meeting Type Template`, `data` and
+    `transactions`, `x for y` and `y for x` differ in meaning."""
+    wa = [w for w in a.split() if w not in ARTICLES]
+    wb = [w for w in b.split() if w not in ARTICLES]
+    if wa == wb:
+        return True
+    only_a = list((Counter(wa) - Counter(wb)).elements())
+    only_b = list((Counter(wb) - Counter(wa)).elements())
+    if not only_a and not only_b:
+        return not ORDERED.intersection(wa) or _topics(wa) == _topics(wb)
+    if len(only_a) == len(only_b) == 1 and _variants(only_a[0], only_b[0]):
+        return [only_b[0] if w == only_a[0] else w for w in wa] == wb
+    return False
+
+
+def _variants(a: str, b: str) -> bool:
+    """One word mistyped (`safty`) or in another form (`existence`,
+    `existential`; `networking`, `networks`), not another word (`inflation`,
+    `information`)."""
+    common = len(posixpath.commonprefix([a, b]))
+    shorter = min(len(a), len(b))
+    return (common >= 5 and common >= 0.75 * shorter) or (shorter >= 4 and Levenshtein.distance(a, b) <= 1)
+
+
+def near_duplicates(paths: Iterable[str], min_score: float) -> list[tuple[str, str, float]]:
+    """(first path, second path, score) of each pair of notes with
+    near-identical names, in path order."""
+    paths = sorted(p for p in paths if p.lower().endswith(".md"))
+    names = [_name(p) for p in paths]
+    folded = [n.casefold() for n in names]
+    norms = [normalize(n) for n in names]
+    series = [_NUMBER.sub("#", n) for n in norms]
+    buckets: dict[str, list[int]] = {}
+    for i, norm in enumerate(norms):
+        if norm:
+            for key in _keys(norm):
+                buckets.setdefault(key, []).append(i)
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for ids in buckets.values():
+        if len(ids) < 2 or len(ids) > MAX_BUCKET:
+            continue
+        for x, i in enumerate(ids):
+            for j in ids[x + 1 :]:
+                if (i, j) in seen:
+                    continue
+                seen.add((i, j))
+                if folded[i] == folded[j]:
+                    continue  # the same name in two folders: ambiguous, not near
+                if series[i] == series[j] and norms[i] != norms[j]:
+                    continue  # a series
+                s = score(norms[i], norms[j])
+                if s >= min_score and same_words(norms[i], norms[j]):
+                    out.append((paths[i], paths[j], round(float(s), 1)))
+    out.sort()
+    return out
+
+
+class NearDuplicateNote(Rule):
+    name = "near-duplicate-note"
+    severity = Severity.INFO
+    options = {"min-score": {"type": "number", "minimum": 0, "maximum": 100, "default": 80}}
+
+    def check_vault(self, ctx):
+        for first, second, _s in near_duplicates(ctx.vault.note_paths, self.options["min-score"]):
+            if second not in ctx.checked:
+                continue
+            yield Diagnostic(
+                second, 1, 1, 1, 1, self.name, self.severity,
+                f"`{_name(second)}` is nearly the name of `{first}`",
+                suggestions=(first,),
+            )
