@@ -8,8 +8,8 @@ import json
 import re
 
 from click.testing import CliRunner
-
 from conftest import SEEDS
+
 from vaultlint import api
 from vaultlint.cli import main
 from vaultlint.scanner import scan
@@ -48,7 +48,6 @@ def test_the_quartz_slug_rule_is_the_one_tubegraph_uses(corpus):
     assert slugify("Compaq's Rise  and Early Success") == "compaqs_rise_and_early_success"
     root = corpus("tubegraph-sample")
     vault = Vault(root, resolution="slug")
-    names = {p.rsplit("/", 1)[-1][:-3] for p in vault.note_paths}
     title_case = resolved = 0
     for path in vault.note_paths:
         for link in vault.note(path).links:
@@ -123,7 +122,8 @@ def test_links_view_text_and_json(make_vault):
     assert (top["target"], top["links"], top["notes"]) == ("Missing topic", 2, ["a.md", "b.md"])
     assert "c.md" in data["orphans"] and "a.md" not in data["orphans"]
     assert data["ambiguous"][0]["write"] == ["home/Meeting", "work/Meeting"]
-    assert data["near_duplicates"][0]["notes"] == ["ai_safety_and_existence_risk.md", "ai_safety_and_existential_risk.md"]
+    pair = ["ai_safety_and_existence_risk.md", "ai_safety_and_existential_risk.md"]
+    assert data["near_duplicates"][0]["notes"] == pair
     text = runner.invoke(main, ["links", str(root)]).output
     assert "Most wanted missing notes (2 missing targets, 3 links)" in text
     assert "[[Meeting]] fits home/Meeting.md, work/Meeting.md: write [[home/Meeting]] or [[work/Meeting]]" in text

@@ -216,16 +216,17 @@ def mv_command(old, new, vault_dir, config_file, dry_run, merge):
 
 @main.command("links")
 @click.argument("path", required=False, type=click.Path(exists=False))
-@click.option("--vault", "vault_dir", type=click.Path(file_okay=False), help="The vault root (found from PATH by default).")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Config file (default: .vaultlint.toml at the vault root).")
-@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True, help="Entries shown per section (text).")
+@click.option("--vault", "vault_dir", type=click.Path(file_okay=False), help="The vault root (found from PATH).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Config file.")
+@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True, help="Entries per section (text).")
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def links_view(path, vault_dir, config_file, top, output_format):
     """The vault's link health: most wanted missing notes (with the notes
     linking there), orphans, ambiguous names, near-duplicate notes."""
     from . import links
 
-    config, vault = run_api(lambda: api.open_vault([path] if path else [], vault_dir=vault_dir, config_file=config_file))
+    paths = [path] if path else []
+    _config, vault = run_api(lambda: api.open_vault(paths, vault_dir=vault_dir, config_file=config_file))
     data = links.overview(vault, top=top if output_format == "text" else 10**9)
     render = links.render_json if output_format == "json" else links.render_text
     click.echo(render(data, top), nl=False)
