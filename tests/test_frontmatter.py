@@ -51,6 +51,33 @@ def test_where_must_map_keys_to_strings(make_vault):
     assert result.exit_code == 2 and "schema.0.where.type" in result.output
 
 
+def test_refs_to_schema_files_beside_the_schema_are_followed(make_vault):
+    common = ('{"$defs": {"tag": {"type": "string", "pattern": "^[a-z]+$"}},'
+              ' "properties": {"shared": {"type": "string"}}}')
+    note = ('{"type": "object", "additionalProperties": false, "allOf": [{"$ref": "common.json"}],'
+            ' "properties": {"tags": {"items": {"$ref": "common.json#/$defs/tag"}}, "title": {"type": "string"}}}')
+    root = make_vault({"schemas/common.json": common, "schemas/note.json": note,
+                       "a.md": "---\ntitle: A\ntags: [ok, Not-OK]\nshared: 5\ntitel: x\n---\n"},
+                      config='[[schema]]\npath = "schemas/note.json"\n')
+    assert lines(root) == [
+        'a.md:3:12: frontmatter-schema `tags[1]` must match ^[a-z]+$, got "Not-OK" (a string)',
+        "a.md:4:9: frontmatter-schema `shared` must be a string, got 5 (a number)",
+        "a.md:5:1: frontmatter-unknown-key unknown key `titel` (did you mean `title`?)",
+    ]
+
+
+@pytest.mark.parametrize(("ref", "problem"), [
+    ("nope.json", "schema file nope.json does not exist (paths are relative to the schema that refers to it)"),
+    ("https://example.org/s.json", "vaultlint reads no schema from the network"),
+])
+def test_a_ref_that_cannot_be_read_is_a_config_error(make_vault, ref, problem):
+    root = make_vault({"s.json": json.dumps({"properties": {"x": {"$ref": ref}}}), "a.md": "x"},
+                      config='[[schema]]\npath = "s.json"\n')
+    with pytest.raises(ConfigError, match="schema s.json: ") as got:
+        api.lint([root])
+    assert problem in str(got.value)
+
+
 # -- drafts and formats ----------------------------------------------------------
 def test_the_draft_named_by_dollar_schema_is_used(make_vault):
     draft7 = {"$schema": "http://json-schema.org/draft-07/schema#",

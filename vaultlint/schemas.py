@@ -44,7 +44,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jsonschema
+import referencing
+import referencing.exceptions
 from jsonschema.validators import validator_for
+from referencing.jsonschema import DRAFT202012
 
 from .config import ConfigError, closest
 from .properties import TYPES_FILE, vault_types
@@ -149,16 +152,59 @@ def format_checker(cls) -> jsonschema.FormatChecker:
 
 
 # -- schemas -----------------------------------------------------------------
+def read_json(file: Path, ref: str, relative_to: str = "the vault root"):
+    try:
+        return json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SchemaProblem(f"schema file {ref} does not exist (paths are relative to {relative_to})") from None
+    except OSError as exc:
+        raise SchemaProblem(f"cannot read schema file {ref}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise SchemaProblem(f"schema file {ref} is not UTF-8") from None
+    except ValueError as exc:
+        raise SchemaProblem(f"schema file {ref} is not valid JSON: {exc}") from None
+
+
+def retriever(folder: Path | None):
+    """How `$ref: "common.schema.json#/$defs/tag"` finds its file: beside
+    the schema that names it. Nothing is fetched from the network."""
+
+    def retrieve(uri: str) -> referencing.Resource:
+        if folder is None or re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", uri):
+            raise SchemaProblem(f"`$ref` {uri}: only schema files beside this one can be referred to"
+                                " (vaultlint reads no schema from the network: save it as a file)")
+        contents = read_json(folder / uri, uri, "the schema that refers to it")
+        return referencing.Resource.from_contents(contents, default_specification=DRAFT202012)
+
+    return retrieve
+
+
 @dataclass
 class Schema:
     name: str  # as the user wrote it: a path or a built-in name
     document: dict
     source: str = ""  # said after a message when the schema is implicit
+    folder: Path | None = None  # where its file is, for `$ref`s to other files
+
+    @cached_property
+    def registry(self) -> referencing.Registry:
+        return referencing.Registry(retrieve=retriever(self.folder))
 
     @cached_property
     def validator(self) -> jsonschema.protocols.Validator:
         cls = validator_for(self.document, default=DEFAULT_DRAFT)
-        return cls(self.document, format_checker=format_checker(cls))
+        return cls(self.document, format_checker=format_checker(cls), registry=self.registry)
+
+    def check_refs(self) -> None:
+        """Read every file a `$ref` names now, so that a missing one is a
+        config error, not a crash in the middle of a run."""
+        for ref in _refs(self.document):
+            if not ref.startswith("#"):
+                try:
+                    self.registry.get_or_retrieve(ref.split("#", 1)[0])
+                except referencing.exceptions.Unretrievable as exc:
+                    cause = exc.__cause__
+                    raise SchemaProblem(f"schema {self.name}: {cause or exc}") from None
 
     def errors(self, data) -> list[jsonschema.ValidationError]:
         return list(self.validator.iter_errors(data))
@@ -179,15 +225,23 @@ class Schema:
         out = [schema]
         ref = schema.get("$ref")
         if isinstance(ref, str) and ref.startswith("#/"):
-            out += self._expand(self._pointer(ref), depth + 1)
+            out += self._expand(self._pointer(self.document, ref[1:]), depth + 1)
+        elif isinstance(ref, str) and ref and not ref.startswith("#"):
+            file, _, pointer = ref.partition("#")
+            try:
+                other = self.registry.get_or_retrieve(file).value.contents
+            except referencing.exceptions.Unretrievable:
+                other = None
+            out += self._expand(self._pointer(other, pointer) if pointer else other, depth + 1)
         for word in ("allOf", "anyOf", "oneOf"):
             for branch in schema.get(word, ()) or ():
                 out += self._expand(branch, depth + 1)
         return out
 
-    def _pointer(self, ref: str):
-        node: Any = self.document
-        for part in ref[2:].split("/"):
+    @staticmethod
+    def _pointer(document, pointer: str):
+        node: Any = document
+        for part in pointer.lstrip("/").split("/"):
             part = part.replace("~1", "/").replace("~0", "~")
             if isinstance(node, dict) and part in node:
                 node = node[part]
@@ -286,18 +340,24 @@ def read_schema(ref: str, root: Path) -> Schema:
         file = BUILTIN_DIR / f"{ref}.schema.json"
     else:
         file = root / ref
-    try:
-        document = json.loads(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SchemaProblem(f"schema file {ref} does not exist (paths are relative to the vault root)") from None
-    except OSError as exc:
-        raise SchemaProblem(f"cannot read schema file {ref}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise SchemaProblem(f"schema file {ref} is not UTF-8") from None
-    except ValueError as exc:
-        raise SchemaProblem(f"schema file {ref} is not valid JSON: {exc}") from None
+    document = read_json(file, ref)
     check(document, ref)
-    return Schema(ref, document)
+    schema = Schema(ref, document, folder=file.parent)
+    schema.check_refs()
+    return schema
+
+
+def _refs(node):
+    """Every `$ref` string in a schema document."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value
+            else:
+                yield from _refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _refs(item)
 
 
 def check(document, ref: str) -> None:

@@ -16,7 +16,9 @@ What it checks
     `errorMessage` next to the keyword that fails ("must be a tag: no `#`").
 
     Schemas are JSON Schema Draft 2020-12 unless their `$schema` names
-    another draft. `format` is checked: `date` (YYYY-MM-DD), `date-time`
+    another draft. A `$ref` to another file (`common.schema.json#/$defs/tag`)
+    is read from beside the schema that names it; nothing is fetched from
+    the network. `format` is checked: `date` (YYYY-MM-DD), `date-time`
     (RFC 3339, or the local `YYYY-MM-DDTHH:MM[:SS]` Obsidian writes), `uri`,
     `email` and the other formats jsonschema knows. A date YAML loaded as a
     date object is a valid `date` (and a string), as Obsidian sees it.
