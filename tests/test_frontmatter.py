@@ -45,6 +45,17 @@ def test_an_unknown_built_in_schema_suggests_the_closest(make_vault):
         api.lint([root])
 
 
+def test_where_matches_a_value_or_a_listed_one(make_vault):
+    movie = '{"type": "object", "required": ["director"]}'
+    root = make_vault({"movie.json": movie,
+                       "a.md": '---\ncategories:\n  - "[[Movies]]"\n---\n',
+                       "b.md": '---\ncategories: "[[Movies]]"\n---\n',
+                       "c.md": '---\ncategories: ["[[Books]]"]\n---\n',
+                       "d.md": "no front-matter\n"},
+                      config='[[schema]]\nwhere = { categories = "[[Movies]]" }\npath = "movie.json"\n')
+    assert [x.split(":")[0] for x in lines(root)] == ["a.md", "b.md"]
+
+
 def test_where_must_map_keys_to_strings(make_vault):
     root = make_vault({"a.md": "x"}, config='[[schema]]\npath = "obsidian"\nwhere = { type = 3 }\n')
     result = CliRunner().invoke(main, ["check", str(root)])

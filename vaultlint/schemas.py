@@ -35,6 +35,7 @@ a `str` that remembers the object): such a value is a string, and a valid
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Iterable
@@ -337,9 +338,18 @@ def read_schema(ref: str, root: Path) -> Schema:
         if ref not in names:
             raise SchemaProblem(f"no built-in schema `{ref}`{closest(ref, names)} (built-in: {', '.join(names)};"
                                 " a schema file's name ends in `.json`)")
-        file = BUILTIN_DIR / f"{ref}.schema.json"
-    else:
-        file = root / ref
+        return builtin_schema(ref)
+    return _read_file(root / ref, ref)
+
+
+@functools.cache
+def builtin_schema(name: str) -> Schema:
+    """A built-in schema, read, checked and compiled once per process (a
+    `fix` lints several times)."""
+    return _read_file(BUILTIN_DIR / f"{name}.schema.json", name)
+
+
+def _read_file(file: Path, ref: str) -> Schema:
     document = read_json(file, ref)
     check(document, ref)
     schema = Schema(ref, document, folder=file.parent)
