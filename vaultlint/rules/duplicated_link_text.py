@@ -119,6 +119,8 @@ class DuplicatedLinkText(Rule):
         sentence_start = line_start
         for m in _SENTENCE_END.finditer(text, line_start, link.start):
             sentence_start = m.end()
+        # Only the spans that reach into the sentence can hold its words.
+        blocked = [(s, e) for s, e in blocked if s < link.start and sentence_start < e]
         words = [w for w in _words(text[sentence_start:link.start], sentence_start)
                  if not _inside(blocked, w[1], w[2])]
         if not words or words[-1][0] in LEADING_WORDS:
