@@ -47,17 +47,29 @@ Examples
     reported on that note.
 
 Fix safety
-    No fix: the right value is the author's to give.
+    A lone text where a list of strings is expected (`aliases: Fold`)
+    becomes a one-item list (`aliases: [Fold]`): `safe`, as Obsidian
+    already shows it so; not offered for a text with commas (`tags: a, b`,
+    an old form whose split only the author knows). Other violations have
+    no fix: the right value is the author's to give.
 """
 
 from __future__ import annotations
 
-import jsonschema
+import json
+import re
 
+import jsonschema
+import yaml
+
+from vaultlint.diagnostics import Applicability
 from vaultlint.rule import Rule, Severity
 from vaultlint.schemas import expected_types, instance, note_schemas
 from vaultlint.suggest import Suggester
-from vaultlint.yamlvalues import describe, trap, type_words, where
+from vaultlint.yamlvalues import PLAIN, describe, trap, type_words, where
+
+# What a plain scalar cannot hold inside `[...]`.
+_FLOW_UNSAFE = re.compile(r"[\[\]{},]|: | #|^[-?:&*!|>'\"%@`]")
 
 # Reported by frontmatter-unknown-key, with a suggestion.
 UNKNOWN_KEY_VALIDATORS = {"additionalProperties", "unevaluatedProperties"}
@@ -93,7 +105,27 @@ class FrontmatterSchema(Rule):
                     seen |= said
                     if schema.source:
                         message += f"; declared in {schema.source}"
-                    yield self.diagnostic(note, *located(note, path), message, suggestions=suggestions)
+                    fix = self._as_list(note, found.schemas, error, path)
+                    yield self.diagnostic(note, *located(note, path), message, suggestions=suggestions, fix=fix)
+
+    def _as_list(self, note, schemas, error, path):
+        """`aliases: Fold` where a list of strings is expected: `aliases:
+        [Fold]`, what Obsidian shows it as. Not for `a, b` (an old
+        comma-separated form, whose split only the author knows)."""
+        expected = error.validator_value
+        if error.validator != "type" or "array" not in expected or "string" in expected:
+            return None
+        _key, node = note.frontmatter.locate(path)
+        value = error.instance
+        if (not isinstance(node, yaml.ScalarNode) or not isinstance(value, str) or "," in value
+                or node.start_mark.line != node.end_mark.line
+                or "string" not in (expected_types(schemas, (*path, 0)) or ())):
+            return None
+        start, end = note.frontmatter.node_span(node)
+        text = note.text[start:end]
+        if node.style in PLAIN and _FLOW_UNSAFE.search(text):
+            text = json.dumps(value, ensure_ascii=False)
+        return self.fix(note, [(start, end, f"[{text}]")], Applicability.SAFE, f"make it a list: [{text}]")
 
     @staticmethod
     def _is_yaml_trap(note, schemas, error, path) -> bool:
