@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vaultlint import api, note, writer
-from vaultlint.diagnostics import Edit
-from vaultlint.fixer import apply_edits
+from vaultlint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
+from vaultlint.fixer import _overlaps, apply_edits, choose_fixes
 
 RULES = Path(__file__).with_name("fix_rules.py")
 CONFIG = f'plugins = ["{RULES.as_posix()}"]\n'
@@ -84,3 +84,31 @@ def test_fixing_changes_only_what_the_rules_fix_and_twice_is_once(frontmatter, b
     assert parsed.frontmatter_problem is None
     assert (parsed.frontmatter is not None) == bool(frontmatter)
     assert parsed.frontmatter is None or parsed.frontmatter.problem is None
+
+
+@st.composite
+def fixes(draw):
+    out = []
+    for _ in range(draw(st.integers(0, 12))):
+        edits = []
+        for _ in range(draw(st.integers(1, 3))):
+            start = draw(st.integers(0, 30))
+            edits.append(Edit(start, start + draw(st.integers(0, 4)), "x", 1, 1, 1, 1))
+        out.append(Fix(tuple(edits), Applicability.SAFE))
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(fixes())
+def test_chosen_fixes_never_overlap_and_only_clashing_ones_wait(candidates):
+    diagnostics = [Diagnostic("n.md", 1, 1, 1, 1, "r", Severity.INFO, str(i), fix) for i, fix in enumerate(candidates)]
+    taken, waiting = choose_fixes(diagnostics)
+    assert len(taken) + len(waiting) == len(candidates)
+    edits = [e for fix in taken for e in fix.edits]
+    for i, one in enumerate(taken):  # pairwise, the slow and obvious way (a fix's own edits are its business)
+        for other in taken[i + 1:]:
+            for a in one.edits:
+                for b in other.edits:
+                    assert _overlaps(a, (b.start, b.end)) == _overlaps(b, (a.start, a.end)) is False
+    for fix in waiting:
+        assert any(_overlaps(e, (t.start, t.end)) for e in fix.edits for t in edits)

@@ -16,6 +16,7 @@ written here: `write_changes` does that at the end, through `writer`.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -53,28 +54,61 @@ def choose_fixes(diagnostics: Iterable[Diagnostic], unsafe: bool = False) -> tup
     fixes = sorted((d.fix for d in diagnostics if allowed(d.fix, unsafe)), key=_fix_start)
     taken: list[Fix] = []
     waiting: list[Fix] = []
-    spans: list[tuple[int, int]] = []
+    spans = _Spans()
     for fix in fixes:
-        if _clashes(fix, spans):
+        if spans.clash(fix):
             waiting.append(fix)
             continue
         taken.append(fix)
-        spans.extend((e.start, e.end) for e in fix.edits)
+        spans.add(fix)
     return taken, waiting
+
+
+class _Spans:
+    """The ranges taken by the fixes chosen so far, sorted, so that a clash
+    is found with a binary search (a note may have thousands of fixes)."""
+
+    def __init__(self) -> None:
+        self.spans: list[tuple[int, int]] = []
+        self.longest = 0  # no range starts further back than this and reaches an edit
+
+    def clash(self, fix: Fix) -> bool:
+        return any(self._hits(e) for e in fix.edits)
+
+    def _hits(self, edit: Edit) -> bool:
+        spans = self.spans
+        i = bisect.bisect_left(spans, (edit.start - self.longest, -1))
+        while i < len(spans) and spans[i][0] <= edit.end:
+            if _overlaps(edit, spans[i]):
+                return True
+            i += 1
+        return False
+
+    def add(self, fix: Fix) -> None:
+        for e in fix.edits:
+            bisect.insort(self.spans, (e.start, e.end))
+            self.longest = max(self.longest, e.end - e.start)
 
 
 def _fix_start(fix: Fix) -> int:
     return min((e.start for e in fix.edits), default=0)
 
 
-def _clashes(fix: Fix, spans: list[tuple[int, int]]) -> bool:
-    return any(_overlaps(e, s) for e in fix.edits for s in spans)
-
-
 def _overlaps(edit: Edit, span: tuple[int, int]) -> bool:
-    s, e = span
-    # Two insertions at one point also conflict: their order would be a guess.
-    return edit.start < e and s < edit.end or edit.start == edit.end == s or (edit.start == s and edit.end == e)
+    return _clash((edit.start, edit.end), span)
+
+
+def _clash(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Do two ranges conflict? Ranges that share text do, and so does an
+    insertion at a point the other range holds or touches: which goes first
+    would be a guess. Ranges that only touch do not."""
+    if a[0] < b[1] and b[0] < a[1]:
+        return True
+    if a[0] == a[1]:
+        return b[0] <= a[0] <= b[1]
+    if b[0] == b[1]:
+        return a[0] <= b[0] <= a[1]
+    return False
 
 
 def apply_edits(text: str, edits: Sequence[Edit]) -> str:
@@ -186,13 +220,13 @@ class _Engine:
     def choose(self, note: Note, diagnostics: list[Diagnostic]) -> list[tuple[Diagnostic, Fix]]:
         """The fixes to apply to this note now, in text order, none overlapping."""
         taken: list[tuple[Diagnostic, Fix]] = []
-        spans: list[tuple[int, int]] = []
+        spans = _Spans()
         order = sorted(diagnostics, key=lambda d: (_fix_start(d.fix) if d.fix else d.start, d.start))
         for d in order:
             # A person looking at each fix may take an unsafe one.
             fix = d.fix if allowed(d.fix, self.unsafe or self.decide is not None) else None
             if self.decide is not None and not self.stopped:
-                if fix is not None and _clashes(fix, spans):
+                if fix is not None and spans.clash(fix):
                     continue  # asked in the next pass
                 if fix is None and not d.suggestions:
                     continue
@@ -207,10 +241,10 @@ class _Engine:
                     break
             elif self.stopped:
                 break
-            if fix is None or _clashes(fix, spans) or _fix_key(d, fix) in self.refused:
+            if fix is None or spans.clash(fix) or _fix_key(d, fix) in self.refused:
                 continue
             taken.append((d, fix))
-            spans.extend((e.start, e.end) for e in fix.edits)
+            spans.add(fix)
         return taken
 
     def reject(self, run: FixRun, d: Diagnostic, fix: Fix, reason: str) -> None:
