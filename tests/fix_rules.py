@@ -134,3 +134,17 @@ class Flop(Flip):
 
     name = "flop"
     pattern, replacement = "pong", "ping"
+
+
+class Tangle(Rule):
+    """tangle: a buggy rule whose fix has edits that overlap each other."""
+
+    name = "tangle"
+    severity = Severity.WARNING
+    fixable = True
+
+    def check_note(self, note, ctx):
+        at = note.text.find("knot", note.body_start)
+        if at != -1:
+            fix = self.fix(note, [(at, at + 3, "x"), (at + 1, at + 4, "y")], Applicability.SAFE)
+            yield self.diagnostic(note, at, at + 4, "a knot", fix=fix)

@@ -176,3 +176,10 @@ def test_rules_that_undo_each_other_stop_at_the_cap_and_say_so(make_vault):
     run = fix(vault, "flip", "flop")
     assert run.passes == 10 and run.pending
     assert "Stopped after 10 passes with fixes still to apply" in run.summary()
+
+
+def test_a_fix_whose_edits_overlap_each_other_is_refused_not_a_crash(make_vault):
+    vault = make_vault({"a.md": "knot todo\n"}, config=CONFIG)
+    run = fix(vault, "tangle", "shout")
+    assert read(vault, "a.md") == b"knot TODO\n"
+    assert [r.reason for r in run.rejected] == ["its edits overlap each other (a bug in `tangle`)"]

@@ -214,6 +214,7 @@ class _Engine:
         self.asked: set[tuple] = set()
         self.refused: set[tuple] = set()  # fixes rejected once are not tried again
         self.stopped = False
+        self.malformed: list[Rejected] = []
         self._anchors: dict[str, set[str]] | None = None
 
     # -- one pass over one note -----------------------------------------
@@ -242,6 +243,10 @@ class _Engine:
             elif self.stopped:
                 break
             if fix is None or spans.clash(fix) or _fix_key(d, fix) in self.refused:
+                continue
+            if not _well_formed(fix):
+                self.malformed.append(Rejected(d, f"its edits overlap each other (a bug in `{d.rule}`)"))
+                self.refused.add(_fix_key(d, fix))
                 continue
             taken.append((d, fix))
             spans.add(fix)
@@ -323,6 +328,12 @@ class _Engine:
         return self._anchors
 
 
+def _well_formed(fix: Fix) -> bool:
+    """A fix's own edits must not overlap (apply_edits could not order them)."""
+    edits = sorted((e.start, e.end) for e in fix.edits)
+    return all(b[0] >= a[1] for a, b in zip(edits, edits[1:], strict=False))
+
+
 def _fix_key(d: Diagnostic, fix: Fix) -> tuple:
     """A fix, known again in a later pass (where offsets may have moved)."""
     return d.path, d.rule, d.message, tuple(e.content for e in fix.edits)
@@ -382,6 +393,8 @@ def fix_notes(
             except NoteReadError:
                 continue
             taken = engine.choose(note, current[path])
+            run.rejected.extend(engine.malformed)
+            engine.malformed.clear()
             if not taken:
                 continue
             run.originals.setdefault(path, note)
