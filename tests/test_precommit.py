@@ -12,6 +12,7 @@ The vault-wide part (links broken by a removal) is also tested directly on
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import shutil
@@ -51,18 +52,27 @@ def git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProces
 def snapshot_of_this_repo() -> tuple[Path, str]:
     """This repository's working tree (tracked and new files, not ignored
     ones) committed in a repository of its own, as `pre-commit try-repo`
-    does: the hook under test is the code under test, committed or not."""
-    files = git(REPO, "ls-files", "-z", "--cached", "--others", "--exclude-standard").stdout.split("\0")
-    dest = Path(tempfile.gettempdir()) / "vaultlint-precommit-hook-src"
-    shutil.rmtree(dest, ignore_errors=True)
-    for name in filter(None, files):
-        source = REPO / name
-        if source.is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, dest / name)
-    git(dest, "init", "-q")
-    git(dest, "add", "-A")
-    git(dest, "commit", "-q", "-m", "snapshot")
+    does: the hook under test is the code under test, committed or not.
+    The snapshot's folder is named by its content, so that runs of the same
+    code (in other worktrees too, at the same time) share it and its hook
+    environment, and never change it under each other's feet."""
+    names = sorted(filter(None, git(REPO, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+                          .stdout.split("\0")))
+    files = {name: (REPO / name).read_bytes() for name in names if (REPO / name).is_file()}
+    digest = hashlib.sha256(b"".join(n.encode() + b"\0" + data + b"\0" for n, data in files.items())).hexdigest()
+    dest = Path(tempfile.gettempdir()) / f"vaultlint-hook-src-{digest[:16]}"
+    if not (dest / ".git").is_dir() or git(dest, "rev-parse", "HEAD", check=False).returncode != 0:
+        building = Path(tempfile.mkdtemp(prefix="vaultlint-hook-src-"))
+        for name, data in files.items():
+            (building / name).parent.mkdir(parents=True, exist_ok=True)
+            (building / name).write_bytes(data)
+        git(building, "init", "-q")
+        git(building, "add", "-A")
+        git(building, "commit", "-q", "-m", "snapshot")
+        try:
+            building.rename(dest)
+        except OSError:  # another run made it first
+            shutil.rmtree(building, ignore_errors=True)
     return dest, git(dest, "rev-parse", "HEAD").stdout.strip()
 
 
