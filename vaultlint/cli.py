@@ -90,7 +90,9 @@ def main() -> None:
 @main.command()
 @PATHS
 @common_options
-@click.option("--output-format", type=click.Choice(sorted(report.FORMATS)), default="text", show_default=True)
+@click.option("--output-format", type=click.Choice(sorted(report.FORMATS)), default="text", show_default=True,
+              help="text or concise: a line per problem; full: with the source line, a caret and the fix; "
+                   "json; github: workflow annotations; sarif: SARIF 2.1.0; junit: JUnit XML.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
 @click.option("--staged", is_flag=True,
               help="For pre-commit: check only the notes given (none: none), and the links elsewhere that "
