@@ -153,6 +153,31 @@ def test_an_impossible_date_is_text_reported_once_not_a_crash(make_vault):
     ]
 
 
+@pytest.mark.parametrize(("schema", "value", "message"), [
+    ({"enum": ["draft", "published"]}, "publishd",
+     '`x` must be one of `draft`, `published`, got "publishd" (a string) (did you mean `published`?)'),
+    ({"type": "string", "maxLength": 3}, "abcd", '`x` must be at most 3 characters long, got "abcd" (a string)'),
+    ({"type": "array", "uniqueItems": True}, "[a, b, a]", '`x` lists "a" (a string) more than once'),
+    ({"type": "integer", "minimum": 1}, "0", "`x` must be at least 1, got 0 (a number)"),
+    ({"type": "number", "multipleOf": 0.5}, "3.3", "`x` must be a multiple of 0.5, got 3.3 (a number)"),
+    ({"contains": {"const": "book"}}, "[a]", '`x` must hold at least one item that is `book`, got ["a"] (a list)'),
+    ({"anyOf": [{"type": "string"}, {"type": "array"}]}, "3", "`x` must be a string or a list, got 3 (a number)"),
+    ({"type": "object", "minProperties": 1}, "{}", "`x` must have at least 1 key"),
+    ({"const": "yes"}, '"no"', '`x` must be `yes`, got "no" (a string)'),
+])
+def test_each_keyword_is_said_in_words(make_vault, schema, value, message):
+    root = make_vault({"s.json": json.dumps({"properties": {"x": schema}}), "a.md": f"---\nx: {value}\n---\n"},
+                      config='[[schema]]\npath = "s.json"\n')
+    assert [x.split(" ", 2)[2] for x in lines(root)] == [message]
+
+
+def test_dependent_required_names_what_is_missing(make_vault):
+    schema = {"dependentRequired": {"end": ["start"]}}
+    root = make_vault({"s.json": json.dumps(schema), "a.md": "---\nend: soon\n---\n"},
+                      config='[[schema]]\npath = "s.json"\n')
+    assert lines(root) == ["a.md:2:6: frontmatter-schema `end` needs `start` too"]
+
+
 def test_several_schemas_saying_the_same_make_one_diagnostic(make_vault):
     root = make_vault({".obsidian/types.json": '{"types": {"rating": "number"}}',
                        "s.json": '{"properties": {"rating": {"type": ["number", "null"]}}}',

@@ -176,9 +176,17 @@ def explain(error: jsonschema.ValidationError) -> list[tuple[tuple, str, tuple[s
     if isinstance(schema.get("errorMessage"), str):
         deprecated = validator == "not" and schema.get("not") == {}
         return [(path, f"{name} {schema['errorMessage']}{'' if deprecated else got}", ())]
+    if validator == "dependentRequired" and isinstance(value, dict):
+        inside = f" in {name}" if path else ""
+        return [(path + (k,), f"`{k}` needs {', '.join(f'`{d}`' for d in deps if d not in value)} too{inside}", ())
+                for k, deps in expected.items() if k in value and any(d not in value for d in deps)]
     if validator in ("anyOf", "oneOf") and error.context:
         return _explain_branches(error, path, name, got)
-    return [(path, _message(validator, expected, value, schema, name, got), _suggest(validator, expected, value))]
+    suggestions = _suggest(validator, expected, value)
+    message = _message(validator, expected, value, schema, name, got)
+    if suggestions:
+        message += f" (did you mean `{suggestions[0]}`?)"
+    return [(path, message, suggestions)]
 
 
 def _message(validator, expected, value, schema, name, got) -> str:
@@ -211,7 +219,22 @@ def _message(validator, expected, value, schema, name, got) -> str:
         return f"{name} must be {bounds[validator]} {expected}{got}"
     if validator == "not":
         return f"{name} must not match {schema.get('not')}{got}"
+    if validator in ("minProperties", "maxProperties"):
+        keys = "key" if expected == 1 else "keys"
+        return f"{name} must have at {'least' if validator == 'minProperties' else 'most'} {expected} {keys}"
+    if validator == "multipleOf":
+        return f"{name} must be a multiple of {expected}{got}"
+    if validator == "contains":
+        return f"{name} must hold at least one item that {_contains_words(expected)}{got}"
     return f"{name} fails `{validator}: {expected}`{got}"
+
+
+def _contains_words(schema) -> str:
+    if isinstance(schema, dict) and "const" in schema:
+        return f"is `{schema['const']}`"
+    if isinstance(schema, dict) and isinstance(schema.get("type"), (str, list)):
+        return f"is {type_words(schema['type'])}"
+    return f"matches {json.dumps(schema)}"
 
 
 def _explain_branches(error, path, name, got):
