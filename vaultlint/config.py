@@ -154,8 +154,9 @@ class Config:
             raise ConfigError(f"{self.source}: `timestamp-pattern` is not a valid regular expression: {exc}") from None
         if "time" not in pattern.groupindex:
             raise ConfigError(
-                f"{self.source}: `timestamp-pattern` is neither a preset ({presets})"
-                f"{closest(self.timestamp_pattern, PRESETS)} nor a regex with a named group `time`"
+                f"{self.source}: `timestamp-pattern`: `{self.timestamp_pattern}` is not a preset"
+                f"{closest(self.timestamp_pattern, PRESETS)}, nor a regex with a named group `time`"
+                f" (presets: {presets})"
             )
         return pattern
 

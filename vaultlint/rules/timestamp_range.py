@@ -6,7 +6,9 @@ What it checks
     has one (`duration: 1:02:03`, `duration: 3723` in seconds, or the
     ISO 8601 form YouTube's API gives, `duration: PT1H2M3S`), else
     `max-length` (12 hours by default: YouTube keeps no longer video).
-    A `duration` that is not a length of time is reported too.
+    A `duration` that is not a length of time is reported too. A stamp
+    whose label shows another moment is left to `timestamp-format`, which
+    says which side is wrong.
 
     A stamp past the end written `HH:MM:00` is most likely minutes and
     seconds written as `MM:SS:00` (a slip of note generators: `13:36:00`
@@ -62,6 +64,14 @@ def parse_duration(value) -> float | None:
     return None if time is None else float(time.seconds)
 
 
+def _label_differs(stamp, time) -> bool:
+    """The label shows another moment: timestamp-format reports the stamp,
+    saying which side is wrong."""
+    label = stamp.group("label")
+    shown = parse_time(label)[0] if label is not None else None
+    return shown is not None and shown.seconds != time.seconds
+
+
 class TimestampRange(Rule):
     name = "timestamp-range"
     severity = Severity.ERROR
@@ -91,7 +101,7 @@ class TimestampRange(Rule):
         for stamp in stamps:
             text = stamp.group("time")
             time, _why = parse_time(text) if text is not None else (None, "")
-            if time is None or time.seconds <= length:
+            if time is None or time.seconds <= length or _label_differs(stamp, time):
                 continue
             yield self._past_end(note, stamp, text, time, length, what)
 
