@@ -157,7 +157,7 @@ def test_cli_fix_reports_what_it_did_and_what_remains(make_vault):
     result = CliRunner().invoke(main, ["fix", "--select", "shout,hint", str(vault)])
     assert result.exit_code == 1  # the hint remains
     assert "Fixed 3 problems in 2 notes (shout 3)." in result.stdout
-    assert "a.md:1:6: hint hedging" in result.stdout
+    assert "a.md:1:6: hint hedging\n    suggestion: say surely (display-only, not applied)\n" in result.stdout
     assert "1 problem remains in 1 note (1 with a suggestion" in result.stdout
     assert CliRunner().invoke(main, ["fix", "--select", "shout", str(vault)]).exit_code == 0
 

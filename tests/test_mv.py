@@ -157,3 +157,42 @@ def test_an_attachment_renamed_keeps_its_embeds_working(make_vault):
     assert mv(vault, "img.png", "pics/photo one.png").exit_code == 0
     assert text(vault, "a.md") == "![[photo one.png|200]] ![alt](pics/photo%20one.png) [[photo one.png#x]]\n"
     assert broken(vault) == []
+
+
+def test_a_move_cut_short_is_finished_by_running_it_again(make_vault, monkeypatch):
+    vault = make_vault({
+        "notes/Old.md": "[[a]] [up](../a.md)\n",
+        "a.md": "[[Old]] [[notes/Old|o]]\n",
+        "b.md": "![[Old]]\n",
+    })
+
+    def killed(src, dst):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr("os.rename", killed)
+        with pytest.raises(KeyboardInterrupt):
+            api.move(vault / "notes/Old.md", vault / "New.md")
+    assert (vault / "notes/Old.md").exists()  # the links were written, the file not moved yet
+    moved = api.move(vault / "notes/Old.md", vault / "New.md")
+    assert moved.links == 0 and (vault / "New.md").exists()
+    assert text(vault, "a.md") == "[[New]] [[New|o]]\n"
+    assert text(vault, "New.md") == "[[a]] [up](a.md)\n"
+    assert broken(vault) == []
+
+
+def test_a_note_changed_meanwhile_stops_the_move_before_any_file_moves(make_vault, monkeypatch):
+    vault = make_vault({"a.md": "[[b]]\n", "b.md": "", "c.md": "[[b]]\n"})
+    from vaultlint import rename
+
+    real = rename.write_note
+
+    def edited_by_hand(root, path, *args):
+        if path == "c.md":
+            (root / path).write_text("[[b]] edited\n")
+        return real(root, path, *args)
+
+    monkeypatch.setattr(rename, "write_note", edited_by_hand)
+    with pytest.raises(api.UsageError, match="changed on disk"):
+        api.move(vault / "b.md", vault / "d.md")
+    assert (vault / "b.md").exists() and text(vault, "c.md") == "[[b]] edited\n"

@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from . import __version__, api, report
+from . import __version__, api, fixer, report
 from .baseline import Baseline, BaselineError
 from .config import ConfigError
 from .diagnostics import Severity
@@ -191,8 +191,10 @@ def fix_command(paths, vault_dir, config_file, select, ignore, unsafe, show_diff
         click.echo(run.diff(), nl=False)
         click.echo(run.summary(unsafe=unsafe, dry_run=True), err=True)
         sys.exit(1 if run.changed else 0)
-    for line in report.diagnostic_lines(run.remaining, color=sys.stdout.isatty()):
+    for d, line in zip(run.remaining, report.diagnostic_lines(run.remaining, color=sys.stdout.isatty()), strict=True):
         click.echo(line)
+        if d.fix is not None and d.fix.message and not fixer.allowed(d.fix, unsafe):
+            click.echo(f"    suggestion: {d.fix.message} ({d.fix.applicability.value}, not applied)")
     click.echo(run.summary(unsafe=unsafe))
     for why in run.refused:
         click.echo(f"vaultlint: not written: {why}", err=True)

@@ -248,24 +248,30 @@ def _warn_missing_heading(after: Vault, move: Move, note: Note, link: Link, targ
 
 
 def apply(move: Move) -> None:
-    """Move the files, then write the notes whose links changed (each one
-    atomically, and only if it did not change since it was read)."""
+    """Write the notes whose links change (each atomically, and only if it
+    did not change since it was read), then move the files. In that order a
+    run cut short is finished by running the same command again: the links
+    already rewritten wait for the file, the others are rewritten then."""
     root = move.root
+    for _old, new in move.renames():
+        if (root / new).exists():
+            raise MoveError(f"{new} already exists")
+    for path in sorted(move.texts):
+        note = move.originals[path]
+        try:
+            if write_note(root, path, move.texts[path], note.bom, note.text):
+                move.written.append(move.new_path(path))
+        except WriteRefused as exc:
+            move.warnings.append(str(exc))
+    if len(move.written) < len(move.texts):
+        raise MoveError("\n".join([*move.warnings, "nothing was moved: run the same command again"]))
     for old, new in move.renames():
         # The folders are resolved, not the names: a symlink moves as itself.
         source, dest = (inside(root, posixpath.dirname(p)) / posixpath.basename(p) for p in (old, new))
         if dest.exists():
-            raise MoveError(f"{new} already exists")
+            raise MoveError(f"{new} already exists; nothing was moved: run the same command again")
         dest.parent.mkdir(parents=True, exist_ok=True)
         os.rename(source, dest)
-    for path in sorted(move.texts):
-        note = move.originals[path]
-        new_path = move.new_path(path)
-        try:
-            if write_note(root, new_path, move.texts[path], note.bom, note.text):
-                move.written.append(new_path)
-        except WriteRefused as exc:
-            move.warnings.append(str(exc))
 
 
 def vault_path(root: Path, given: str | os.PathLike) -> str:
