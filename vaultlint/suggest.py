@@ -25,7 +25,8 @@ Why candidates are pruned
     scored only against the names that hold two of its four rarest words
     (for queries of one or two words: a word beginning or ending with the
     same three letters as one of its words), and whose length allows the
-    cutoff score. Results are cached by query.
+    cutoff score. Vaults of up to 5,000 names are not pruned. Results are
+    cached by query.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 _SEPARATORS = re.compile(r"[\W_]+")
+# Up to this many names, every name is scored (in C, about a millisecond):
+# pruning would only lose the typos in short names (`Kyto` for `Kyoto`).
+SMALL = 5000
 
 
 def _singular(word: str) -> str:
@@ -88,7 +92,7 @@ class Suggester:
     suggestion is more often wrong than right (see benchmarks/suggestions.py).
     """
 
-    def __init__(self, choices: Iterable[str], *, cutoff: float = 75.0):
+    def __init__(self, choices: Iterable[str], *, cutoff: float = 80.0):
         self.choices = list(dict.fromkeys(choices))
         self.cutoff = cutoff
         self._normalized = [normalize(c) for c in self.choices]
@@ -113,6 +117,8 @@ class Suggester:
         word that begins or ends like one of the query's. Set operations
         run in C."""
         empty: set[int] = set()
+        if len(self.choices) <= SMALL:
+            return set(range(len(self.choices)))
         words = list(dict.fromkeys(norm.split()))
         if len(words) < 3:
             return empty.union(*(self._index.get(k, empty) for w in words for k in _word_keys(w)))

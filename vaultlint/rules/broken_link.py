@@ -16,7 +16,7 @@ What it checks
     Suggestions are of the right kind: notes for a note link, attachments
     for a link whose name has an extension (`![[diagram.png]]`). They are
     ranked by `vaultlint.suggest` (case, `_`/`-`/space, plural and word
-    order ignored; a typo costs little) and only shown above a score of 75,
+    order ignored; a typo costs little) and only shown above a score of 80,
     so a link to a note nobody has written yet gets no suggestion rather
     than an absurd one.
 
