@@ -148,3 +148,17 @@ class Tangle(Rule):
         if at != -1:
             fix = self.fix(note, [(at, at + 3, "x"), (at + 1, at + 4, "y")], Applicability.SAFE)
             yield self.diagnostic(note, at, at + 4, "a knot", fix=fix)
+
+
+class Unstamp(Rule):
+    """unstamp: a bad rule whose safe fix breaks a video timestamp."""
+
+    name = "unstamp"
+    severity = Severity.WARNING
+    fixable = True
+
+    def check_note(self, note, ctx):
+        at = note.text.find('data-t="', note.body_start)
+        if at != -1:
+            fix = self.fix(note, [(at, at + 6, "data-x")], Applicability.SAFE)
+            yield self.diagnostic(note, at, at + 6, "data-t", fix=fix)

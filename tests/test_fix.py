@@ -183,3 +183,18 @@ def test_a_fix_whose_edits_overlap_each_other_is_refused_not_a_crash(make_vault)
     run = fix(vault, "tangle", "shout")
     assert read(vault, "a.md") == b"knot TODO\n"
     assert [r.reason for r in run.rejected] == ["its edits overlap each other (a bug in `tangle`)"]
+
+
+def test_a_fix_that_would_break_a_timestamp_is_refused(make_vault):
+    stamp = '<a class="yt-timestamp" data-t="00:01:02">[00:01:02]</a>'
+    vault = make_vault({"a.md": f"{stamp} todo\n"}, config=CONFIG)
+    run = fix(vault, "unstamp", "shout")
+    assert read(vault, "a.md") == f"{stamp} TODO\n".encode()
+    assert [r.reason for r in run.rejected] == ["it would break a timestamp"]
+
+
+def test_only_the_notes_named_are_fixed(make_vault):
+    vault = make_vault({"a.md": "todo\n", "sub/b.md": "todo\n", "sub/c.md": "todo\n"}, config=CONFIG)
+    result = CliRunner().invoke(main, ["fix", "--select", "shout", str(vault / "sub/b.md")])
+    assert "Fixed 1 problem in 1 note (shout 1)." in result.stdout
+    assert (read(vault, "a.md"), read(vault, "sub/b.md"), read(vault, "sub/c.md")) == (b"todo\n", b"TODO\n", b"todo\n")
