@@ -47,6 +47,10 @@ Examples
     reported on that note.
 
 Fix safety
+    An unquoted value where a string is expected, whose text is what the
+    schema wants (`videoId: 72083946675`, a YouTube id of digits): quoting
+    it is `safe`, the text stays as written and now is a string.
+
     A lone text where a list of strings is expected (`aliases: Fold`)
     becomes a one-item list (`aliases: [Fold]`): `safe`, as Obsidian
     already shows it so; not offered for a text with commas (`tags: a, b`,
@@ -66,7 +70,7 @@ from vaultlint.diagnostics import Applicability
 from vaultlint.rule import Rule, Severity
 from vaultlint.schemas import expected_types, instance, note_schemas
 from vaultlint.suggest import Suggester
-from vaultlint.yamlvalues import PLAIN, describe, trap, type_words, where
+from vaultlint.yamlvalues import PLAIN, TAG, describe, kind, quote, trap, type_words, where
 
 # What a plain scalar cannot hold inside `[...]`.
 _FLOW_UNSAFE = re.compile(r"[\[\]{},]|: | #|^[-?:&*!|>'\"%@`]")
@@ -105,8 +109,23 @@ class FrontmatterSchema(Rule):
                     seen |= said
                     if schema.source:
                         message += f"; declared in {schema.source}"
-                    fix = self._as_list(note, found.schemas, error, path)
+                    fix = self._as_list(note, found.schemas, error, path) or self._quoted(note, schema, error, path)
                     yield self.diagnostic(note, *located(note, path), message, suggestions=suggestions, fix=fix)
+
+    def _quoted(self, note, schema, error, path):
+        """`videoId: 72083946675` where a string is expected: quoted, the
+        text written is the string the schema wants (it is checked)."""
+        if error.validator != "type" or "string" not in error.validator_value:
+            return None
+        _key, node = note.frontmatter.locate(path)
+        if not isinstance(node, yaml.ScalarNode) or node.style not in PLAIN or node.tag == TAG + "null":
+            return None
+        start, end = note.frontmatter.node_span(node)
+        text = note.text[start:end]
+        if "\n" in text or "\r" in text or not schema.validator.evolve(schema=error.schema).is_valid(text):
+            return None
+        return self.fix(note, [(start, end, quote(text))], Applicability.SAFE,
+                        f"quote it: {quote(text)} (YAML reads it unquoted as {kind(error.instance)})")
 
     def _as_list(self, note, schemas, error, path):
         """`aliases: Fold` where a list of strings is expected: `aliases:
