@@ -172,3 +172,28 @@ def test_staged_without_a_vault_marker_takes_the_repository_as_the_vault(tmp_pat
     out = CliRunner().invoke(main, ["check", "--staged", "--no-color", "talks/a.md"])
     assert out.exit_code == 1
     assert out.output.splitlines()[0] == "talks/a.md:1:11: broken-link note `missing` not found"
+
+
+@needs_git
+def test_staged_reports_links_to_headings_and_blocks_the_commit_removes(tmp_path, monkeypatch):
+    (tmp_path / ".obsidian").mkdir()
+    write(tmp_path, {
+        "Target.md": "# Target\n\n## Keep\n\n## Old section\n\nPara ^blk\n",
+        "a.md": "See [[Target#Old section]], [[Target#Keep]], [[Target#^blk]] and [x](Target.md#Old%20section).\n",
+        "b.md": "Nested [[Target#Target#Old section]]; [[Target#Never there]] was broken before.\n",
+    })
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "init")
+    (tmp_path / "Target.md").write_text("# Target\n\n## Keep\n\n## New section\n\nPara\n")
+    git(tmp_path, "add", "-A")
+    monkeypatch.chdir(tmp_path)
+    out = CliRunner().invoke(main, ["check", "--staged", "--no-color", "Target.md"])
+    assert out.exit_code == 1
+    found = [(line.split(" ", 2)[0], line.rsplit("; ", 1)[-1]) for line in out.output.splitlines() if "; " in line]
+    assert found == [
+        ("a.md:1:5:", "the heading `Old section` was removed from `Target.md` in this commit"),
+        ("a.md:1:46:", "the block `^blk` was removed from `Target.md` in this commit"),
+        ("a.md:1:66:", "the heading `Old section` was removed from `Target.md` in this commit"),
+        ("b.md:1:8:", "the heading `Target#Old section` was removed from `Target.md` in this commit"),
+    ]

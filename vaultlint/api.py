@@ -155,7 +155,7 @@ def lint(
 
     result.diagnostics = check(notes)
     if staged:
-        broken = precommit.broken_by_removal(vault, precommit.removed_files(vault.root), check, notes)
+        broken = precommit.broken_by_commit(vault, precommit.staged_changes(vault.root, vault), check, notes)
         result.diagnostics = sorted(result.diagnostics + broken, key=lambda d: d.sort_key)
     return result
 

@@ -96,7 +96,7 @@ def main() -> None:
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
 @click.option("--staged", is_flag=True,
               help="For pre-commit: check only the notes given (none: none), and the links elsewhere that "
-                   "files deleted or renamed in git's staging area break.")
+                   "git's staged changes break (files deleted or renamed, headings or block ids removed).")
 @click.option("--statistics", is_flag=True, help="Count the problems per rule instead of listing them.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
 @click.option("--fail-on", type=click.Choice([s.value for s in Severity]), default="info", show_default=True,

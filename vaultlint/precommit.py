@@ -7,16 +7,18 @@ may split them across runs. `vaultlint check --staged NOTE...` therefore:
   against the whole vault as it will be after the commit (pre-commit has
   stashed what is not staged);
 - adds the problems the commit causes elsewhere: a note or attachment
-  deleted or renamed in git's staging area leaves the links to it in other
-  notes broken, and those links are reported too, in the notes that hold
-  them.
+  deleted or renamed in git's staging area, or a heading or block id that a
+  changed note no longer has, leaves the links to it in other notes broken;
+  those links are reported too, in the notes that hold them, saying what
+  the commit did.
 
 Between two commits (pre-commit's `pre-push` stage sets PRE_COMMIT_FROM_REF
-and PRE_COMMIT_TO_REF) the removed files are those the range removed.
+and PRE_COMMIT_TO_REF) the changes are those of the range.
 
-Finding the links to a removed file does not parse the vault: each note's
-text is searched for the removed file's name first, and only the notes
-that mention it are parsed.
+Finding those links does not parse the vault: each note's text is searched
+for the names of the removed files and changed notes first, and only the
+notes that mention one are parsed. The old texts of changed notes come from
+git in one `git cat-file --batch`.
 """
 
 from __future__ import annotations
@@ -24,12 +26,13 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import quote
 
+from . import note as note_module
 from .diagnostics import Diagnostic
-from .vault import HIDDEN_PREFIX, MARKERS, Vault, slugify
+from .vault import HIDDEN_PREFIX, MARKERS, Vault, heading_key, slugify
 
 
 def _git(cwd: Path, *args: str) -> str | None:
@@ -56,21 +59,38 @@ def vault_root(paths: Sequence[str | os.PathLike]) -> Path | None:
     return Path(top.strip()) if top else None
 
 
-def removed_files(root: Path) -> dict[str, str | None]:
-    """Files of the vault (paths from its root) that the commit being made
-    deletes (-> None) or renames (-> the new path): from git's staging
-    area, or between PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF when
-    pre-commit sets them."""
+@dataclass
+class Changes:
+    """What the commit being made does to the vault, as far as links care."""
+
+    removed: dict[str, str | None] = field(default_factory=dict)  # deleted (None) or renamed (-> new path)
+    anchors: dict[str, set[str]] = field(default_factory=dict)  # note -> headings (#key) and blocks (^id) it lost
+
+    def __bool__(self) -> bool:
+        return bool(self.removed or self.anchors)
+
+
+def _span() -> tuple[list[str], str]:
+    """The diff pre-commit is checking, and the revision before it."""
+    start, end = os.environ.get("PRE_COMMIT_FROM_REF"), os.environ.get("PRE_COMMIT_TO_REF")
+    return ([start, end], start) if start and end else (["--cached"], "HEAD")
+
+
+def staged_changes(root: Path, vault: Vault | None = None) -> Changes:
+    """Files of the vault (paths from its root) that the commit deletes or
+    renames, and, given the vault, the headings and block ids that the notes
+    it changes lose: from git's staging area, or between PRE_COMMIT_FROM_REF
+    and PRE_COMMIT_TO_REF when pre-commit sets them."""
     top = _git(root, "rev-parse", "--show-toplevel")
     if top is None:
-        return {}
-    span = [os.environ["PRE_COMMIT_FROM_REF"], os.environ["PRE_COMMIT_TO_REF"]] \
-        if os.environ.get("PRE_COMMIT_FROM_REF") and os.environ.get("PRE_COMMIT_TO_REF") else ["--cached"]
+        return Changes()
+    span, before = _span()
     out = _git(root, "diff", *span, "--name-status", "-M", "--no-ext-diff", "-z")
     if not out:
-        return {}
+        return Changes()
     fields = out.split("\0")
     gone: dict[str, str | None] = {}
+    modified: list[str] = []
     i = 0
     while i < len(fields) - 1:
         status = fields[i]
@@ -81,6 +101,8 @@ def removed_files(root: Path) -> dict[str, str | None]:
         else:
             if status[:1] == "D":
                 gone[fields[i + 1]] = None
+            elif status[:1] == "M":
+                modified.append(fields[i + 1])
             i += 2
     base = Path(top.strip()).resolve()
     vault_root = root.resolve()
@@ -92,12 +114,71 @@ def removed_files(root: Path) -> dict[str, str | None]:
             return None
         return None if any(part.startswith(HIDDEN_PREFIX) for part in rel.split("/")) else rel
 
-    found = {}
+    changes = Changes()
     for old, new in gone.items():
         rel = in_vault(old)
         if rel is not None and not (vault_root / rel).exists():
-            found[rel] = in_vault(new) if new else None
-    return found
+            changes.removed[rel] = in_vault(new) if new else None
+    if vault is not None:
+        notes = {git_path: rel for git_path in modified
+                 if (rel := in_vault(git_path)) is not None and rel.lower().endswith(".md")}
+        for git_path, text in _texts_at(base, before, list(notes)).items():
+            lost = _anchors(note_module.parse(notes[git_path], text)) - _anchors_of(vault, notes[git_path])
+            if lost:
+                changes.anchors[notes[git_path]] = lost
+    return changes
+
+
+def removed_files(root: Path) -> dict[str, str | None]:
+    """The files of the vault that the commit deletes or renames."""
+    return staged_changes(root).removed
+
+
+def _texts_at(top: Path, rev: str, paths: list[str]) -> dict[str, str]:
+    """The texts of files at a revision, in one `git cat-file --batch`."""
+    if not paths:
+        return {}
+    try:
+        done = subprocess.run(["git", "cat-file", "--batch"], cwd=top, capture_output=True, check=False,
+                              input="".join(f"{rev}:{p}\n" for p in paths).encode("utf-8"))
+    except OSError:
+        return {}
+    data, texts, at = done.stdout, {}, 0
+    for path in paths:
+        line_end = data.find(b"\n", at)
+        if line_end == -1:
+            break
+        header = data[at:line_end].split()
+        at = line_end + 1
+        if len(header) != 3:  # "<name> missing": new in this commit
+            continue
+        size = int(header[2])
+        try:
+            texts[path] = note_module.decode(data[at : at + size])[0]
+        except note_module.NoteReadError:
+            pass
+        at += size + 1
+    return texts
+
+
+def _anchors(note) -> set[str]:
+    headings = {"#" + heading_key(h.text) for h in note.body.headings}
+    return headings | {"^" + b.id.casefold() for b in note.body.block_ids}
+
+
+def _anchors_of(vault: Vault, path: str) -> set[str]:
+    try:
+        return _anchors(vault.note(path))
+    except note_module.NoteReadError:
+        return set()
+
+
+def anchor_key(subpath: str) -> str:
+    """The anchor a link's `#subpath` names (the last heading of `H1#H2`)."""
+    if subpath.startswith("^"):
+        return "^" + subpath[1:].strip().casefold()
+    parts = [part for part in subpath.split("#") if part.strip()]
+    return "#" + heading_key(parts[-1] if parts else "")
 
 
 def _mentions(vault: Vault, removed: Sequence[str]) -> list[str]:
@@ -120,17 +201,17 @@ def _mentions(vault: Vault, removed: Sequence[str]) -> list[str]:
     return hits
 
 
-def broken_by_removal(vault: Vault, removed: dict[str, str | None], lint, skip: Sequence[str] = ()) -> list[Diagnostic]:
-    """The problems that links to the removed files now are, in the notes
-    that hold them (other than `skip`, checked anyway), each saying what
-    the commit did; `lint(paths)` runs the rules in force."""
-    if not removed:
+def broken_by_commit(vault: Vault, changes: Changes, lint, skip: Sequence[str] = ()) -> list[Diagnostic]:
+    """The problems that links to what the commit removed now are (files
+    deleted or renamed, headings and block ids dropped), in the notes that
+    hold them (other than `skip`, checked anyway), each saying what the
+    commit did; `lint(paths)` runs the rules in force."""
+    if not changes:
         return []
-    before = vault.with_files(removed)
-    gone = set(removed)
+    before = vault.with_files(changes.removed)
     spans: dict[tuple[str, int], str] = {}  # (note, link start) -> what happened to its target
     affected = []
-    for path in _mentions(vault, removed):
+    for path in _mentions(vault, [*changes.removed, *changes.anchors]):
         if path in skip or vault.is_excluded(path):
             continue
         try:
@@ -138,12 +219,16 @@ def broken_by_removal(vault: Vault, removed: dict[str, str | None], lint, skip: 
         except Exception:  # unreadable: reported when that note is checked
             continue
         for link in note.links:
-            was = before.find(link.target, path)[:1] if link.target else []
-            if was and was[0] in gone:
-                new = removed[was[0]]
+            if not link.target:
+                continue  # a link within the note: the note is in the commit, and checked
+            was = before.find(link.target, path)[:1]
+            if was and was[0] in changes.removed:
+                new = changes.removed[was[0]]
                 spans[(path, link.start)] = f"`{was[0]}` " + (f"was renamed to `{new}`" if new else "was deleted")
+            elif was and link.subpath and anchor_key(link.subpath) in changes.anchors.get(was[0], ()):
+                what = "block" if link.subpath.startswith("^") else "heading"
+                spans[(path, link.start)] = f"the {what} `{link.subpath}` was removed from `{was[0]}`"
         if any(p == path for p, _ in spans):
             affected.append(path)
     return [replace(d, message=f"{d.message}; {spans[(d.path, d.start)]} in this commit")
             for d in lint(affected) if (d.path, d.start) in spans]
-
