@@ -197,3 +197,13 @@ def test_staged_reports_links_to_headings_and_blocks_the_commit_removes(tmp_path
         ("a.md:1:66:", "the heading `Old section` was removed from `Target.md` in this commit"),
         ("b.md:1:8:", "the heading `Target#Old section` was removed from `Target.md` in this commit"),
     ]
+
+
+def test_the_hooks_file_declares_both_hooks_serial_on_markdown():
+    import yaml
+
+    hooks = {h["id"]: h for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())}
+    assert set(hooks) == {"vaultlint", "vaultlint-fix"}
+    assert hooks["vaultlint"]["entry"] == "vaultlint check --staged"
+    assert all(h["types"] == ["markdown"] and h["require_serial"] and h["language"] == "python"
+               for h in hooks.values())
