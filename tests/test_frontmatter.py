@@ -250,6 +250,15 @@ def test_infer_proposes_types_enums_and_patterns_that_the_notes_pass(make_vault,
     assert lines(root) == []
 
 
+def test_infer_points_at_keys_that_look_like_typos(make_vault):
+    notes = {f"n{i}.md": f"---\ntitle: T{i}\nlast: 2024-01-0{i + 1}\n---\n" for i in range(4)}
+    notes["typo.md"] = "---\ntitel: Typo\n---\n"
+    notes["other.md"] = "---\ntitle: O\ncast: [a, b]\n---\n"  # a list: no typo of the date `last`
+    result = CliRunner().invoke(main, ["schema", "infer", str(make_vault(notes))])
+    assert "`titel` is in one note only: a typo of `title`?" in result.output
+    assert "`cast`" not in result.output.split("}\n")[-1]
+
+
 # -- the real vaults ---------------------------------------------------------------
 def test_kepano_templates_are_explained_and_exclude_is_the_way_out(corpus, tmp_path):
     root = corpus("kepano-obsidian")

@@ -23,7 +23,10 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz, process
+
 from .schemas import _URI, json_type
+from .suggest import normalize
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 _ID = re.compile(r"[A-Za-z0-9_-]+")
@@ -90,6 +93,12 @@ def string_schema(values: Values, enum_max: int) -> dict:
     return {}
 
 
+def _kind(schema: dict) -> tuple:
+    types = schema.get("type")
+    types = [types] if isinstance(types, str) else list(types or [])
+    return tuple(sorted(t for t in types if t != "null")), schema.get("format")
+
+
 def infer_schema(data: Iterable[dict], *, enum_max: int = 10, closed: bool = False, title: str = "") -> dict:
     """A schema from the front-matter mappings of the notes."""
     keys: dict[str, Values] = {}
@@ -121,6 +130,23 @@ class Inferred:
     schema: dict
     notes: int  # notes whose front-matter was read
     skipped: list[str]  # notes whose front-matter does not parse (templates, broken YAML)
+
+    def lonely_keys(self) -> list[tuple[str, str]]:
+        """Keys only one note uses that are spelt like a common key and hold
+        the same kind of value: likely typos to fix before the schema is
+        closed ((key, common key)). `cast` (a list) is no typo of `last` (a
+        date)."""
+        props = self.schema["properties"]
+        count = {k: int(v["description"].split()[1]) for k, v in props.items()}
+        common = [k for k, n in count.items() if n > 1]
+        found = []
+        for key, n in count.items():
+            if n == 1 and common:
+                alike = [k for k in common if _kind(props[k]) == _kind(props[key])]
+                hit = process.extractOne(key, alike, scorer=fuzz.ratio, processor=normalize, score_cutoff=70)
+                if hit:
+                    found.append((key, hit[0]))
+        return found
 
 
 def infer_vault(paths=(), *, vault_dir=None, config_file=None, enum_max: int = 10, closed: bool = False) -> Inferred:
