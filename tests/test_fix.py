@@ -198,3 +198,9 @@ def test_only_the_notes_named_are_fixed(make_vault):
     result = CliRunner().invoke(main, ["fix", "--select", "shout", str(vault / "sub/b.md")])
     assert "Fixed 1 problem in 1 note (shout 1)." in result.stdout
     assert (read(vault, "a.md"), read(vault, "sub/b.md"), read(vault, "sub/c.md")) == (b"todo\n", b"TODO\n", b"todo\n")
+
+
+def test_a_suppressed_problem_is_not_fixed(make_vault):
+    vault = make_vault({"a.md": "%% vaultlint-disable-next-line shout %%\ntodo\ntodo\n"}, config=CONFIG)
+    fix(vault, "shout")
+    assert read(vault, "a.md") == b"%% vaultlint-disable-next-line shout %%\ntodo\nTODO\n"
