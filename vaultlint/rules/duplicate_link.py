@@ -44,7 +44,7 @@ class DuplicateLink(Rule):
     def check_note(self, note, ctx):
         first: dict[tuple, int] = {}
         for link in note.body.links:
-            if link.embed:
+            if link.embed or not (link.target or link.subpath):
                 continue
             res = ctx.vault.resolve(link, note.path)
             where = res.path if res.status is not Status.MISSING else "?" + missing_key(ctx.vault, link.target)
@@ -57,7 +57,7 @@ class DuplicateLink(Rule):
             shown = self._display(note, link)
             fix = self.fix(note, [(link.start, link.end, shown)], Applicability.UNSAFE,
                            f"keep the words `{shown}` without the link") if shown.strip() else None
-            written = link.target + (f"#{link.subpath}" if link.subpath else "") if link.target else f"#{link.subpath}"
+            written = link.target + (f"#{link.subpath}" if link.subpath else "")
             yield self.diagnostic(note, link.start, link.end, f"`{written}` is already linked on line {line}", fix=fix)
 
     @staticmethod
