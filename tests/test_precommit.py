@@ -1,9 +1,10 @@
 """vaultlint as a pre-commit hook, run by the real `pre-commit` tool.
 
-A git repository holding a small vault installs this repository's hook; a
-commit that adds a broken link is refused, a clean one passes, and a commit
-that renames a note away from its links is refused with the links it
-breaks. pre-commit builds the hook's environment by pip-installing this
+A git repository holding a small vault installs this repository's hooks; a
+commit that adds a broken link is refused, a clean one passes, the fix hook
+removes a stale suppression (pre-commit refuses the commit it changed, the
+next one passes), and a commit that renames a note away from its links is
+refused with the links it breaks. pre-commit builds the hook's environment by pip-installing this
 repository (from a snapshot of its working tree), which needs PyPI.
 
 The vault-wide part (links broken by a removal) is also tested directly on
@@ -90,7 +91,8 @@ def test_the_hook_refuses_a_broken_link_and_passes_a_clean_commit(tmp_path):
     git(vault, "init", "-q")
     (vault / ".obsidian").mkdir()
     write(vault, {
-        ".pre-commit-config.yaml": f"repos:\n  - repo: {source}\n    rev: {rev}\n    hooks:\n      - id: vaultlint\n",
+        ".pre-commit-config.yaml": f"repos:\n  - repo: {source}\n    rev: {rev}\n    hooks:\n"
+                                   "      - id: vaultlint-fix\n      - id: vaultlint\n",
         "Home.md": "# Home\n\nSee [[Ideas]].\n",
         "Ideas.md": "# Ideas\n",
         "Projects/Garden.md": "Part of [[Ideas#Ideas]].\n",
@@ -115,6 +117,16 @@ def test_the_hook_refuses_a_broken_link_and_passes_a_clean_commit(tmp_path):
     write(vault, {"Journal.md": "Today I read [[Ideas]] and [[Home]].\n"})
     passed = commit("the link fixed")
     assert passed.returncode == 0, passed.stdout + passed.stderr
+
+    # the fix hook removes a suppression that silences nothing (a safe fix);
+    # pre-commit refuses the commit because a hook changed a file, and the
+    # fixed note then goes in
+    write(vault, {"Journal.md": "%% vaultlint-disable-next-line broken-link %%\nToday I read [[Ideas]].\n"})
+    fixed = commit("a stale suppression")
+    assert fixed.returncode != 0 and "files were modified by this hook" in fixed.stdout + fixed.stderr
+    assert (vault / "Journal.md").read_text() == "Today I read [[Ideas]].\n"
+    again = commit("a stale suppression, removed")
+    assert again.returncode == 0, again.stdout + again.stderr
 
     git(vault, "mv", "Ideas.md", "Thoughts.md")
     renamed = commit("a note renamed away from its links")
