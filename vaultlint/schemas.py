@@ -153,6 +153,11 @@ def format_checker(cls) -> jsonschema.FormatChecker:
 
 
 # -- schemas -----------------------------------------------------------------
+# Keywords that do not constrain a value.
+_ANNOTATIONS = frozenset({"$schema", "$id", "$comment", "$defs", "definitions", "title", "description",
+                          "examples", "default", "deprecated", "readOnly", "writeOnly"})
+
+
 def read_json(file: Path, ref: str, relative_to: str = "the vault root"):
     try:
         return json.loads(file.read_text(encoding="utf-8"))
@@ -207,7 +212,23 @@ class Schema:
                     cause = exc.__cause__
                     raise SchemaProblem(f"schema {self.name}: {cause or exc}") from None
 
+    @cached_property
+    def named_only(self) -> frozenset[str] | None:
+        """The keys an open schema speaks of, when it speaks of nothing
+        else (`type: object` and `properties`, as types.json and the
+        `obsidian` schema): then the other keys of a note need no look."""
+        doc = self.document
+        if (isinstance(doc, dict) and set(doc) <= _ANNOTATIONS | {"type", "properties"}
+                and doc.get("type", "object") == "object" and isinstance(doc.get("properties"), dict)):
+            return frozenset(doc["properties"])
+        return None
+
     def errors(self, data) -> list[jsonschema.ValidationError]:
+        keys = self.named_only
+        if keys is not None and isinstance(data, dict):
+            if keys.isdisjoint(data):
+                return []
+            data = {k: v for k, v in data.items() if k in keys}  # the same errors, sooner
         return list(self.validator.iter_errors(data))
 
     def at(self, path: Iterable) -> list[dict]:
