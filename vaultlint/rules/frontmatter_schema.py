@@ -83,6 +83,7 @@ FORMAT_HINTS = {"date": " (YYYY-MM-DD)", "date-time": " (YYYY-MM-DDTHH:MM:SS)", 
 class FrontmatterSchema(Rule):
     name = "frontmatter-schema"
     severity = Severity.ERROR
+    fixable = True
 
     def check_note(self, note, ctx):
         fm = note.frontmatter
