@@ -333,7 +333,7 @@ def schema_infer(paths, vault_dir, config_file, enum_max, closed, output):
                    f"(e.g. {got.skipped[0]})", err=True)
     for key, common in got.lonely_keys():
         click.echo(f"vaultlint: `{key}` is in one note only: a typo of `{common}`?", err=True)
-    where = output or "schemas/notes.schema.json"
+    where = got.config_path(output)
     click.echo(f'vaultlint: to use it, add to .vaultlint.toml:  [[schema]] path = "{where}"', err=True)
 
 

@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
@@ -130,6 +131,17 @@ class Inferred:
     schema: dict
     notes: int  # notes whose front-matter was read
     skipped: list[str]  # notes whose front-matter does not parse (templates, broken YAML)
+    root: Path | None = None  # the vault's
+
+    def config_path(self, file: str | None) -> str:
+        """How `[[schema]] path` names `file`: from the vault root when it
+        is inside the vault."""
+        if file is None:
+            return "schemas/notes.schema.json"
+        absolute = Path(file).resolve()
+        if self.root is not None and absolute.is_relative_to(self.root.resolve()):
+            return absolute.relative_to(self.root.resolve()).as_posix()
+        return str(absolute)
 
     def lonely_keys(self) -> list[tuple[str, str]]:
         """Keys only one note uses that are spelt like a common key and hold
@@ -170,4 +182,5 @@ def infer_vault(paths=(), *, vault_dir=None, config_file=None, enum_max: int = 1
         elif fm.data:
             data.append(fm.data)
     title = f"Front-matter of {vault.root.name}"
-    return Inferred(infer_schema(data, enum_max=enum_max, closed=closed, title=title), len(data), skipped)
+    return Inferred(infer_schema(data, enum_max=enum_max, closed=closed, title=title), len(data), skipped,
+                    vault.root)
