@@ -10,10 +10,11 @@ What it checks
     whose label shows another moment is left to `timestamp-format`, which
     says which side is wrong.
 
-    A stamp past the end written `HH:MM:00` is most likely minutes and
-    seconds written as `MM:SS:00` (a slip of note generators: `13:36:00`
-    for 13:36); the message says so and suggests the time that reading
-    gives.
+    A stamp past the end written `HH:MM:SS` is most likely minutes and
+    seconds with a field too many, `MM:SS:00` (`13:36:00` for 13:36) or
+    `MM:SS:xx` (`12:26:17` for 12:26, when no video is that long), slips
+    of the note generator seen in the tubegraph vault; the message says so
+    and suggests the time that reading gives.
 
 Why
     A stamp past the end plays nothing (or the last frame): the moment it
@@ -31,7 +32,7 @@ Example
     any YouTube video (written MM:SS:00 for 13:36?)`.
 
 Fix safety
-    Display-only: the `MM:SS:00` reading is a guess for one stamp, and a
+    Display-only: the `MM:SS:xx` reading is a guess for one stamp, and a
     note that has such stamps usually has more of them under the limit that
     no rule can single out; the author (or a script that knows the
     generator) should rewrite the note's stamps as a whole.
@@ -45,6 +46,7 @@ from vaultlint.diagnostics import Applicability
 from vaultlint.rule import Rule, Severity
 from vaultlint.stamps import format_time, parse_time, show
 
+YOUTUBE_MAX = 12 * 3600  # YouTube keeps no longer video
 _ISO_DURATION = re.compile(r"P(?:(\d+)D)?T?(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?", re.I)
 
 
@@ -108,10 +110,13 @@ class TimestampRange(Rule):
     def _past_end(self, note, stamp, text, time, length, what):
         message = f"stamp `{text}` is past {what}"
         fix = None
-        minutes = time.seconds // 60  # the MM:SS:00 reading, in seconds
-        if time.form.count(":") == 2 and time.seconds % 60 == 0 and minutes <= length:
+        minutes = time.seconds // 60  # the MM:SS:xx reading, in seconds
+        # Read so only when the first field cannot be hours (past any video),
+        # or the seconds are a suspicious `00`.
+        plausible = time.seconds % 60 == 0 or time.seconds > YOUTUBE_MAX
+        if time.form.count(":") == 2 and minutes <= length and plausible:
             new = format_time(minutes, time.form)
-            message += f" (written MM:SS:00 for {show(minutes)}?)"
+            message += f" (written MM:SS:{int(time.seconds % 60):02d} for {show(minutes)}?)"
             edits = [(*stamp.group_span("time"), new)]
             label, label_span = stamp.group("label"), stamp.group_span("label")
             if label is not None and label_span is not None:
