@@ -107,9 +107,10 @@ def vaultlint(*args: str) -> list[str]:
     return [sys.executable, "-m", "vaultlint", "check", *args]
 
 
-def suggestion_seconds(root: Path, truth: Truth) -> tuple[float, int, float]:
-    """Time to suggest for every distinct broken target, with the rule's own
-    suggester; and the top-1 accuracy on the near-misspellings."""
+def suggestion_seconds(root: Path, truth: Truth, sample: int = 5000) -> tuple[float, int, float]:
+    """Time to suggest for every distinct broken target with the rule's own
+    suggester (index built once, then a sample of `sample` targets, scaled
+    to all); and the top-1 accuracy on the near-misspellings sampled."""
     from vaultlint.api import open_vault
     from vaultlint.rule import Context
     from vaultlint.rules.broken_link import link_suggester
@@ -117,11 +118,13 @@ def suggestion_seconds(root: Path, truth: Truth) -> tuple[float, int, float]:
     config, vault = open_vault([root])
     ctx = Context(vault, config, [])
     targets = sorted({b.target for b in truth.broken})
+    asked = targets[:: max(1, len(targets) // sample)]
     start = time.perf_counter()
     suggester = link_suggester(ctx)
-    got = {t: suggester.suggest(t, 3) for t in targets}
-    seconds = time.perf_counter() - start
-    misses = [b for b in truth.broken if b.intended]
+    built = time.perf_counter()
+    got = {t: suggester.suggest(t, 3) for t in asked}
+    seconds = (built - start) + (time.perf_counter() - built) * len(targets) / len(asked)
+    misses = [b for b in truth.broken if b.intended and b.target in got]
     right = sum(1 for b in misses if got[b.target] and got[b.target][0].value == b.intended)
     return seconds, len(targets), right / max(1, len(misses))
 
@@ -164,7 +167,8 @@ def bench(size: int, seed: int, repeat: int, vaults: Path) -> list[tuple[str, Ru
         finally:
             note.write_bytes(original)
     seconds, targets, accuracy = suggestion_seconds(root, truth)
-    rows.append(("suggestions", seconds, f"{targets} distinct broken targets, top-1 on near-misses {accuracy:.1%}"))
+    rows.append(("suggestions", seconds, f"{targets} distinct broken targets (timed on a sample of 5000), "
+                                         f"top-1 on near-misses {accuracy:.1%}"))
     return rows
 
 

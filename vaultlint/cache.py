@@ -39,7 +39,7 @@ from .diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
 FOLDER = ".vaultlint_cache"
 FILE = "cache.sqlite3"
 # Bump when what is stored changes meaning.
-FORMAT = f"1 vaultlint {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
+FORMAT = f"2 vaultlint {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
 # A file modified this recently may change again within the same mtime tick:
 # its stat is not stored, so that the next run compares its content.
 RACY_NS = 2_000_000_000
@@ -71,7 +71,7 @@ class Stat:
     mtime: int  # ns; -1 when the file was too fresh to trust it
 
 
-def stat(path: Path) -> Stat | None:
+def stat(path: Path | str) -> Stat | None:
     try:
         st = os.stat(path)
     except OSError:
@@ -180,15 +180,16 @@ class Cache:
         for path, size, mtime, hash_, summary, key, deps, diagnostics in self.db.execute(
             "SELECT path, size, mtime, hash, summary, key, deps, diagnostics FROM notes"
         ):
-            out[path] = Entry(Stat(size, mtime), hash_, json.loads(summary), key, tuple(json.loads(deps)), diagnostics)
+            out[path] = Entry(Stat(size, mtime), hash_, json.loads(summary) if summary else {}, key,
+                              tuple(deps.split("\0")) if deps else (), diagnostics)
         return out
 
     def put(self, entries: Iterable[tuple[str, Entry]]) -> None:
         with self.db:
             self.db.executemany(
                 "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                ((path, e.stat.size, e.stat.mtime, e.hash, json.dumps(e.summary), e.key, json.dumps(e.deps),
-                  e.diagnostics) for path, e in entries),
+                ((path, e.stat.size, e.stat.mtime, e.hash, json.dumps(e.summary) if e.summary else "", e.key,
+                  "\0".join(e.deps), e.diagnostics) for path, e in entries),
             )
 
     def drop(self, paths: Iterable[str]) -> None:

@@ -134,12 +134,13 @@ class Run:
         changed: set[str] = set()
         touched: dict[str, Stat] = {}
         root = self.vault.root
+        prefix = f"{root}{os.sep}"  # strings: pathlib costs more than the stat itself
         for path in notes:
             e = entries.get(path)
             if e is None:
                 changed.add(path)
                 continue
-            st = stat(root / path)
+            st = stat(prefix + path)
             if st is None:
                 changed.add(path)
             elif st != e.stat:
