@@ -149,7 +149,14 @@ class Vault:
         # path -> what a run knows of the note without reading it (its
         # aliases), filled by the engine from the cache.
         self.summaries: dict[str, dict] = {}
-        self._index()
+        # The name index is built on first use: a warm run that reuses every
+        # result from the cache never resolves a link.
+
+    def __getattr__(self, name: str):
+        if name in ("by_path", "by_name", "by_slug"):
+            self._index()
+            return self.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     # -- the files --------------------------------------------------------
     def _walk(self) -> Iterator[str]:
