@@ -18,6 +18,16 @@ How a name is compared
     one (`notion` in `counting_puzzle_involving_pi`) as a near match, which
     is how absurd suggestions happen.
 
+    The ten best by letters are then ranked again by their words: the
+    final score is the mean of the letter score and a word score (an F1
+    over the words, a word matching its typo or its other form,
+    `existence`/`existential`). So `introduction to publish` finds
+    `introduction to obsidian publish` before `introduction to obsidian
+    sync`, and a name that merely shares letters with the query falls below
+    the cutoff instead of being suggested. Names of one word keep their
+    letter score. Letters may score up to 10 under the cutoff when the
+    words make up for it (a word dropped from a short name).
+
 Why candidates are pruned
     Scoring every name for every broken link is quadratic (10,000 broken
     links over 100,000 names). An index maps each word, its first three
@@ -31,17 +41,22 @@ Why candidates are pruned
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 _SEPARATORS = re.compile(r"[\W_]+")
 # Up to this many names, every name is scored (in C, about a millisecond):
 # pruning would only lose the typos in short names (`Kyto` for `Kyoto`).
 SMALL = 5000
+# How many of the best by letters are ranked again by their words.
+RERANK = 10
+LETTER_SLACK = 10
 
 
 def _singular(word: str) -> str:
@@ -66,8 +81,40 @@ def _word_keys(word: str) -> tuple[str, str, str]:
 
 
 def score(a: str, b: str) -> float:
-    """How alike two normalised names are, 0..100."""
+    """How alike two normalised names are, 0..100, by their letters."""
     return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b))
+
+
+def words_alike(a: str, b: str) -> bool:
+    """One word mistyped (`ntoes`), or in another form (`existence`,
+    `existential`: the same first letters, five at least and three quarters
+    of the shorter word)."""
+    if fuzz.ratio(a, b) >= 80:
+        return True
+    shorter = min(len(a), len(b))
+    if shorter >= 3 and OSA.distance(a, b) <= 1:
+        return True
+    common = len(os.path.commonprefix([a, b]))
+    return common >= 5 and common >= 0.75 * shorter
+
+
+def word_score(a: str, b: str) -> float | None:
+    """How many words two normalised names share, 0..100 (an F1 over the
+    words; a word matches a word it is a typo of); None for names of one
+    word, where the letters say it all."""
+    wa, wb = a.split(), b.split()
+    if len(wa) < 2 or len(wb) < 2:
+        return None
+
+    def matched(words, others):
+        return sum(1 for w in words if w in others or any(words_alike(w, o) for o in others))
+
+    recall, precision = matched(wa, wb) / len(wa), matched(wb, wa) / len(wb)
+    return 0.0 if not recall + precision else 200 * recall * precision / (recall + precision)
+
+
+def _or(value: float | None, default: float) -> float:
+    return default if value is None else value
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,9 +178,12 @@ class Suggester:
     def _suggest(self, norm: str, limit: int) -> tuple[Candidate, ...]:
         if not norm or limit <= 0:
             return ()
-        # A ratio of `cutoff` needs lengths within this factor of each other.
-        low = len(norm) * self.cutoff / (200 - self.cutoff)
-        high = len(norm) * (200 - self.cutoff) / self.cutoff
+        # Letters may score a little under the cutoff when the words make up
+        # for it (a word dropped from a short name). A ratio of `floor` needs
+        # lengths within this factor of each other.
+        floor = self.cutoff - LETTER_SLACK
+        low = len(norm) * floor / (200 - floor)
+        high = len(norm) * (200 - floor) / floor
         normalized = self._normalized
         ids = sorted(i for i in self._candidates(norm) if low <= len(normalized[i]) <= high)
         if not ids:
@@ -142,10 +192,16 @@ class Suggester:
         best: dict[int, float] = {}
         for scorer in (fuzz.ratio, fuzz.token_sort_ratio):  # `score`, in C
             for _name, s, j in process.extract(norm, names, scorer=scorer, processor=None,
-                                               limit=None, score_cutoff=self.cutoff):
+                                               limit=None, score_cutoff=floor):
                 best[j] = max(s, best.get(j, 0.0))
+        # The best by letters are ranked again with their words: `introduction
+        # to publish` is `introduction to obsidian publish` with a word
+        # dropped, more than it is `introduction to obsidian sync`.
+        top = sorted(best.items(), key=lambda h: -h[1])[:RERANK]
+        blended = [(j, (s + _or(word_score(norm, names[j]), s)) / 2) for j, s in top]
+        blended = [(j, s) for j, s in blended if s >= self.cutoff]
         # Best score first; among equals the shorter, then the first listed.
-        ranked = sorted(best.items(), key=lambda h: (-h[1], len(names[h[0]]), ids[h[0]]))
+        ranked = sorted(blended, key=lambda h: (-h[1], len(names[h[0]]), ids[h[0]]))
         out: list[Candidate] = []
         seen: set[str] = set()
         for j, s in ranked:
