@@ -86,13 +86,12 @@ def score(a: str, b: str) -> float:
 
 
 def words_alike(a: str, b: str) -> bool:
-    """One word mistyped (`ntoes`), or in another form (`existence`,
-    `existential`: the same first letters, five at least and three quarters
-    of the shorter word)."""
-    if fuzz.ratio(a, b) >= 80:
-        return True
+    """One word mistyped (`ntoes`: one edit, two in words of eight letters
+    or more), or in another form (`existence`, `existential`: the same
+    first letters, five at least and three quarters of the shorter word).
+    `derivative` and `antiderivative` are two words."""
     shorter = min(len(a), len(b))
-    if shorter >= 3 and OSA.distance(a, b) <= 1:
+    if shorter >= 3 and OSA.distance(a, b) <= (2 if shorter >= 8 else 1):
         return True
     common = len(os.path.commonprefix([a, b]))
     return common >= 5 and common >= 0.75 * shorter
