@@ -223,3 +223,11 @@ def test_aliases_come_from_the_cache_when_warm(vault):
     assert warm.alias_owners("alpha") == ["a.md"]
     write(vault, "b.md", "---\naliases: [Alpha, Bee]\n---\n")
     assert api.lint([vault / "sub/d.md"]).vault.alias_owners("alpha") == ["a.md", "b.md"]
+
+
+def test_aliases_of_notes_never_parsed(make_vault):
+    root = make_vault({"a.md": "---\naliases: [Alpha]\n---\n", "b.md": "# no front-matter\n",
+                       "c.md": "---\ntitle: x\n---\nthe word alias in the body\n"})
+    vault = api.open_vault([root])[1]
+    assert vault.alias_owners("alpha") == ["a.md"]
+    assert vault.alias_owners("x") == []

@@ -187,6 +187,7 @@ class Run:
         size = max(1, len(paths) // (self.jobs * CHUNKS_PER_WORKER))
         chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
         _RUN = self  # the workers are forked: they inherit the run as it is
+        self.vault.alias_owners("")  # built once here rather than once per worker
         out: list[Checked] = []
         try:
             with multiprocessing.get_context("fork").Pool(self.jobs) as pool:

@@ -342,6 +342,12 @@ class Vault:
         if known is not None:
             return tuple(known.get("aliases", ()))
         kept = path in self._notes
+        if not kept:
+            try:  # most notes have no aliases: a look at the bytes says so without parsing
+                if b"alias" not in note_module.read_bytes(self.root, path):
+                    return ()
+            except NoteReadError:
+                return ()
         tracking, self._tracking = self._tracking, []
         try:
             return self.note(path).aliases
