@@ -36,8 +36,8 @@ Options
     The defaults come from `python -m benchmarks.suggestions --sweep`: on
     7,192 links broken the way people and generators break them (three
     real vaults and a synthetic one), 88/6 repairs 83% of them and picks
-    the wrong note for 0.06%; 84/4 would repair 87% but pick wrongly three
-    times as often (0.17%).
+    the wrong note for 0.06%; 84/4 would repair 86% but pick wrongly more
+    than twice as often (0.15%).
 
 Example
     `[[ai_safety_and_existence_risk]]` in a vault that has
