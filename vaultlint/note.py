@@ -8,7 +8,10 @@ the text maps back to the bytes without touching anything else.
 from __future__ import annotations
 
 import bisect
+import errno
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -125,12 +128,38 @@ def _check_shape(root: yaml.Node) -> None:
         stack.extend((child, depth + 1, True) for child in children)
 
 
+def _too_deep(source: str) -> yaml.Mark | None:
+    """Where the YAML nests deeper than MAX_DEPTH, found from the parser's
+    events before the composer sees it: libyaml's composer recurses in C and
+    crashes the process (a segfault, not an exception) on `[[[[...`."""
+    # Each level of nesting needs one of these characters of its own, so
+    # a source with few of them (nearly every note) is shallow enough.
+    if sum(source.count(c) for c in "[{-:?") <= MAX_DEPTH:
+        return None
+    depth = 0
+    parser = YAML_LOADER(source)
+    try:
+        while (event := parser.get_event()) is not None:
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    finally:
+        parser.dispose()
+    return None
+
+
 def parse_yaml(source: str, offset: int) -> FrontMatter:
     fm = FrontMatter(offset, offset + len(source), source)
     loader = YAML_LOADER(source)
     try:
+        deep = _too_deep(source)
+        if deep is not None:
+            raise yaml.MarkedYAMLError(problem=f"nested more than {MAX_DEPTH} levels deep", problem_mark=deep)
         fm.root = loader.get_single_node()
-        if fm.root is not None:
+        if fm.root is not None and "*" in source:  # without aliases the tree is as small as its source
             _check_shape(fm.root)
         fm.data = loader.construct_document(fm.root) if fm.root is not None else None
     except yaml.MarkedYAMLError as exc:
@@ -274,9 +303,30 @@ def parse(path: str, text: str, bom: bool = False, stamp_pattern: re.Pattern | N
     return Note(path, text, bom, fm, problem, body_start, body)
 
 
+# Not blocking on a FIFO named `.md` (it would hang the run); not following
+# a symlink before it is known to stay inside the vault.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
 def read_bytes(root: Path, path: str) -> bytes:
+    """The bytes of a regular file of the vault; a symbolic link is followed
+    only to a file inside the vault."""
+    full = os.path.join(root, path)
     try:
-        return (root / path).read_bytes()
+        try:
+            fd = os.open(full, _OPEN_FLAGS | _NOFOLLOW)
+        except OSError as exc:
+            if exc.errno != errno.ELOOP or not os.path.islink(full):
+                raise
+            real, real_root = os.path.realpath(full), os.path.realpath(root)
+            if not real.startswith(real_root.rstrip(os.sep) + os.sep):
+                raise NoteReadError("a symbolic link to a file outside the vault: not followed") from None
+            fd = os.open(real, _OPEN_FLAGS)
+        with os.fdopen(fd, "rb") as file:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise NoteReadError("not a regular file (a pipe, a device or a folder): not read")
+            return file.read()
     except OSError as exc:
         raise NoteReadError(f"cannot read the file: {exc.strerror or exc}") from None
 

@@ -54,6 +54,17 @@ def entry_point_rules() -> list[type[Rule]]:
     return found
 
 
+def _place(exc: BaseException) -> str:
+    """' (file, line N)' of the innermost frame of the error, for the user
+    to look at (a SyntaxError knows its own place)."""
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return f" ({exc.filename}, line {exc.lineno})"
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return f" ({tb.tb_frame.f_code.co_filename}, line {tb.tb_lineno})" if tb is not None else ""
+
+
 def path_rules(spec: str, root: Path) -> list[type[Rule]]:
     """A plugin named in the config: a file path (relative to the vault
     root) or a dotted module name."""
@@ -74,7 +85,7 @@ def path_rules(spec: str, root: Path) -> list[type[Rule]]:
     except PluginError:
         raise
     except Exception as exc:
-        raise PluginError(f"plugin {spec!r}: {type(exc).__name__}: {exc}") from None
+        raise PluginError(f"plugin {spec!r}{_place(exc)}: {type(exc).__name__}: {exc}") from None
     found = rules_in(module)
     if not found:
         raise PluginError(f"plugin {spec!r} defines no Rule subclass with a name")

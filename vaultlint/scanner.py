@@ -177,7 +177,10 @@ def _next_mask_start(text: str, pos: int) -> re.Match | None:
         if text[at] == "<" and not text.startswith("<!--", at):
             pos = at + 1  # any other tag (the seed has two per stamp)
             continue
-        line_start = text.rfind("\n", 0, at) + 1
+        # Only back to `pos`: searching to the line's start would make a
+        # long line of triggers quadratic.
+        nl = text.rfind("\n", pos, at)
+        line_start = nl + 1 if nl != -1 else pos if pos == 0 or text[pos - 1] == "\n" else -1
         if pos <= line_start < at and not text[line_start:at].strip(" \t"):
             m = _MASK_START.match(text, line_start)  # a fence indented by spaces
             if m is not None:
@@ -193,6 +196,10 @@ def mask_ranges(text: str, start: int = 0) -> list[tuple[int, int]]:
     indented = _indented_code(text, start)
     ranges: list[tuple[int, int]] = []
     ticks: _BacktickRuns | None = None
+    # Searches whose answer later openers reuse (each would otherwise rescan
+    # the rest of the paragraph or line: quadratic on `x` `y` `z` or $a $b $c).
+    paragraph_end = -1  # the next paragraph break, as last found
+    no_math_close_until = -1  # no closing `$` from the last opener to here
     k = 0  # next indented range
     pos = start
     n = len(text)
@@ -227,9 +234,10 @@ def mask_ranges(text: str, start: int = 0) -> list[tuple[int, int]]:
             size = m.end() - s
             if ticks is None:
                 ticks = _BacktickRuns(text, start)
-            brk = _PARAGRAPH_BREAK.search(text, m.end())
-            limit = n if brk is None else brk.start()
-            close_at = ticks.closing(size, m.end(), limit)
+            if paragraph_end < m.end():
+                brk = _PARAGRAPH_BREAK.search(text, m.end())
+                paragraph_end = n if brk is None else brk.start()
+            close_at = ticks.closing(size, m.end(), paragraph_end)
             if close_at == -1:
                 pos = m.end()  # literal backticks
             else:
@@ -254,9 +262,14 @@ def mask_ranges(text: str, start: int = 0) -> list[tuple[int, int]]:
             ranges.append((s, end))
             pos = end
         else:  # inline math: $x$ on one line
+            if m.end() <= no_math_close_until:
+                pos = m.end()
+                continue
             line_end = text.find("\n", m.end())
-            c = _MATH_CLOSE.search(text, m.end(), n if line_end == -1 else line_end)
+            line_end = n if line_end == -1 else line_end
+            c = _MATH_CLOSE.search(text, m.end(), line_end)
             if c is None:
+                no_math_close_until = line_end
                 pos = m.end()
             else:
                 ranges.append((s, c.end()))
@@ -295,11 +308,12 @@ _MD_LINK = re.compile(
     r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'))?[ \t]*\)"
 )
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+([^\n]*?)(?:[ \t]+#+)?[ \t]*\r?$", re.M)
+# The heading's text is cut from the line in `_heading_text`: a lazy group
+# followed by optional closing hashes backtracks quadratically on long lines.
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+[^\n]*", re.M)
 # A block id ends a line after a space, stands alone on its line, or follows
 # an embed right away (`![[image.png]]^id`, as Obsidian's own help vault writes).
 _BLOCK_ID = re.compile(r"(?:^|[ \t]|(?<=\]\]))(\^([A-Za-z0-9-]+))[ \t]*\r?$", re.M)
-_CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 # Where a heading may begin: re cannot search fast for a pattern that starts
 # with `^` (or an optional `!`), so candidates are found by a literal first.
 _HEADING_LINE = re.compile(r"\n(?= {0,3}#)")
@@ -358,8 +372,12 @@ def _markdown_link(m: re.Match) -> Link | None:
 def _heading_text(text: str, m: re.Match) -> str:
     """The heading as written: from the original text, since inline code in
     it (`### `hasTag()``) is blank in the masked text the match ran on."""
-    line = text[m.end(1) : m.end()].rstrip("\r\n")
-    return _CLOSING_HASHES.sub("", line).strip()
+    line = text[m.end(1) : m.end()].rstrip("\r\n").rstrip(" \t")
+    # A closing run of `#` goes when a space or tab comes before it.
+    bare = line.rstrip("#")
+    if bare != line and (not bare or bare[-1] in " \t"):
+        line = bare
+    return line.strip()
 
 
 def _wiki_matches(text: str, start: int) -> Iterator[re.Match]:

@@ -36,8 +36,7 @@ UNUSED = "unused-suppression"
 ALL = "*"
 
 _DIRECTIVE = re.compile(
-    r"(?P<open>%%|<!--)[ \t]*vaultlint-(?P<kind>disable-next-line|disable-file|disable|enable)"
-    r"(?![\w-])(?P<names>[^\n]*?)(?P<reason>[ \t]+--[ \t][^\n]*?)?[ \t]*(?P<close>%%|-->)\Z"
+    r"(?P<open>%%|<!--)[ \t]*vaultlint-(?P<kind>disable-next-line|disable-file|disable|enable)(?![\w-])"
 )
 _NAME = re.compile(r"[^\s,]+")
 
@@ -75,15 +74,37 @@ def directives(note: Note) -> list[Directive]:
     for start, end in note.body.masked:
         if not text.startswith(("%%", "<!--"), start):
             continue  # code or math, whose examples do not count
-        m = _DIRECTIVE.match(text[start:end])
-        if m is None:
+        parts = _parse_directive(text[start:end])
+        if parts is None:
             continue
-        names = tuple(_NAME.findall(m.group("names")))
+        kind, names, reason, opener, close = parts
         found.append(Directive(
-            m.group("kind"), names, start, end, note.position(start)[0], note.position(max(start, end - 1))[0],
-            m.group("open"), m.group("close"), (m.group("reason") or "").strip(),
+            kind, tuple(_NAME.findall(names)), start, end, note.position(start)[0],
+            note.position(max(start, end - 1))[0], opener, close, reason,
         ))
     return found
+
+
+def _parse_directive(comment: str) -> tuple[str, str, str, str, str] | None:
+    """(kind, names, reason, opener, closer) of a suppression comment, or
+    None. Done by hand, not with one regex: a lazy group followed by an
+    optional `-- reason` backtracks quadratically on a long comment."""
+    m = _DIRECTIVE.match(comment)
+    if m is None:
+        return None
+    close = "%%" if comment.endswith("%%") else "-->" if comment.endswith("-->") else None
+    if close is None or len(comment) - len(close) < m.end():
+        return None
+    middle = comment[m.end() : len(comment) - len(close)]
+    if "\n" in middle:
+        return None
+    # The reason starts at the first ` -- ` (blanks on both sides).
+    at = middle.find("--")
+    while at != -1 and not (at > 0 and middle[at - 1] in " \t" and middle[at + 2 : at + 3] in (" ", "\t")):
+        at = middle.find("--", at + 1)
+    if at == -1:
+        return m.group("kind"), middle, "", m.group("open"), close
+    return m.group("kind"), middle[:at], middle[at:].strip(), m.group("open"), close
 
 
 @dataclass
