@@ -121,7 +121,7 @@ def test_nothing_outside_the_vault_is_written(make_vault, tmp_path_factory):
     run = fix(vault, "shout")
     assert outside.read_bytes() == b"todo\n"
     assert run.written == ["a.md"]
-    assert any("outside the vault" in why for why in run.refused)
+    assert run.refused == []  # the symlink out of the vault is not even read (an `unreadable-note`)
     with pytest.raises(writer.WriteRefused):
         writer.inside(vault, "../secret.md")
 

@@ -73,7 +73,8 @@ def test_a_10_mb_line_and_100000_links(make_vault):
     code, found = problems(root, "--select", "broken-heading")
     # Every link is found, exactly where it is.
     assert code == 1 and len(found) == 100_000
-    assert found[1]["column"] == 1 + len("[[long#h0]] ") and found[1]["message"].startswith("`h1` is no heading of `long`")
+    assert found[1]["column"] == 1 + len("[[long#h0]] ")
+    assert found[1]["message"].startswith("`h1` is no heading of `long`")
 
 
 def test_a_fifo_named_md_does_not_hang_the_run(make_vault):
