@@ -69,6 +69,7 @@ def test_edit_of_the_same_size_in_the_same_second(vault):
 def test_touched_but_unchanged(vault):
     os.utime(vault / "b.md", ns=(10**18, 10**18))
     same_as_cold(vault)
+    assert any(d.path == "b.md" for d in same_as_cold(vault))  # its new stat kept, its diagnostics too
 
 
 def test_new_note_fixes_links_elsewhere(vault):

@@ -177,12 +177,34 @@ class Cache:
     # -- notes -------------------------------------------------------------
     def entries(self) -> dict[str, Entry]:
         out = {}
-        for path, size, mtime, hash_, summary, key, deps, diagnostics in self.db.execute(
-            "SELECT path, size, mtime, hash, summary, key, deps, diagnostics FROM notes"
+        for path, size, mtime, hash_, summary, key, deps in self.db.execute(
+            "SELECT path, size, mtime, hash, summary, key, deps FROM notes"
         ):
             out[path] = Entry(Stat(size, mtime), hash_, json.loads(summary) if summary else {}, key,
-                              tuple(deps.split("\0")) if deps else (), diagnostics)
+                              tuple(deps.split("\0")) if deps else (), b"")
         return out
+
+    def diagnostics(self, wanted: dict[str, Entry]) -> dict[str, bytes]:
+        """The stored diagnostics of these notes, where the row is still the
+        entry read (another run may have rewritten it since). All rows in
+        one pass when many are wanted; pre-commit asks for a few."""
+        query = "SELECT path, hash, key, diagnostics FROM notes"
+        if len(wanted) > 500:
+            rows = self.db.execute(query)
+        else:
+            rows = (row for path in wanted for row in self.db.execute(query + " WHERE path = ?", (path,)))
+        out = {}
+        for path, hash_, key, diagnostics in rows:
+            e = wanted.get(path)
+            if e is not None and e.hash == hash_ and e.key == key:
+                out[path] = diagnostics
+        return out
+
+    def restat(self, stats: Iterable[tuple[str, Stat]]) -> None:
+        """New stats for files touched but not changed."""
+        with self.db:
+            self.db.executemany("UPDATE notes SET size = ?, mtime = ? WHERE path = ?",
+                                ((st.size, st.mtime, path) for path, st in stats))
 
     def put(self, entries: Iterable[tuple[str, Entry]]) -> None:
         with self.db:

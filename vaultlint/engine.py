@@ -87,12 +87,13 @@ class Run:
                 e = entries.get(path)
                 if e is not None and path not in changed and e.key == key and not changed.intersection(e.deps):
                     reuse[path] = e
-        todo = [p for p in self.paths if p not in reuse]
+        kept = self.cache.diagnostics(reuse) if reuse else {}
+        todo = [p for p in self.paths if p not in kept]
         checked = self._check_notes(todo)
         out: list[Diagnostic] = []
         for path in self.paths:
-            if path in reuse:
-                out += unpack(reuse[path].diagnostics)
+            if path in kept:
+                out += unpack(kept[path])
         for c in checked:
             out += c.diagnostics
             if c.entry is not None:
@@ -226,13 +227,11 @@ class Run:
                 c.entry.stat = stored_stat(c.entry.stat, now)
                 fresh.append((c.path, c.entry))
         rechecked = {c.path for c in checked}
-        for path, st in touched.items():
-            if path not in rechecked:
-                entries[path].stat = stored_stat(st, now)
-                fresh.append((path, entries[path]))
+        restat = [(path, stored_stat(st, now)) for path, st in touched.items() if path not in rechecked]
         gone = set(entries) - set(notes)
         try:
             self.cache.put(fresh)
+            self.cache.restat(restat)
             self.cache.drop(gone)
         except Exception:  # a full disk or a locked database costs speed, not results
             pass
