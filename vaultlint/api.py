@@ -14,16 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config as config_module
-from . import engine, fixer, precommit, rename, suppressions
+from . import engine, fixer, precommit, rename
 from .config import Config, ConfigError
-from .diagnostics import Diagnostic, Severity
-from .note import NoteReadError
-from .rule import Context, Rule
+from .diagnostics import Diagnostic
+from .engine import run_rules  # the plain run, without cache: part of this API
+from .rule import Rule
 from .vault import MARKERS, Vault, find_root
-
-UNREADABLE = "unreadable-note"
-INTERNAL_ERROR = "internal-error"
-VAULT_PATH = "."  # the path of a problem of the vault as a whole
 
 
 class UsageError(Exception):
@@ -88,39 +84,6 @@ def select_notes(vault: Vault, paths: Iterable[str | os.PathLike]) -> list[str]:
         elif rel in vault.files or rel.lower().endswith(".md"):
             wanted.add(rel)
     return [n for n in notes if n in wanted]
-
-
-def run_rules(vault: Vault, config: Config, rules: list[Rule], paths: list[str]) -> list[Diagnostic]:
-    ctx = Context(vault, config, paths)
-    out: list[Diagnostic] = []
-    unreadable = next((r for r in rules if r.name == UNREADABLE), None)
-    for path in paths:
-        try:
-            note = vault.note(path)
-        except NoteReadError as exc:
-            if unreadable is not None:
-                out.append(Diagnostic(path, 1, 1, 1, 1, UNREADABLE, unreadable.severity, str(exc)))
-            continue
-        for rule in rules:
-            out.extend(_guarded(rule, path, rule.check_note, note, ctx))
-    for rule in rules:
-        if type(rule).check_vault is not Rule.check_vault:
-            found = _guarded(rule, VAULT_PATH, rule.check_vault, ctx)
-            out.extend(d for d in found if d.path in ctx.checked or d.path == VAULT_PATH)
-    out = suppressions.apply(ctx, rules, (d for d in out if not config.ignores(d.path, d.rule)))
-    out.sort(key=lambda d: d.sort_key)
-    return out
-
-
-def _guarded(rule: Rule, path: str, check, *args) -> list[Diagnostic]:
-    """A rule that crashes is reported for that note; the run goes on."""
-    try:
-        return list(check(*args))
-    except ConfigError:  # a config problem found while checking (a schema file): exit 2
-        raise
-    except Exception as exc:  # a plugin's bug must not stop the lint
-        return [Diagnostic(path, 1, 1, 1, 1, INTERNAL_ERROR, Severity.ERROR,
-                           f"rule `{rule.name}` crashed: {type(exc).__name__}: {exc}")]
 
 
 def lint(

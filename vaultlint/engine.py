@@ -22,9 +22,14 @@ from dataclasses import dataclass
 from . import note as note_module
 from .cache import Cache, Entry, Stat, digest, fingerprint, now_ns, pack, stat, stored_stat, unpack
 from .cache import config_key as make_config_key
-from .diagnostics import Diagnostic
-from .note import NoteReadError
+from .config import ConfigError
+from .diagnostics import Diagnostic, Severity
+from .note import Note, NoteReadError
 from .rule import Context, Rule
+
+UNREADABLE = "unreadable-note"
+INTERNAL_ERROR = "internal-error"
+VAULT_PATH = "."  # the path of a problem of the vault as a whole
 
 # Below this many notes to read, starting worker processes costs more than
 # they save (measured with `python -m benchmarks`).
@@ -35,6 +40,71 @@ CHUNKS_PER_WORKER = 8
 CHANGED_MAX_SHARE = 0.25
 
 Progress = Callable[[int, int], None]  # called with (notes done, notes to do)
+
+
+# -- the pieces every run is made of (the cached run below, and
+#    `run_rules`, which fix uses on notes held in memory) -------------------
+
+
+def guarded(rule: Rule, path: str, check, *args) -> list[Diagnostic]:
+    """A rule that crashes is reported for that note; the run goes on."""
+    try:
+        return list(check(*args))
+    except ConfigError:  # a config problem found while checking (a schema file): exit 2
+        raise
+    except Exception as exc:  # a plugin's bug must not stop the lint
+        return [Diagnostic(path, 1, 1, 1, 1, INTERNAL_ERROR, Severity.ERROR,
+                           f"rule `{rule.name}` crashed: {type(exc).__name__}: {exc}")]
+
+
+def unreadable(rules: list[Rule], path: str, exc: NoteReadError) -> list[Diagnostic]:
+    """The `unreadable-note` problem of a file that could not be read (none
+    when that rule is off)."""
+    return [Diagnostic(path, 1, 1, 1, 1, r.name, r.severity, str(exc)) for r in rules if r.name == UNREADABLE]
+
+
+def note_diagnostics(rules: list[Rule], note: Note, ctx: Context) -> list[Diagnostic]:
+    return [d for rule in rules for d in guarded(rule, note.path, rule.check_note, note, ctx)]
+
+
+def vault_rules(rules: list[Rule]) -> list[Rule]:
+    return [rule for rule in rules if type(rule).check_vault is not Rule.check_vault]
+
+
+def reported(found: list[Diagnostic], ctx: Context) -> list[Diagnostic]:
+    """What a vault rule found, less what concerns notes not being checked."""
+    return [d for d in found if d.path in ctx.checked or d.path == VAULT_PATH]
+
+
+def finish(vault, config, rules: list[Rule], diagnostics, holders: list[str]) -> list[Diagnostic]:
+    """Every run ends so: per-file ignores, inline suppressions (read from
+    the notes `holders`, those that hold some), sorted."""
+    from . import suppressions
+
+    kept = (d for d in diagnostics if not config.ignores(d.path, d.rule))
+    out = suppressions.apply(Context(vault, config, holders), rules, kept)
+    out.sort(key=lambda d: d.sort_key)
+    return out
+
+
+def run_rules(vault, config, rules: list[Rule], paths: list[str]) -> list[Diagnostic]:
+    """Check `paths` with every rule, reading notes through `vault.note`
+    (which `fix` fills with the texts it is changing); no cache."""
+    ctx = Context(vault, config, paths)
+    out: list[Diagnostic] = []
+    for path in paths:
+        try:
+            note = vault.note(path)
+        except NoteReadError as exc:
+            out += unreadable(rules, path, exc)
+            continue
+        out += note_diagnostics(rules, note, ctx)
+    for rule in vault_rules(rules):
+        out += reported(guarded(rule, VAULT_PATH, rule.check_vault, ctx), ctx)
+    return finish(vault, config, rules, out, paths)
+
+
+# -- the cached run ------------------------------------------------------
 
 
 @dataclass(slots=True)
@@ -65,12 +135,6 @@ class Run:
         self.ctx = Context(vault, config, paths)
 
     def go(self) -> list[Diagnostic]:
-        from .api import UNREADABLE, VAULT_PATH, _guarded  # the plain engine's pieces
-
-        self.vault_path = VAULT_PATH
-
-        self.unreadable = next((r for r in self.rules if r.name == UNREADABLE), None)
-        self.guarded = _guarded
         notes = self.vault.note_paths
         entries = self._entries()
         changed, touched = self._changed(notes, entries)
@@ -103,19 +167,9 @@ class Run:
             key = self._key(config_key, summaries)
         out += self._vault_rules(key, changed)
         self._store(key, checked, touched, entries, notes)
-        return self._suppressed(out, summaries)
-
-    def _suppressed(self, diagnostics: list[Diagnostic], summaries: dict[str, dict]) -> list[Diagnostic]:
-        """As `api.run_rules` ends: per-file ignores, then inline suppressions,
-        for which only the notes that hold some are read again."""
-        from . import suppressions
-
+        # Only the notes that hold suppressions are read again.
         holders = [p for p in self.paths if summaries.get(p, {}).get("suppressions")]
-        ctx = Context(self.vault, self.config, holders)
-        kept = (d for d in diagnostics if not self.config.ignores(d.path, d.rule))
-        out = suppressions.apply(ctx, self.rules, kept)
-        out.sort(key=lambda d: d.sort_key)
-        return out
+        return finish(self.vault, self.config, self.rules, out, holders)
 
     # -- what changed ------------------------------------------------------
     def _entries(self) -> dict[str, Entry]:
@@ -201,19 +255,16 @@ class Run:
 
     def _vault_rules(self, key: str, changed: set[str]) -> list[Diagnostic]:
         out: list[Diagnostic] = []
-        checked = self.ctx.checked
-        for rule in self.rules:
-            if type(rule).check_vault is Rule.check_vault:
-                continue
+        for rule in vault_rules(self.rules):
             kept = self.cache.vault_rule(rule.name) if self.cache is not None else None
             if kept is not None and kept[0] == key and not changed.intersection(kept[1]):
                 found = unpack(kept[2])
             else:
                 with self.vault.tracking() as reads:
-                    found = self.guarded(rule, self.vault_path, rule.check_vault, self.ctx)
+                    found = guarded(rule, VAULT_PATH, rule.check_vault, self.ctx)
                 if self.cache is not None:
                     self.cache.put_vault_rule(rule.name, key, reads, pack(found))
-            out += [d for d in found if d.path in checked or d.path == self.vault_path]
+            out += reported(found, self.ctx)
         return out
 
     def _store(self, key: str, checked: list[Checked], touched: dict[str, Stat], entries, notes) -> None:
@@ -268,14 +319,11 @@ def check_one(run: Run, path: str) -> Checked:
         h = digest(data)
         text, bom = note_module.decode(data)
     except NoteReadError as exc:
-        diagnostics = []
-        if run.unreadable is not None:
-            diagnostics.append(Diagnostic(path, 1, 1, 1, 1, run.unreadable.name, run.unreadable.severity, str(exc)))
-        return Checked(path, None, diagnostics)
+        return Checked(path, None, unreadable(run.rules, path, exc))
     note = note_module.parse(path, text, bom, vault.stamp_pattern)
     vault.remember(note)
     with vault.tracking() as reads:
-        diagnostics = [d for rule in run.rules for d in run.guarded(rule, path, rule.check_note, note, run.ctx)]
+        diagnostics = note_diagnostics(run.rules, note, run.ctx)
     vault.forget(path)
     reads.discard(path)
     entry = None
