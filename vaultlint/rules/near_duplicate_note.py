@@ -32,6 +32,14 @@ Why
 Options
     min-score (number, default 80)
         How alike the names must be (0-100).
+    scope ("folder" or "vault", default "folder")
+        Where the twin of a note is looked for. A note written twice is
+        written twice into the same place (one generator run, one
+        channel's folder); across folders, near names usually name related
+        but different things: Obsidian's own help has
+        `User interface/Workspace` (the window layout) and
+        `Plugins/Workspaces` (the plugin that saves layouts). `vaultlint
+        links` lists the pairs of the whole vault either way.
 
 Example
     `dwarkeshpatel/ai_safety_and_existence_risk.md` next to
@@ -128,9 +136,9 @@ def _variants(a: str, b: str) -> bool:
     return (common >= 5 and common >= 0.75 * shorter) or (shorter >= 4 and Levenshtein.distance(a, b) <= 1)
 
 
-def near_duplicates(paths: Iterable[str], min_score: float) -> list[tuple[str, str, float]]:
+def near_duplicates(paths: Iterable[str], min_score: float, same_folder: bool = False) -> list[tuple[str, str, float]]:
     """(first path, second path, score) of each pair of notes with
-    near-identical names, in path order."""
+    near-identical names (in one folder, with `same_folder`), in path order."""
     paths = sorted(p for p in paths if p.lower().endswith(".md"))
     names = [_name(p) for p in paths]
     folded = [n.casefold() for n in names]
@@ -153,6 +161,8 @@ def near_duplicates(paths: Iterable[str], min_score: float) -> list[tuple[str, s
                 seen.add((i, j))
                 if folded[i] == folded[j]:
                     continue  # the same name in two folders: ambiguous, not near
+                if same_folder and posixpath.dirname(paths[i]) != posixpath.dirname(paths[j]):
+                    continue
                 if series[i] == series[j] and norms[i] != norms[j]:
                     continue  # a series
                 s = score(norms[i], norms[j])
@@ -165,10 +175,14 @@ def near_duplicates(paths: Iterable[str], min_score: float) -> list[tuple[str, s
 class NearDuplicateNote(Rule):
     name = "near-duplicate-note"
     severity = Severity.INFO
-    options = {"min-score": {"type": "number", "minimum": 0, "maximum": 100, "default": 80}}
+    options = {
+        "min-score": {"type": "number", "minimum": 0, "maximum": 100, "default": 80},
+        "scope": {"enum": ["folder", "vault"], "default": "folder"},
+    }
 
     def check_vault(self, ctx):
-        for first, second, _s in near_duplicates(ctx.vault.note_paths, self.options["min-score"]):
+        same_folder = self.options["scope"] == "folder"
+        for first, second, _s in near_duplicates(ctx.vault.note_paths, self.options["min-score"], same_folder):
             if second not in ctx.checked:
                 continue
             yield Diagnostic(
