@@ -41,6 +41,7 @@ Why candidates are pruned
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import unicodedata
@@ -85,6 +86,7 @@ def score(a: str, b: str) -> float:
     return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def words_alike(a: str, b: str) -> bool:
     """One word mistyped (`ntoes`: one edit, two in words of eight letters
     or more), or in another form (`existence`, `existential`: the same
@@ -142,6 +144,9 @@ class Suggester:
         self.choices = list(dict.fromkeys(choices))
         self.cutoff = cutoff
         self._normalized = [normalize(c) for c in self.choices]
+        # Each name with its words sorted: `token_sort_ratio` is `ratio` on
+        # these, and sorting once here saves sorting at every query.
+        self._sorted = [" ".join(sorted(n.split())) for n in self._normalized]
         self._index: dict[str, set[int]] = {}
         for i, norm in enumerate(self._normalized):
             for word in norm.split():
@@ -156,58 +161,72 @@ class Suggester:
             hit = self._cache[key] = self._suggest(normalize(query), limit)
         return hit
 
-    def _candidates(self, norm: str) -> set[int]:
+    def _candidates(self, norm: str, loose: bool = False) -> set[int]:
         """The names that can score above the cutoff, roughly: those holding
         two of the query's four rarest words (a typo in one or two words
-        still leaves two); for queries of one or two words, the names with a
-        word that begins or ends like one of the query's. Set operations
-        run in C."""
+        still leaves two); for a query of one word, the names with a word
+        that begins or ends like it; for two words, the names with a word
+        beginning or ending like each of them (`loose`: like either, the
+        second chance when the first finds nothing). Set operations run in
+        C; intersections cost only the smaller set, unions every member."""
         empty: set[int] = set()
         if len(self.choices) <= SMALL:
             return set(range(len(self.choices)))
         words = list(dict.fromkeys(norm.split()))
+        near = [[self._index.get(k, empty) for k in _word_keys(w)] for w in words]
+        if len(words) == 2 and not loose:
+            return empty.union(*(a & b for a in near[0] for b in near[1]))
         if len(words) < 3:
-            return empty.union(*(self._index.get(k, empty) for w in words for k in _word_keys(w)))
-        meets = sorted((self._index.get("=" + w, empty) for w in words), key=len)
+            return empty.union(*(m for meets in near for m in meets))
+        meets = sorted((m[0] for m in near), key=len)
         rarest = [m for m in meets if m][:4]
         if len(rarest) < 2:
-            return empty.union(*(self._index.get(k, empty) for w in words for k in _word_keys(w)[1:]))
+            return empty.union(*(m for meets in near for m in meets[1:]))
         return empty.union(*(a & b for i, a in enumerate(rarest) for b in rarest[i + 1 :]))
 
     def _suggest(self, norm: str, limit: int) -> tuple[Candidate, ...]:
         if not norm or limit <= 0:
             return ()
-        # Letters may score a little under the cutoff when the words make up
-        # for it (a word dropped from a short name). A ratio of `floor` needs
-        # lengths within this factor of each other.
-        floor = self.cutoff - LETTER_SLACK
-        low = len(norm) * floor / (200 - floor)
-        high = len(norm) * (200 - floor) / floor
-        normalized = self._normalized
-        ids = sorted(i for i in self._candidates(norm) if low <= len(normalized[i]) <= high)
-        if not ids:
-            return ()
-        names = [self._normalized[i] for i in ids]
-        best: dict[int, float] = {}
-        for scorer in (fuzz.ratio, fuzz.token_sort_ratio):  # `score`, in C
-            for _name, s, j in process.extract(norm, names, scorer=scorer, processor=None,
-                                               limit=None, score_cutoff=floor):
-                best[j] = max(s, best.get(j, 0.0))
-        # The best by letters are ranked again with their words: `introduction
-        # to publish` is `introduction to obsidian publish` with a word
-        # dropped, more than it is `introduction to obsidian sync`.
-        top = sorted(best.items(), key=lambda h: -h[1])[:RERANK]
-        blended = [(j, (s + _or(word_score(norm, names[j]), s)) / 2) for j, s in top]
-        blended = [(j, s) for j, s in blended if s >= self.cutoff]
-        # Best score first; among equals the shorter, then the first listed.
-        ranked = sorted(blended, key=lambda h: (-h[1], len(names[h[0]]), ids[h[0]]))
+        ranked = self._rank(norm, self._candidates(norm))
+        if not ranked and len(norm.split()) == 2:
+            ranked = self._rank(norm, self._candidates(norm, loose=True))
         out: list[Candidate] = []
         seen: set[str] = set()
-        for j, s in ranked:
-            value = self.choices[ids[j]]
+        for i, s in ranked:
+            value = self.choices[i]
             if value not in seen:
                 seen.add(value)
                 out.append(Candidate(value, round(float(s), 1)))
             if len(out) == limit:
                 break
         return tuple(out)
+
+    def _rank(self, norm: str, ids: set[int]) -> list[tuple[int, float]]:
+        """The names among `ids` scoring at least the cutoff, best first."""
+        # Letters may score a little under the cutoff when the words make up
+        # for it (a word dropped from a short name). rapidfuzz skips names
+        # whose length cannot reach `floor` before comparing their letters.
+        floor = self.cutoff - LETTER_SLACK
+        ids = sorted(ids)
+        if not ids:
+            return []
+        best: dict[int, float] = {}
+        sorted_norm = " ".join(sorted(norm.split()))
+        # `score`, in C: `ratio`, then `token_sort_ratio` as `ratio` on the
+        # names with their words sorted.
+        for query, names in ((norm, self._normalized), (sorted_norm, self._sorted)):
+            for _name, s, j in process.extract(query, [names[i] for i in ids], scorer=fuzz.ratio,
+                                               processor=None, limit=None, score_cutoff=floor):
+                best[j] = max(s, best.get(j, 0.0))
+        # The best by letters are ranked again with their words: `introduction
+        # to publish` is `introduction to obsidian publish` with a word
+        # dropped, more than it is `introduction to obsidian sync`. Among
+        # equal scores the shorter, then the first listed.
+        normalized = self._normalized
+
+        def order(hit: tuple[int, float]) -> tuple[float, int, int]:
+            return -hit[1], len(normalized[hit[0]]), hit[0]
+
+        top = sorted(((ids[j], s) for j, s in best.items()), key=order)[:RERANK]
+        blended = [(i, (s + _or(word_score(norm, normalized[i]), s)) / 2) for i, s in top]
+        return sorted(((i, s) for i, s in blended if s >= self.cutoff), key=order)
