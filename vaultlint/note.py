@@ -146,6 +146,11 @@ def _too_deep(source: str) -> yaml.Mark | None:
                     return event.start_mark
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        # libyaml 0.2.5+ refuses deep nesting itself, in words of its own.
+        if "nesting depth" in (exc.problem or ""):
+            return exc.problem_mark
+        return None  # any other error is the composer's to report
     finally:
         parser.dispose()
     return None
