@@ -218,6 +218,16 @@ class Vault:
             raise got
         return got
 
+    def linked_note(self, path: str, source: Note) -> Note | None:
+        """The note a link of `source` leads to (`source` itself for a link
+        within it); None when it cannot be read (reported on its own)."""
+        if path == source.path:
+            return source
+        try:
+            return self.note(path)
+        except NoteReadError:
+            return None
+
     @contextmanager
     def tracking(self) -> Iterator[set[str]]:
         """The paths of the notes read by `note()` within the block: the

@@ -28,7 +28,6 @@ Fix safety
 
 from __future__ import annotations
 
-from vaultlint.note import NoteReadError
 from vaultlint.rule import Rule, Severity
 from vaultlint.suggest import Suggester
 from vaultlint.vault import Status
@@ -45,9 +44,8 @@ class BrokenBlockRef(Rule):
             res = ctx.vault.resolve(link, note.path)
             if res.status is not Status.MISSING_BLOCK:
                 continue
-            try:
-                target = ctx.vault.note(res.path) if res.path != note.path else note
-            except NoteReadError:
+            target = ctx.vault.linked_note(res.path, note)
+            if target is None:
                 continue
             wanted = link.subpath[1:].strip()
             names = [c.value for c in Suggester(b.id for b in target.body.block_ids).suggest(wanted, 3)]

@@ -41,7 +41,6 @@ from __future__ import annotations
 import re
 
 from vaultlint.diagnostics import Applicability
-from vaultlint.note import NoteReadError
 from vaultlint.rule import Rule, Severity
 from vaultlint.suggest import Suggester
 from vaultlint.vault import Status
@@ -86,9 +85,8 @@ class BrokenHeading(Rule):
             res = ctx.vault.resolve(link, note.path)
             if res.status is not Status.MISSING_HEADING:
                 continue
-            try:
-                target = ctx.vault.note(res.path) if res.path != note.path else note
-            except NoteReadError:
+            target = ctx.vault.linked_note(res.path, note)
+            if target is None:
                 continue
             wanted = [p for p in sub.split("#") if p.strip()][-1].strip()
             headings = [h.text for h in target.body.headings if h.text]
