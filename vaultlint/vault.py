@@ -153,7 +153,7 @@ class Vault:
         # result from the cache never resolves a link.
 
     def __getattr__(self, name: str):
-        if name in ("by_path", "by_name", "by_slug"):
+        if name in ("by_path", "by_name", "by_slug", "_found"):
             self._index()
             return self.__dict__[name]
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
@@ -184,6 +184,7 @@ class Vault:
         self.by_path: dict[str, str] = {}
         self.by_name: dict[str, list[str]] = {}
         self.by_slug: dict[str, list[str]] = {}
+        self._found: dict[tuple[str, str], tuple[str, ...]] = {}  # find()'s answers for these files
         for path in self.files:
             is_note = path.lower().endswith(".md")
             self.by_path[self.key(path)] = path
@@ -255,9 +256,19 @@ class Vault:
     # -- resolution -------------------------------------------------------
     def find(self, target: str, source: str) -> list[str]:
         """Every file that `target`, written in the note `source`, can mean;
-        the one Obsidian opens first."""
+        the one Obsidian opens first.
+
+        The answer depends only on the vault's files and the note's folder,
+        so it is kept: every link rule resolves every link, and a vault
+        writes the same target from the same folder many times."""
+        key = (target, posixpath.dirname(source))
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = tuple(self._find(target, key[1]))
+        return list(found)
+
+    def _find(self, target: str, folder: str) -> list[str]:
         target = target.replace("\\", "/")
-        folder = posixpath.dirname(source)
         if target.startswith("/"):
             return self._exact(target.lstrip("/"))
         if target.startswith(("./", "../")):
