@@ -16,7 +16,14 @@ What is injected, and recorded in `truth.json` (a dot-file at the root, which
 no linter reads as a note: `.truth.json`):
 
 - about 10% of the links are broken; half of those are near-misspellings of
-  an existing name (`intended` names it), half name no note at all;
+  an existing name (`intended` names it), half name no note at all. As in
+  real vaults, a broken target recurs: notes that were never written are
+  wanted by many notes, and a generator repeats its misspellings. Targets are
+  drawn, weighted by rank, from pools that hold one name per 20 notes each, so a
+  vault of N notes has about N/10 distinct broken targets (~10,000 at
+  100,000 notes, the figure issue 8 sets its targets for; tubegraph-sample's
+  4,635 broken links name 2,184 targets in 739 notes, and the share of repeats
+  grows with the vault);
 - about 0.5% of the stamps are wrong (minutes above 59, or a label that
   differs from `data-t`);
 - code blocks and inline code hold link-like and stamp-like text that is
@@ -30,19 +37,22 @@ notes can be generated in parallel.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-VERSION = 1  # bump when the output changes, so cached vaults are remade
+VERSION = 2  # bump when the output changes, so cached vaults are remade
 TRUTH_FILE = ".truth.json"
 NOTES_PER_CHANNEL = 250
 LINKS_PER_NOTE = 15
 STAMPS_PER_NOTE = 25
 BROKEN_SHARE = 0.10
 BAD_STAMP_SHARE = 0.005
+# Distinct broken targets per note, for each kind (misspelt, never written).
+BROKEN_POOL_SHARE = 0.05
 
 WORDS = """
 ai safety alignment risk existential governance coordination international strategic progress forecasting
@@ -199,6 +209,25 @@ class Vault:
         self.paths: list[str] = [f"{c}/{c}.md" for c in self.channels]
         self.paths += [f"{self.channels[i % len(self.channels)]}/{t}.md" for i, t in enumerate(self.topics)]
         self.names = {t.casefold() for t in self.topics} | {c.casefold() for c in self.channels}
+        # The pools of broken targets: (misspelling, the name it misspells)
+        # and names never written; drawn from with weights 1/sqrt(rank)
+        # (the most wanted name takes ~1% of the draws, as in tubegraph-sample).
+        rng = random.Random(f"{seed}:broken")
+        size = max(1, round(notes * BROKEN_POOL_SHARE))
+        self.typos: list[tuple[str, str]] = []
+        typos_seen: set[str] = set()
+        for _ in range(size * 3):
+            if len(self.typos) == size or not self.topics:
+                break
+            real = self.topics[rng.randrange(len(self.topics))]
+            wrong = misspell(real, rng)
+            if wrong.casefold() not in self.names and wrong not in typos_seen:
+                typos_seen.add(wrong)
+                self.typos.append((wrong, real))
+        self.wanted = sorted({self.missing_name(rng) for _ in range(size)})
+        rng.shuffle(self.wanted)
+        self.typo_weights = list(itertools.accumulate((k + 1) ** -0.5 for k in range(len(self.typos))))
+        self.wanted_weights = list(itertools.accumulate((k + 1) ** -0.5 for k in range(len(self.wanted))))
 
     def missing_name(self, rng: random.Random) -> str:
         while True:
@@ -275,11 +304,10 @@ class Vault:
         alias = real.replace("_", " ") if rng.random() < 0.6 else None
         if rng.random() >= BROKEN_SHARE:
             return real, alias, False
-        if rng.random() < 0.5:
-            wrong = misspell(real, rng)
-            if wrong.casefold() not in self.names:
-                return wrong, alias, real
-        return self.missing_name(rng), alias, None
+        if rng.random() < 0.5 and self.typos:
+            wrong, meant = rng.choices(self.typos, cum_weights=self.typo_weights)[0]
+            return wrong, meant.replace("_", " ") if alias else None, meant
+        return rng.choices(self.wanted, cum_weights=self.wanted_weights)[0], alias, None
 
 
 def generate(root: Path, notes: int, seed: int = 0, *, progress=None) -> Truth:

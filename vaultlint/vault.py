@@ -256,16 +256,21 @@ class Vault:
     # -- resolution -------------------------------------------------------
     def find(self, target: str, source: str) -> list[str]:
         """Every file that `target`, written in the note `source`, can mean;
-        the one Obsidian opens first.
+        the one Obsidian opens first."""
+        return list(self.candidates(target, source))
+
+    def candidates(self, target: str, source: str) -> tuple[str, ...]:
+        """`find` as a tuple, shared (the cheapest question a rule can ask:
+        "does this link lead anywhere, and to how many files?").
 
         The answer depends only on the vault's files and the note's folder,
         so it is kept: every link rule resolves every link, and a vault
         writes the same target from the same folder many times."""
-        key = (target, posixpath.dirname(source))
+        key = (target, source.rpartition("/")[0])
         found = self._found.get(key)
         if found is None:
             found = self._found[key] = tuple(self._find(target, key[1]))
-        return list(found)
+        return found
 
     def _find(self, target: str, folder: str) -> list[str]:
         target = target.replace("\\", "/")
@@ -316,7 +321,7 @@ class Vault:
         if not link.target:
             candidates = [source]
         else:
-            candidates = self.find(link.target, source)
+            candidates = self.candidates(link.target, source)
             if not candidates:
                 return Resolution(Status.MISSING)
         path = candidates[0]

@@ -34,7 +34,6 @@ from __future__ import annotations
 from vaultlint.diagnostics import Applicability
 from vaultlint.links import is_ambiguous, qualified
 from vaultlint.rule import Rule, Severity
-from vaultlint.vault import Status
 
 
 class AmbiguousLink(Rule):
@@ -46,12 +45,12 @@ class AmbiguousLink(Rule):
         for link in note.links:
             if not link.target:
                 continue
-            res = ctx.vault.resolve(link, note.path)
-            if res.status is Status.MISSING or not is_ambiguous(ctx.vault, link.target, note.path, res.candidates):
+            candidates = ctx.vault.candidates(link.target, note.path)
+            if not is_ambiguous(ctx.vault, link.target, note.path, candidates):
                 continue
-            files = sorted(res.candidates)
-            forms = [qualified(p, res.candidates) for p in files]
-            opened = qualified(res.path, res.candidates)
+            files = sorted(candidates)
+            forms = [qualified(p, candidates) for p in files]
+            opened = qualified(candidates[0], candidates)
             fix = None
             if link.kind != "markdown":
                 fix = self.fix(note, [(link.target_start, link.target_end, opened)], Applicability.DISPLAY_ONLY,
@@ -59,6 +58,6 @@ class AmbiguousLink(Rule):
             yield self.diagnostic(
                 note, link.start, link.end,
                 f"`{link.target}` fits {len(files)} files: {', '.join(f'`{p}`' for p in files)} "
-                f"(Obsidian opens `{res.path}`; write {' or '.join(f'`[[{f}]]`' for f in forms)})",
+                f"(Obsidian opens `{candidates[0]}`; write {' or '.join(f'`[[{f}]]`' for f in forms)})",
                 fix=fix, suggestions=forms,
             )

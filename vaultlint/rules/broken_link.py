@@ -64,7 +64,6 @@ from urllib.parse import quote
 from vaultlint.diagnostics import Applicability
 from vaultlint.rule import Rule, Severity
 from vaultlint.suggest import Candidate, Suggester, is_clear_winner
-from vaultlint.vault import Status
 
 # `name.ext`: the link names an attachment, not a note.
 _EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,8})$")
@@ -112,9 +111,8 @@ class BrokenLink(Rule):
 
     def check_note(self, note, ctx):
         for link in note.links:
-            if not link.target:
-                continue
-            if ctx.vault.resolve(link, note.path).status is not Status.MISSING:
+            # Only whether the file exists: a missing heading is broken-heading's.
+            if not link.target or ctx.vault.candidates(link.target, note.path):
                 continue
             what = "attachment" if is_attachment_link(link.target) else "note"
             owners = [] if what == "attachment" else ctx.vault.alias_owners(link.target)

@@ -95,13 +95,21 @@ class DuplicatedLinkText(Rule):
         links = [link for link in note.body.links if not link.embed and link.alias]
         if not links:
             return
-        blocked = list(note.body.masked) + [(link.start, link.end) for link in note.body.links]
-        if "<" in text:  # words in HTML attributes (`class="icon-apple-journal"`) are not prose
-            blocked += [m.span() for m in _HTML_TAG.finditer(text, note.body_start)]
+        blocked = None  # spans whose words do not count; made when first needed
         for link in links:
             shown = _words(link.alias)
             if not shown or all(w in COMMON_WORDS for w, _s, _e in shown):
                 continue
+            line_start = text.rfind("\n", 0, link.start) + 1
+            before = text[line_start:link.start].casefold()
+            # Most links have no twin: a word of the display text missing
+            # from the line says so without splitting the line into words.
+            if any(w not in before for w, _s, _e in shown):
+                continue
+            if blocked is None:
+                blocked = list(note.body.masked) + [(link.start, link.end) for link in note.body.links]
+                if "<" in text:  # words in HTML attributes (`class="icon-apple-journal"`) are not prose
+                    blocked += [m.span() for m in _HTML_TAG.finditer(text, note.body_start)]
             earlier = self._earlier(text, link, [w for w, _s, _e in shown], blocked)
             if earlier is None:
                 continue
