@@ -99,3 +99,25 @@ def test_globs(pattern, path, hit):
 def test_names_are_nfc_normalised(make_vault):
     root = make_vault({unicodedata.normalize("NFD", "Ärger.md"): ""})
     assert Vault(root).resolve(link("[[ärger]]"), "x.md").status is Status.FOUND
+
+
+def test_kept_answers_are_the_answers_of_every_folder(make_vault):
+    """`candidates` keeps a bare name's answer for every folder; asked in any
+    order, from any folder, it must say what a fresh lookup says (including
+    `x.md`, which `x.md.md` in the linking note's folder answers)."""
+    import itertools
+    import random
+
+    files = {"Alpha.md": "", "a/Alpha.md": "", "a/Beta.md": "", "b/Gamma.md": "", "b/x.md.md": "",
+             "c/pic.png": "", "Delta.md": "", "c/Delta.md": "", "c/deep/Eps.md": ""}
+    root = make_vault(files)
+    targets = ["Alpha", "Beta", "Gamma", "x.md", "x", "pic.png", "Delta", "Eps", "deep/Eps", "./Beta",
+               "../Alpha", "/Delta", "Missing", "beta", "x.md.md"]
+    sources = ["note.md", "a/n.md", "b/n.md", "c/n.md", "c/deep/n.md"]
+    pairs = list(itertools.product(targets, sources))
+    for seed in range(5):
+        random.Random(seed).shuffle(pairs)
+        vault = Vault(root)
+        for target, source in pairs:
+            fresh = tuple(Vault(root)._find(target, source.rpartition("/")[0]))
+            assert vault.candidates(target, source) == fresh, (target, source)

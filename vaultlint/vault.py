@@ -153,7 +153,7 @@ class Vault:
         # result from the cache never resolves a link.
 
     def __getattr__(self, name: str):
-        if name in ("by_path", "by_name", "by_slug", "_found"):
+        if name in ("by_path", "by_name", "by_slug", "_found", "_anywhere"):
             self._index()
             return self.__dict__[name]
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
@@ -185,6 +185,7 @@ class Vault:
         self.by_name: dict[str, list[str]] = {}
         self.by_slug: dict[str, list[str]] = {}
         self._found: dict[tuple[str, str], tuple[str, ...]] = {}  # find()'s answers for these files
+        self._anywhere: dict[str, tuple[str, ...]] = {}  # ... those that hold in every folder
         for path in self.files:
             is_note = path.lower().endswith(".md")
             self.by_path[self.key(path)] = path
@@ -266,10 +267,15 @@ class Vault:
         The answer depends only on the vault's files and the note's folder,
         so it is kept: every link rule resolves every link, and a vault
         writes the same target from the same folder many times."""
+        found = self._anywhere.get(target)
+        if found is not None:
+            return found
         key = (target, source.rpartition("/")[0])
         found = self._found.get(key)
         if found is None:
             found = self._found[key] = tuple(self._find(target, key[1]))
+            if len(found) < 2 and _folder_free(target):
+                self._anywhere[target] = found
         return found
 
     def _find(self, target: str, folder: str) -> list[str]:
@@ -383,6 +389,15 @@ class Vault:
             self._tracking = tracking
             if not kept:
                 self.forget(path)
+
+
+def _folder_free(target: str) -> bool:
+    """Whether the files a target can mean are the same from every folder
+    (only their order could differ, which matters only for several): a bare
+    name finds a file in the linking note's folder only if it finds it by
+    name anyway. Paths, relative links and `x.md` (which `x.md.md` in the
+    note's folder would answer) are not bare names."""
+    return not ("/" in target or "\\" in target or target.startswith(".") or target.lower().endswith(".md"))
 
 
 def heading_path_exists(headings, subpath: str) -> bool:
