@@ -283,11 +283,11 @@ def fingerprint(parts: Iterable[object]) -> str:
 
 def code_files(rules) -> Iterator[Path]:
     """The source files whose change changes results: vaultlint's own
-    modules and the rules' modules (plugins too)."""
-    seen = set()
-    for name, module in list(sys.modules.items()):
-        if name == "vaultlint" or name.startswith("vaultlint."):
-            seen.add(getattr(module, "__file__", None))
+    modules and data (built-in schemas, presets) and the rules' modules
+    (plugins too). The package's files, not the modules imported so far: a
+    run imports some lazily, and the key must not depend on which ran."""
+    package = Path(__file__).resolve().parent
+    seen = {str(f) for pattern in ("*.py", "*.json", "*.toml") for f in package.rglob(pattern)}
     for rule in rules:
         seen.add(getattr(sys.modules.get(type(rule).__module__), "__file__", None))
     for file in sorted(f for f in seen if f):

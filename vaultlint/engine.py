@@ -242,10 +242,19 @@ class Run:
         size = max(1, len(paths) // (self.jobs * CHUNKS_PER_WORKER))
         chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
         _RUN = self  # the workers are forked: they inherit the run as it is
-        self.vault.alias_owners("")  # built once here rather than once per worker
+        fork = multiprocessing.get_context("fork")
         out: list[Checked] = []
         try:
-            with multiprocessing.get_context("fork").Pool(self.jobs) as pool:
+            if not self.vault.aliases_known:
+                # Every note's aliases, read by the workers, before any note
+                # is checked (a broken link may be another note's alias);
+                # then a new pool, forked with them.
+                notes = self.vault.note_paths
+                step = max(1, len(notes) // (self.jobs * CHUNKS_PER_WORKER))
+                with fork.Pool(self.jobs) as pool:
+                    found = pool.map(_aliases_of_chunk, [notes[i:i + step] for i in range(0, len(notes), step)])
+                self.vault.use_aliases(pair for chunk in found for pair in chunk)
+            with fork.Pool(self.jobs) as pool:
                 for done in pool.imap_unordered(_check_chunk, chunks):
                     out += done
                     self.progress(len(out), len(paths))
@@ -289,6 +298,11 @@ class Run:
 
 
 _RUN: Run | None = None
+
+
+def _aliases_of_chunk(paths: list[str]) -> list[tuple[str, tuple[str, ...]]]:
+    assert _RUN is not None
+    return _RUN.vault.aliases_by_note(paths)
 
 
 def _check_chunk(paths: list[str]) -> list[Checked]:

@@ -197,8 +197,14 @@ class Note:
     # -- positions --------------------------------------------------------
     @cached_property
     def line_starts(self) -> list[int]:
-        starts = [0]
-        starts.extend(m.end() for m in _LINE_BREAK.finditer(self.text))
+        text = self.text
+        if "\r" in text:
+            return [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+        starts = [0]  # most notes: "\n" only, found by str.find (several times faster)
+        at = text.find("\n")
+        while at != -1:
+            starts.append(at + 1)
+            at = text.find("\n", at + 1)
         return starts
 
     def position(self, offset: int) -> tuple[int, int]:

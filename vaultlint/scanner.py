@@ -58,23 +58,21 @@ class BlockId(NamedTuple):
 
 
 class Stamp(NamedTuple):
-    """A timestamp matched by the stamp pattern; `groups` are its named groups."""
+    """A timestamp matched by the stamp pattern: its `time` and `label`
+    groups (None where the pattern has none or it did not take part)."""
 
     start: int
     end: int
-    groups: tuple[tuple[str, str | None, int, int], ...]  # (name, value, start, end)
+    time: str | None
+    label: str | None
+    time_span: tuple[int, int] | None
+    label_span: tuple[int, int] | None
 
     def group(self, name: str) -> str | None:
-        for key, value, _s, _e in self.groups:
-            if key == name:
-                return value
-        return None
+        return self.time if name == "time" else self.label if name == "label" else None
 
     def group_span(self, name: str) -> tuple[int, int] | None:
-        for key, value, start, end in self.groups:
-            if key == name and value is not None:
-                return start, end
-        return None
+        return self.time_span if name == "time" else self.label_span if name == "label" else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,9 +446,12 @@ def scan(text: str, start: int = 0, stamp_pattern: re.Pattern | None = None) -> 
             block_ids.append(BlockId(m.group(2), m.start(1), m.end(1)))
     stamps = []
     if stamp_pattern is not None:
-        index = tuple(stamp_pattern.groupindex.items())
+        t = stamp_pattern.groupindex.get("time", 0)
+        lb = stamp_pattern.groupindex.get("label", 0)
         for m in stamp_pattern.finditer(masked, start):
-            values, spans = m.groups(), m.regs
-            s, e = spans[0]
-            stamps.append(Stamp(s, e, tuple([(name, values[i - 1], *spans[i]) for name, i in index])))
+            spans = m.regs
+            time = m.group(t) if t else None
+            label = m.group(lb) if lb else None
+            stamps.append(Stamp(*spans[0], time, label, spans[t] if time is not None else None,
+                                spans[lb] if label is not None else None))
     return Body(tuple(links), tuple(headings), tuple(block_ids), tuple(stamps), tuple(ranges))

@@ -360,11 +360,24 @@ class Vault:
         the alias tells which note was meant. Built on first use: it reads
         every note's front-matter."""
         if self._aliases is None:
-            self._aliases = {}
-            for path in self.note_paths:
-                for alias in self._aliases_of(path):
-                    self._aliases.setdefault(self.key(alias.strip()), []).append(path)
+            self.use_aliases(self.aliases_by_note(self.note_paths))
         return self._aliases.get(self.key(name.strip()), [])
+
+    @property
+    def aliases_known(self) -> bool:
+        return self._aliases is not None
+
+    def aliases_by_note(self, paths: Iterable[str]) -> list[tuple[str, tuple[str, ...]]]:
+        """(path, aliases) of the notes of `paths` that have aliases (the
+        engine asks its worker processes, a share of the vault each)."""
+        return [(path, aliases) for path in paths if (aliases := self._aliases_of(path))]
+
+    def use_aliases(self, by_note: Iterable[tuple[str, tuple[str, ...]]]) -> None:
+        """Index the aliases of every note (as `aliases_by_note` gave them)."""
+        self._aliases = {}
+        for path, aliases in sorted(by_note):
+            for alias in aliases:
+                self._aliases.setdefault(self.key(alias.strip()), []).append(path)
 
     def _aliases_of(self, path: str) -> tuple[str, ...]:
         """From the cache's summary when it has one (see `vaultlint.engine`);

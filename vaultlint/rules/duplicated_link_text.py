@@ -50,6 +50,7 @@ Fix safety
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from vaultlint.diagnostics import Applicability
 from vaultlint.rule import Rule, Severity
@@ -80,6 +81,11 @@ def _words(text: str, start: int = 0) -> list[tuple[str, int, int]]:
     return [(m.group().casefold(), start + m.start(), start + m.end()) for m in _WORD.finditer(text)]
 
 
+@lru_cache(maxsize=1 << 14)  # a vault writes the same display texts many times
+def _shown_words(alias: str) -> tuple[str, ...]:
+    return tuple(w.casefold() for w in _WORD.findall(alias))
+
+
 def _inside(spans, start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in spans)
 
@@ -97,20 +103,20 @@ class DuplicatedLinkText(Rule):
             return
         blocked = None  # spans whose words do not count; made when first needed
         for link in links:
-            shown = _words(link.alias)
-            if not shown or all(w in COMMON_WORDS for w, _s, _e in shown):
+            shown = _shown_words(link.alias)
+            if not shown or all(w in COMMON_WORDS for w in shown):
                 continue
             line_start = text.rfind("\n", 0, link.start) + 1
             before = text[line_start:link.start].casefold()
             # Most links have no twin: a word of the display text missing
             # from the line says so without splitting the line into words.
-            if any(w not in before for w, _s, _e in shown):
+            if any(w not in before for w in shown):
                 continue
             if blocked is None:
                 blocked = list(note.body.masked) + [(link.start, link.end) for link in note.body.links]
                 if "<" in text:  # words in HTML attributes (`class="icon-apple-journal"`) are not prose
                     blocked += [m.span() for m in _HTML_TAG.finditer(text, note.body_start)]
-            earlier = self._earlier(text, link, [w for w, _s, _e in shown], blocked)
+            earlier = self._earlier(text, link, list(shown), blocked)
             if earlier is None:
                 continue
             start, end = earlier

@@ -111,17 +111,19 @@ class TimestampFormat(Rule):
         # note's usual forms are theirs (a shifted stamp's label is no model).
         parsed = []
         for stamp in stamps:
-            text = stamp.group("time")
+            text = stamp.time
             if text is None:
                 continue
             time, why = parse_time(text)
             if time is None:
-                span = stamp.group_span("time") or (stamp.start, stamp.end)
+                span = stamp.time_span or (stamp.start, stamp.end)
                 yield self.diagnostic(note, *span, f"time `{text}` is not a valid time ({why})")
                 continue
-            label_text = stamp.group("label")
+            label_text = stamp.label
             label = None
-            if label_text is not None and looks_like_time(label_text):
+            if label_text == text and looks_like_time(text):  # most stamps: the label is the time
+                label = time
+            elif label_text is not None and looks_like_time(label_text):
                 label, why = parse_time(label_text)
                 if label is None:
                     yield self._invalid_label(note, stamp, label_text, why, time)
@@ -135,14 +137,14 @@ class TimestampFormat(Rule):
             yield from self._forms(note, parsed, "label", 2)
 
     def _invalid_label(self, note, stamp, label_text, why, time):
-        span = stamp.group_span("label")
-        new = stamp.group("time")
+        span = stamp.label_span
+        new = stamp.time
         fix = self.fix(note, [(*span, new)], Applicability.UNSAFE, f"set the label to `{new}`")
         return self.diagnostic(note, *span, f"label `{label_text}` is not a valid time ({why})", fix=fix)
 
     def _disagreement(self, note, stamp, time, label):
-        time_text, label_text = stamp.group("time"), stamp.group("label")
-        time_span, label_span = stamp.group_span("time"), stamp.group_span("label")
+        time_text, label_text = stamp.time, stamp.label
+        time_span, label_span = stamp.time_span, stamp.label_span
         if _shifted(time, label):
             new = format_time(label.seconds, time.form)
             fix = self.fix(note, [(*time_span, new)], Applicability.UNSAFE, f"set the time to `{new}`")
@@ -163,7 +165,10 @@ class TimestampFormat(Rule):
         return self.diagnostic(note, *label_span, message, fix=fix)
 
     def _forms(self, note, parsed, side, index):
-        usual = usual_form([entry[index] for entry in parsed if entry[index] is not None])
+        times = [entry[index] for entry in parsed if entry[index] is not None]
+        if len({t.form for t in times}) < 2 and not any(t.unpadded for t in times):
+            return  # one form, padded: nothing to report (most notes)
+        usual = usual_form(times)
         for entry in parsed:
             time, stamp = entry[index], entry[0]
             if time is None or time.form == usual and not time.unpadded:

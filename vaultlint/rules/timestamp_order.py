@@ -86,7 +86,7 @@ class TimestampOrder(Rule):
         tolerance = self.options["tolerance"]
         timed = []  # (stamp, seconds) of the stamps with a valid time
         for stamp in stamps:
-            text = stamp.group("time")
+            text = stamp.time
             time = parse_time(text)[0] if text is not None else None
             if time is not None:
                 timed.append((stamp, time.seconds))

@@ -69,7 +69,7 @@ def parse_duration(value) -> float | None:
 def _label_differs(stamp, time) -> bool:
     """The label shows another moment: timestamp-format reports the stamp,
     saying which side is wrong."""
-    label = stamp.group("label")
+    label = stamp.label
     shown = parse_time(label)[0] if label is not None else None
     return shown is not None and shown.seconds != time.seconds
 
@@ -101,7 +101,7 @@ class TimestampRange(Rule):
         if length is None:
             return
         for stamp in stamps:
-            text = stamp.group("time")
+            text = stamp.time
             time, _why = parse_time(text) if text is not None else (None, "")
             if time is None or time.seconds <= length or _label_differs(stamp, time):
                 continue
@@ -117,8 +117,8 @@ class TimestampRange(Rule):
         if time.form.count(":") == 2 and minutes <= length and plausible:
             new = format_time(minutes, time.form)
             message += f" (written MM:SS:{int(time.seconds % 60):02d} for {show(minutes)}?)"
-            edits = [(*stamp.group_span("time"), new)]
-            label, label_span = stamp.group("label"), stamp.group_span("label")
+            edits = [(*stamp.time_span, new)]
+            label, label_span = stamp.label, stamp.label_span
             if label is not None and label_span is not None:
                 shown, _why = parse_time(label)
                 if shown is not None and shown.seconds == time.seconds:
