@@ -232,3 +232,41 @@ def test_aliases_of_notes_never_parsed(make_vault):
     vault = api.open_vault([root])[1]
     assert vault.alias_owners("alpha") == ["a.md"]
     assert vault.alias_owners("x") == []
+
+
+def test_a_note_read_by_another_changes_while_only_it_is_checked(vault):
+    # pre-commit checks the note edited; `a.md` links to its heading.
+    write(vault, "b.md", NOTES["b.md"].replace("## Part two", "## Part 2"))
+    same_as_cold(vault, paths=["b.md"])
+    diagnostics = same_as_cold(vault)
+    assert any(d.path == "a.md" and "Part two" in d.message for d in diagnostics)
+
+
+def test_vault_rule_kept_from_a_run_on_some_notes(make_vault):
+    root = make_vault({"Project Plan.md": "x\n", "Project Plans.md": "y\n", "other.md": "z\n"})
+    assert not same_as_cold(root, paths=["other.md"])
+    assert any(d.rule == "near-duplicate-note" for d in same_as_cold(root))
+    assert not same_as_cold(root, paths=["other.md"])
+
+
+def test_diagnostics_come_back_whole():
+    from vaultlint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
+
+    fix = Fix((Edit(3, 5, "new", 1, 4, 1, 6), Edit(9, 9, "|x", 2, 1, 2, 1)), Applicability.UNSAFE, "link to `new`")
+    stored = [
+        Diagnostic("a.md", 1, 4, 1, 6, "broken-link", Severity.ERROR, "note `old` not found", fix, ("new", "n"), 3, 5),
+        Diagnostic(".", 1, 1, 1, 1, "near-duplicate-note", Severity.INFO, "é ✓"),
+    ]
+    back = cache.unpack(cache.pack(stored))
+    assert back == stored
+    assert [(d.start, d.end) for d in back] == [(3, 5), (0, 0)]
+    assert back[0].fix.edits[1] == fix.edits[1] and back[0].severity is Severity.ERROR
+
+
+def test_corrupt_files_record_is_not_trusted(vault):
+    db = sqlite3.connect(vault / cache.FOLDER / cache.FILE)
+    with db:
+        db.execute("UPDATE files SET data = ?", (b"\x00garbage",))
+    db.close()
+    same_as_cold(vault)
+    same_as_cold(vault)

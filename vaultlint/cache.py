@@ -7,14 +7,19 @@ written, the user's cache folder is used instead; when neither can, the run
 goes on without a cache. A vault folder without write bits counts as one
 that cannot be written, even for root.
 
-Per note it keeps the file's size, modification time and content hash, its
-summary (what other notes may depend on: its aliases), the notes its check
-read (a link to `other#Heading` reads `other`), and its diagnostics. The
-diagnostics are valid only under the run key they were made with: the rules,
-their options and code, the config, and the vault's names (every file, every
-alias). A new note can fix links elsewhere, so a change of names makes every
-stored diagnostic stale; a note whose content changed makes stale its own
-diagnostics and those of every note whose check read it.
+It keeps two things. The *files*: one record of every note, read in one
+piece (a warm run of 100,000 notes cannot afford a row each): its size,
+modification time, content hash and summary (what other notes may depend
+on: its aliases). A note whose size and time are as recorded has the
+recorded content. And per note checked, a row: the content hash it was
+checked with, the run key, the notes its check read (a link to
+`other#Heading` reads `other`) each with the hash of the content read, and
+its diagnostics. A row is used only while all of these still hold: the note
+has that content, the run key is the same (the rules, their options and
+code, the config, and the vault's names: every file, every alias; a new note
+can fix links elsewhere) and every note it read has the content it read.
+Each row carries what makes it valid, so a run that checks some notes only
+(pre-commit), or two runs at once, can leave no row wrongly trusted.
 
 A database that is corrupt, of another format or another vaultlint version is
 deleted and rebuilt, never trusted.
@@ -22,6 +27,8 @@ deleted and rebuilt, never trusted.
 
 from __future__ import annotations
 
+import dataclasses
+import gc
 import hashlib
 import json
 import marshal
@@ -30,6 +37,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,27 +47,25 @@ from .diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
 FOLDER = ".vaultlint_cache"
 FILE = "cache.sqlite3"
 # Bump when what is stored changes meaning.
-FORMAT = f"2 vaultlint {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
+FORMAT = f"3 vaultlint {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
 # A file modified this recently may change again within the same mtime tick:
 # its stat is not stored, so that the next run compares its content.
 RACY_NS = 2_000_000_000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (id INTEGER PRIMARY KEY CHECK (id = 0), data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS notes (
     path TEXT PRIMARY KEY,
-    size INTEGER NOT NULL,
-    mtime INTEGER NOT NULL,
     hash BLOB NOT NULL,
-    summary TEXT NOT NULL,
     key TEXT NOT NULL,
-    deps TEXT NOT NULL,
+    deps BLOB NOT NULL,
     diagnostics BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS vault_rules (
     rule TEXT PRIMARY KEY,
     key TEXT NOT NULL,
-    deps TEXT NOT NULL,
+    deps BLOB NOT NULL,
     diagnostics BLOB NOT NULL
 );
 """
@@ -79,8 +85,25 @@ def stat(path: Path | str) -> Stat | None:
     return Stat(st.st_size, st.st_mtime_ns)
 
 
-def stored_stat(st: Stat, now_ns: int) -> Stat:
-    return Stat(st.size, -1) if now_ns - st.mtime < RACY_NS else st
+def trusted(st: tuple[int, int], now_ns: int) -> tuple[int, int]:
+    """The (size, mtime) to record: with mtime -1 when the file was modified
+    so recently that another change within the same tick would not show."""
+    return (st[0], -1) if now_ns - st[1] < RACY_NS else st
+
+
+def stats(root: Path, paths: Iterable[str]) -> dict[str, tuple[int, int] | None]:
+    """path -> (size, mtime in ns), None when it cannot be stat'ed: plain
+    tuples and string paths, for 100,000 notes."""
+    prefix = f"{root}{os.sep}"
+    out: dict[str, tuple[int, int] | None] = {}
+    for path in paths:
+        try:
+            st = os.stat(prefix + path)
+        except OSError:
+            out[path] = None
+        else:
+            out[path] = (st.st_size, st.st_mtime_ns)
+    return out
 
 
 def digest(data: bytes) -> bytes:
@@ -89,14 +112,23 @@ def digest(data: bytes) -> bytes:
 
 @dataclass(slots=True)
 class Entry:
-    """What the cache knows of one note."""
+    """What a check of one note learnt, to be stored."""
 
     stat: Stat
     hash: bytes
     summary: dict  # {"aliases": [...]}
     key: str
-    deps: tuple[str, ...]
+    deps: tuple[str, ...]  # the notes its check read
     diagnostics: bytes  # see `pack`
+
+
+# What the files record holds of a note: (size, mtime, content hash, summary);
+# the summary is None when empty (most notes).
+Known = tuple[int, int, bytes, dict | None]
+# What a note's check read: (path, content hash read), the hash None when
+# the note could not be read.
+Deps = tuple[tuple[str, bytes | None], ...]
+_NO_DEPS = marshal.dumps(())
 
 
 # --------------------------------------------------------------------------
@@ -115,6 +147,25 @@ def pack(diagnostics: Iterable[Diagnostic]) -> bytes:
     ])
 
 
+def _maker(cls):
+    """A constructor for the frozen dataclass `cls` taking every field in
+    order, that sets the slots directly: the dataclass's own `__init__` goes
+    through `object.__setattr__` for each field, several times slower, and
+    a warm run of 100,000 notes makes some 150,000 diagnostics."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    lines = [f"def make({', '.join(names)}):", "    obj = new(cls)"]
+    lines += [f"    set_{name}(obj, {name})" for name in names]
+    lines.append("    return obj")
+    scope = {"new": object.__new__, "cls": cls, **{f"set_{name}": getattr(cls, name).__set__ for name in names}}
+    exec("\n".join(lines), scope)
+    return scope["make"]
+
+
+_DIAGNOSTIC, _FIX, _EDIT = _maker(Diagnostic), _maker(Fix), _maker(Edit)
+_SEVERITY = {s.value: s for s in Severity}
+_APPLICABILITY = {a.value: a for a in Applicability}
+
+
 def unpack(data: bytes) -> list[Diagnostic]:
     out = []
     for path, line, column, end_line, end_column, rule, severity, message, fix, suggestions, start, end in (
@@ -122,10 +173,24 @@ def unpack(data: bytes) -> list[Diagnostic]:
     ):
         if fix is not None:
             edits, applicability, fix_message = fix
-            fix = Fix(tuple(Edit(*e) for e in edits), Applicability(applicability), fix_message)
-        out.append(Diagnostic(path, line, column, end_line, end_column, rule, Severity(severity), message, fix,
-                              tuple(suggestions), start, end))
+            fix = _FIX(tuple(_EDIT(*e) for e in edits), _APPLICABILITY[applicability], fix_message)
+        out.append(_DIAGNOSTIC(path, line, column, end_line, end_column, rule, _SEVERITY[severity], message, fix,
+                               tuple(suggestions), start, end))
     return out
+
+
+@contextmanager
+def no_gc():
+    """The cycle collector paused: unpacking the diagnostics of a large vault
+    makes millions of objects, none in a cycle, and the collector passes it
+    triggers over them cost four times the unpacking itself."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 # --------------------------------------------------------------------------
@@ -174,59 +239,49 @@ class Cache:
     def close(self) -> None:
         self.db.close()
 
+    # -- the files ---------------------------------------------------------
+    def files(self) -> dict[str, Known]:
+        """The files record: path -> (size, mtime, hash, summary)."""
+        row = self.db.execute("SELECT data FROM files WHERE id = 0").fetchone()
+        if row is None:
+            return {}
+        files = marshal.loads(row[0])
+        if not isinstance(files, dict):
+            raise ValueError("the files record is not a dict")
+        return files
+
     # -- notes -------------------------------------------------------------
-    def entries(self) -> dict[str, Entry]:
-        out = {}
-        for path, size, mtime, hash_, summary, key, deps in self.db.execute(
-            "SELECT path, size, mtime, hash, summary, key, deps FROM notes"
-        ):
-            out[path] = Entry(Stat(size, mtime), hash_, json.loads(summary) if summary else {}, key,
-                              tuple(deps.split("\0")) if deps else (), b"")
-        return out
+    def rows(self, paths: Iterable[str], every: bool = False) -> Iterator[tuple[str, bytes, str, Deps, bytes]]:
+        """(path, hash, key, deps, diagnostics) of the notes `paths`, or of
+        every note stored (one pass: faster when most are wanted)."""
+        query = "SELECT path, hash, key, deps, diagnostics FROM notes"
+        found = self.db.execute(query) if every else (
+            row for path in paths for row in self.db.execute(query + " WHERE path = ?", (path,)))
+        for path, h, key, deps, diagnostics in found:
+            yield path, h, key, () if deps == _NO_DEPS else marshal.loads(deps), diagnostics
 
-    def diagnostics(self, wanted: dict[str, Entry]) -> dict[str, bytes]:
-        """The stored diagnostics of these notes, where the row is still the
-        entry read (another run may have rewritten it since). All rows in
-        one pass when many are wanted; pre-commit asks for a few."""
-        query = "SELECT path, hash, key, diagnostics FROM notes"
-        if len(wanted) > 500:
-            rows = self.db.execute(query)
-        else:
-            rows = (row for path in wanted for row in self.db.execute(query + " WHERE path = ?", (path,)))
-        out = {}
-        for path, hash_, key, diagnostics in rows:
-            e = wanted.get(path)
-            if e is not None and e.hash == hash_ and e.key == key:
-                out[path] = diagnostics
-        return out
-
-    def restat(self, stats: Iterable[tuple[str, Stat]]) -> None:
-        """New stats for files touched but not changed."""
+    def save(self, files: dict[str, Known] | None, rows: Iterable[tuple[str, bytes, str, Deps, bytes]],
+             gone: Iterable[str]) -> None:
+        """In one transaction: the files record (when given), the rows of
+        the notes checked (path, hash, key, deps, diagnostics), and no rows
+        for the notes `gone`."""
         with self.db:
-            self.db.executemany("UPDATE notes SET size = ?, mtime = ? WHERE path = ?",
-                                ((st.size, st.mtime, path) for path, st in stats))
-
-    def put(self, entries: Iterable[tuple[str, Entry]]) -> None:
-        with self.db:
-            self.db.executemany(
-                "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                ((path, e.stat.size, e.stat.mtime, e.hash, json.dumps(e.summary) if e.summary else "", e.key,
-                  "\0".join(e.deps), e.diagnostics) for path, e in entries),
-            )
-
-    def drop(self, paths: Iterable[str]) -> None:
-        with self.db:
-            self.db.executemany("DELETE FROM notes WHERE path = ?", ((p,) for p in paths))
+            self.db.executemany("INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?)",
+                                ((path, h, key, marshal.dumps(deps), diagnostics)
+                                 for path, h, key, deps, diagnostics in rows))
+            self.db.executemany("DELETE FROM notes WHERE path = ?", ((p,) for p in gone))
+            if files is not None:
+                self.db.execute("INSERT OR REPLACE INTO files VALUES (0, ?)", (marshal.dumps(files),))
 
     # -- vault rules -------------------------------------------------------
-    def vault_rule(self, rule: str) -> tuple[str, tuple[str, ...], bytes] | None:
+    def vault_rule(self, rule: str) -> tuple[str, Deps, bytes] | None:
         row = self.db.execute("SELECT key, deps, diagnostics FROM vault_rules WHERE rule = ?", (rule,)).fetchone()
-        return None if row is None else (row[0], tuple(json.loads(row[1])), row[2])
+        return None if row is None else (row[0], marshal.loads(row[1]), row[2])
 
-    def put_vault_rule(self, rule: str, key: str, deps: Iterable[str], diagnostics: bytes) -> None:
+    def put_vault_rule(self, rule: str, key: str, deps: Deps, diagnostics: bytes) -> None:
         with self.db:
             self.db.execute("INSERT OR REPLACE INTO vault_rules VALUES (?, ?, ?, ?)",
-                            (rule, key, json.dumps(sorted(deps)), diagnostics))
+                            (rule, key, marshal.dumps(deps), diagnostics))
 
 
 def _connect_checked(file: Path) -> sqlite3.Connection:

@@ -20,7 +20,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import note as note_module
-from .cache import Cache, Entry, Stat, digest, fingerprint, now_ns, pack, stat, stored_stat, unpack
+from .cache import (
+    Cache,
+    Deps,
+    Entry,
+    Known,
+    digest,
+    fingerprint,
+    no_gc,
+    now_ns,
+    pack,
+    stat,
+    stats,
+    trusted,
+    unpack,
+)
 from .cache import config_key as make_config_key
 from .config import ConfigError
 from .diagnostics import Diagnostic, Severity
@@ -136,28 +150,23 @@ class Run:
 
     def go(self) -> list[Diagnostic]:
         notes = self.vault.note_paths
-        entries = self._entries()
-        changed, touched = self._changed(notes, entries)
+        self.known = self._known()
+        changed, touched = self._changed(notes)
         config_key = make_config_key(self.config, self.rules)
-        summaries = {p: e.summary for p, e in entries.items() if p not in changed}
+        summaries = {p: k[3] or {} for p, k in self.known.items() if p not in changed}
         key = None
         if len(changed) <= max(50, CHANGED_MAX_SHARE * len(notes)):
             summaries.update(self._summaries(changed))
             key = self._key(config_key, summaries)
         self.vault.summaries = summaries
-        reuse = {}
-        if key is not None:
-            for path in self.paths:
-                e = entries.get(path)
-                if e is not None and path not in changed and e.key == key and not changed.intersection(e.deps):
-                    reuse[path] = e
-        kept = self.cache.diagnostics(reuse) if reuse else {}
-        todo = [p for p in self.paths if p not in kept]
-        checked = self._check_notes(todo)
         out: list[Diagnostic] = []
-        for path in self.paths:
-            if path in kept:
-                out += unpack(kept[path])
+        reused: set[str] = set()
+        if key is not None and self.cache is not None:
+            with no_gc():
+                for path, diagnostics in self._reusable(key, changed):
+                    out += unpack(diagnostics)
+                    reused.add(path)
+        checked = self._check_notes([p for p in self.paths if p not in reused])
         for c in checked:
             out += c.diagnostics
             if c.entry is not None:
@@ -165,50 +174,59 @@ class Run:
         if key is None:
             summaries.update(self._summaries([p for p in notes if p not in summaries]))
             key = self._key(config_key, summaries)
-        out += self._vault_rules(key, changed)
-        self._store(key, checked, touched, entries, notes)
+        out += self._vault_rules(key)
+        self._store(key, checked, changed, touched, summaries, notes)
         # Only the notes that hold suppressions are read again.
         holders = [p for p in self.paths if summaries.get(p, {}).get("suppressions")]
-        return finish(self.vault, self.config, self.rules, out, holders)
+        with no_gc():
+            return finish(self.vault, self.config, self.rules, out, holders)
 
     # -- what changed ------------------------------------------------------
-    def _entries(self) -> dict[str, Entry]:
+    def _known(self) -> dict[str, Known]:
         if self.cache is None:
             return {}
         try:
-            return self.cache.entries()
+            return self.cache.files()
         except Exception:  # unreadable: rebuilt, never trusted
             self.cache.reset()
             return {}
 
-    def _changed(self, notes: list[str], entries: dict[str, Entry]) -> tuple[set[str], dict[str, Stat]]:
-        """The notes whose content is not what the cache saw; and the notes
-        whose stat changed but not their content (to store their new stat)."""
-        if not entries:
+    def _changed(self, notes: list[str]) -> tuple[set[str], dict[str, tuple[int, int]]]:
+        """The notes whose content is not the one recorded; and the notes
+        whose stat changed but not their content (to record their new stat).
+        The hash of every note read on the way is kept (see `_hash`)."""
+        self.stats = stats(self.vault.root, notes) if self.known else {}
+        self.hashes: dict[str, bytes | None] = {}
+        if not self.known:
             return set(notes), {}
         changed: set[str] = set()
-        touched: dict[str, Stat] = {}
-        root = self.vault.root
-        prefix = f"{root}{os.sep}"  # strings: pathlib costs more than the stat itself
-        for path in notes:
-            e = entries.get(path)
-            if e is None:
+        touched: dict[str, tuple[int, int]] = {}
+        for path, st in self.stats.items():
+            k = self.known.get(path)
+            if k is None or st is None:
                 changed.add(path)
-                continue
-            st = stat(prefix + path)
-            if st is None:
-                changed.add(path)
-            elif st != e.stat:
-                try:
-                    same = digest(note_module.read_bytes(root, path)) == e.hash
-                except NoteReadError:
-                    same = False
-                if same:
+            elif st[0] != k[0] or st[1] != k[1]:
+                if self._hash(path) == k[2]:
                     touched[path] = st
                 else:
                     changed.add(path)
         # A note deleted or renamed away changes the names, and so the key.
         return changed, touched
+
+    def _hash(self, path: str) -> bytes | None:
+        """The hash of a note's content now (None: it cannot be read): the
+        one recorded while its stat is the one recorded, else read (once)."""
+        if path in self.hashes:
+            return self.hashes[path]
+        k, st = self.known.get(path), self.stats.get(path)
+        if k is not None and st is not None and st[0] == k[0] and st[1] == k[1]:
+            return k[2]
+        try:
+            h = digest(note_module.read_bytes(self.vault.root, path))
+        except NoteReadError:
+            h = None
+        self.hashes[path] = h
+        return h
 
     def _summaries(self, paths) -> dict[str, dict]:
         out = {}
@@ -224,6 +242,24 @@ class Run:
         """The run key: the config, and the vault's names (files and aliases)."""
         aliases = sorted((p, tuple(s.get("aliases", ()))) for p, s in summaries.items() if s.get("aliases"))
         return fingerprint([config_key, self.vault.files, aliases])
+
+    def _holds(self, deps: Deps) -> bool:
+        """Whether every note in `deps` still has the content read then."""
+        return all(self._hash(path) == h for path, h in deps)
+
+    def _reusable(self, key: str, changed: set[str]):
+        """(path, packed diagnostics) of the notes to check whose stored
+        results still hold: same content, same key, same content of every
+        note they read."""
+        wanted = [p for p in self.paths if p not in changed]
+        many = len(wanted) > 500
+        wanted_set = set(wanted) if many else wanted
+        for path, h, row_key, deps, diagnostics in self.cache.rows(wanted, every=many):
+            if row_key != key or path not in wanted_set or h != self._hash(path):
+                continue
+            if deps and not self._holds(deps):
+                continue
+            yield path, diagnostics
 
     # -- checking ----------------------------------------------------------
     def _check_notes(self, paths: list[str]) -> list[Checked]:
@@ -262,37 +298,60 @@ class Run:
             _RUN = None
         return out
 
-    def _vault_rules(self, key: str, changed: set[str]) -> list[Diagnostic]:
+    def _vault_rules(self, key: str) -> list[Diagnostic]:
         out: list[Diagnostic] = []
+        every = None
         for rule in vault_rules(self.rules):
             kept = self.cache.vault_rule(rule.name) if self.cache is not None else None
-            if kept is not None and kept[0] == key and not changed.intersection(kept[1]):
+            if kept is not None and kept[0] == key and self._holds(kept[1]):
                 found = unpack(kept[2])
             else:
+                # What it finds for every note is kept, not only for the
+                # notes checked now: the next run may check others.
+                every = every or self._every_note()
                 with self.vault.tracking() as reads:
-                    found = guarded(rule, VAULT_PATH, rule.check_vault, self.ctx)
+                    found = guarded(rule, VAULT_PATH, rule.check_vault, every)
                 if self.cache is not None:
-                    self.cache.put_vault_rule(rule.name, key, reads, pack(found))
+                    self.cache.put_vault_rule(rule.name, key, self._deps(reads), pack(found))
             out += reported(found, self.ctx)
         return out
 
-    def _store(self, key: str, checked: list[Checked], touched: dict[str, Stat], entries, notes) -> None:
+    def _every_note(self) -> Context:
+        every = [p for p in self.vault.note_paths if not self.vault.is_excluded(p)]
+        return self.ctx if every == list(self.paths) else Context(self.vault, self.config, every)
+
+    def _deps(self, reads) -> Deps:
+        return tuple((path, self._hash(path)) for path in sorted(reads))
+
+    def _store(self, key: str, checked: list[Checked], changed: set[str], touched: dict[str, tuple[int, int]],
+               summaries: dict[str, dict], notes: list[str]) -> None:
+        """The rows of the notes checked, and the files record as this run
+        saw them."""
         if self.cache is None:
             return
         now = now_ns()
-        fresh = []
+        present = set(notes)
+        files = {p: k for p, k in self.known.items() if p in present and p not in changed}
+        for path, st in touched.items():
+            files[path] = (*trusted(st, now), *self.known[path][2:])
+        for path in changed:  # maybe not checked (pre-commit): recorded as seen, when it was read
+            h, st = self.hashes.get(path), self.stats.get(path)
+            if h is not None and st is not None and path in summaries:
+                files[path] = (*trusted(st, now), h, summaries[path] or None)
         for c in checked:
-            if c.entry is not None:
-                c.entry.key = key
-                c.entry.stat = stored_stat(c.entry.stat, now)
-                fresh.append((c.path, c.entry))
-        rechecked = {c.path for c in checked}
-        restat = [(path, stored_stat(st, now)) for path, st in touched.items() if path not in rechecked]
-        gone = set(entries) - set(notes)
+            if c.entry is None:  # unreadable: never recorded
+                files.pop(c.path, None)
+            else:
+                self.hashes[c.path] = c.entry.hash  # the content its check read, for the notes that read it
+                files[c.path] = (*trusted((c.entry.stat.size, c.entry.stat.mtime), now), c.entry.hash,
+                                 c.entry.summary or None)
+        rows = [(c.path, c.entry.hash, key, self._deps(c.entry.deps), c.entry.diagnostics)
+                for c in checked if c.entry is not None]
+        gone = [p for p in self.known if p not in present]
+        if files == self.known and not rows and not gone:
+            return
         try:
-            self.cache.put(fresh)
-            self.cache.restat(restat)
-            self.cache.drop(gone)
+            self.cache.save(files if files != self.known else None, rows, gone)
         except Exception:  # a full disk or a locked database costs speed, not results
             pass
 
