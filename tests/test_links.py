@@ -136,3 +136,28 @@ def test_the_suggestion_benchmark_runs(tmp_path, capsys):
     out = capsys.readouterr().out
     row = re.search(r"^all\s+(\d+)\s+([\d.]+)%\s+([\d.]+)%", out.split("all datasets")[1], re.M)
     assert row and float(row.group(2)) > 80  # top-1 on typos, plurals, separators...
+
+
+def test_large_vaults_prune_by_length_without_changing_an_answer():
+    """Above `SMALL` names the suggester only scores names whose length lets
+    them reach the floor; the answers must be those of scoring every name
+    the word index finds (the band is exact, never a guess)."""
+    import random
+
+    from benchmarks.generate import misspell, topic_names
+    from vaultlint import suggest
+
+    names = topic_names(suggest.SMALL + 3000, seed=5)
+    pruned = suggest.Suggester(names)
+    unpruned = suggest.Suggester(names)
+    everything = (1 << len(names)) - 1
+    unpruned._length_band = lambda length: everything
+    rng = random.Random(5)
+    queries = [misspell(rng.choice(names), rng) for _ in range(150)]
+    queries += ["ai", "x", "diplomacy product", "a b c d e f g h", rng.choice(names)]
+    found = 0
+    for query in queries:
+        got = pruned.suggest(query)
+        assert got == unpruned.suggest(query), query
+        found += bool(got)
+    assert found > 100  # the queries are near names: most find one

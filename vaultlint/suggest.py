@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 import operator
 import os
 import re
@@ -139,6 +140,14 @@ def is_clear_winner(candidates: tuple[Candidate, ...], min_score: float, min_mar
     return candidates[0].score >= min_score and candidates[0].score - second >= min_margin
 
 
+def _members(bits: int) -> set[int]:
+    """The numbers of the bits set in a bitmap."""
+    if not bits:
+        return set()
+    # Bit i of `bits` is character i of its reversed binary string.
+    return {m.start() for m in _ONE.finditer(bin(bits)[:1:-1])}
+
+
 class Suggester:
     """Ranks `choices` (what a suggestion would write) against a query.
 
@@ -159,6 +168,7 @@ class Suggester:
                 for key in _word_keys(word):
                     self._index.setdefault(key, set()).add(i)
         self._bitmaps: dict[str, int] = {}
+        self._up_to_length: list[int] | None = None  # see _length_band
         self._cache: dict[tuple[str, int], tuple[Candidate, ...]] = {}
 
     def suggest(self, query: str, limit: int = 3) -> tuple[Candidate, ...]:
@@ -179,19 +189,50 @@ class Suggester:
             return set(range(len(self.choices)))
         words = list(dict.fromkeys(norm.split()))
         near = [[k for k in _word_keys(w) if k in self._index] for w in words]
+        band = self._length_band(len(norm))
         if len(words) == 2 and not loose:
-            return self._meet(itertools.product(*near))
+            return self._meet(itertools.product(*near), band)
         if len(words) < 3:
-            return set().union(*(self._index[k] for keys in near for k in keys))
+            return self._union([k for keys in near for k in keys], band)
         meets = sorted((k for k in ("=" + w for w in words) if k in self._index), key=lambda k: len(self._index[k]))
         rarest = meets[:4]
         if len(rarest) < 2:
-            return set().union(*(self._index[k] for keys in near for k in keys if k[0] != "="))
+            return self._union([k for keys in near for k in keys if k[0] != "="], band)
         # From five words on, a name holding only two of the rarest is at
         # best a distant second (none was a top-3 answer in the benchmark).
-        return self._meet(itertools.combinations(rarest, 2 if len(words) < 5 else 3))
+        return self._meet(itertools.combinations(rarest, 2 if len(words) < 5 else 3), band)
 
-    def _meet(self, groups: Iterable[tuple[str, ...]]) -> set[int]:
+    def _length_band(self, length: int) -> int:
+        """The names whose length lets their letters score the rank's floor
+        against a query of `length` letters, as a bitmap: `ratio` is
+        2*matches/(sum of lengths), so a name shorter than about half the
+        query or longer than about twice it cannot reach it. Cutting them
+        here changes no answer (rapidfuzz would skip them) and spares
+        listing them (a 2-word query can touch a fifth of the vault)."""
+        if self._up_to_length is None:
+            by_length: dict[int, list[int]] = {}
+            for i, name in enumerate(self._normalized):
+                by_length.setdefault(len(name), []).append(i)
+            cumulative, bits = [], 0
+            for n in range(max(by_length, default=0) + 1):
+                bits |= self._bits(by_length.get(n, ()))
+                cumulative.append(bits)
+            self._up_to_length = cumulative
+        ratio = (self.cutoff - LETTER_SLACK) / 100
+        lo = math.ceil(length * ratio / (2 - ratio))
+        hi = math.floor(length * (2 - ratio) / ratio)
+        table = self._up_to_length
+        upper = table[min(hi, len(table) - 1)]
+        return upper & ~table[lo - 1] if 0 < lo <= len(table) else upper if lo <= 0 else 0
+
+    def _union(self, keys: list[str], band: int) -> set[int]:
+        """The names holding any of `keys`, within `band`."""
+        bits = 0
+        for k in keys:
+            bits |= self._bitmap(k)
+        return _members(bits & band)
+
+    def _meet(self, groups: Iterable[tuple[str, ...]], band: int) -> set[int]:
         """The names holding every key of any of `groups`. Meeting sets costs
         the smallest one, thousands of look-ups for common words; so large
         sets meet as bitmaps (Python ints, one bit a name: an `&` over
@@ -205,19 +246,19 @@ class Suggester:
                 bits |= functools.reduce(operator.and_, (self._bitmap(k) for k in keys))
             else:
                 out |= sets[0].intersection(*sets[1:])
-        if bits:
-            # Bit i of `bits` is character i of its reversed binary string.
-            out.update(m.start() for m in _ONE.finditer(bin(bits)[:1:-1]))
-        return out
+        return {i for i in out if band >> i & 1} | _members(bits & band)
 
     def _bitmap(self, key: str) -> int:
         bits = self._bitmaps.get(key)
         if bits is None:
-            flags = bytearray(len(self.choices) // 8 + 1)
-            for i in self._index[key]:
-                flags[i >> 3] |= 1 << (i & 7)
-            bits = self._bitmaps[key] = int.from_bytes(flags, "little")
+            bits = self._bitmaps[key] = self._bits(self._index[key])
         return bits
+
+    def _bits(self, ids: Iterable[int]) -> int:
+        flags = bytearray(len(self.choices) // 8 + 1)
+        for i in ids:
+            flags[i >> 3] |= 1 << (i & 7)
+        return int.from_bytes(flags, "little")
 
     def _suggest(self, norm: str, limit: int) -> tuple[Candidate, ...]:
         if not norm or limit <= 0:

@@ -147,8 +147,11 @@ def near_duplicates(paths: Iterable[str], min_score: float, same_folder: bool = 
     buckets: dict[str, list[int]] = {}
     for i, norm in enumerate(norms):
         if norm:
+            # Within one folder only, a bucket per folder: a large vault
+            # then compares a few names, not every name sharing a key.
+            folder = posixpath.dirname(paths[i]) + "\0" if same_folder else ""
             for key in _keys(norm):
-                buckets.setdefault(key, []).append(i)
+                buckets.setdefault(folder + key, []).append(i)
     seen: set[tuple[int, int]] = set()
     out = []
     for ids in buckets.values():
