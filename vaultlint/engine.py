@@ -127,7 +127,7 @@ class Checked:
 
     path: str
     entry: Entry | None  # None when the file could not be read (never cached)
-    diagnostics: list[Diagnostic]
+    diagnostics: list[Diagnostic] | None  # None only on the way back from a worker
 
 
 def check(vault, config, rules: list[Rule], paths: list[str], *, use_cache: bool = True,
@@ -292,6 +292,9 @@ class Run:
                 self.vault.use_aliases(pair for chunk in found for pair in chunk)
             with fork.Pool(self.jobs) as pool:
                 for done in pool.imap_unordered(_check_chunk, chunks):
+                    for c in done:
+                        if c.diagnostics is None:
+                            c.diagnostics = unpack(c.entry.diagnostics)
                     out += done
                     self.progress(len(out), len(paths))
         finally:
@@ -365,8 +368,14 @@ def _aliases_of_chunk(paths: list[str]) -> list[tuple[str, tuple[str, ...]]]:
 
 
 def _check_chunk(paths: list[str]) -> list[Checked]:
+    """Check notes in a worker. The diagnostics travel back packed, as the
+    cache keeps them (a fifth of the cost of pickling the records)."""
     assert _RUN is not None
-    return [check_one(_RUN, path) for path in paths]
+    out = [check_one(_RUN, path) for path in paths]
+    for c in out:
+        if c.entry is not None:
+            c.diagnostics = None
+    return out
 
 
 def summary(note) -> dict:
