@@ -67,6 +67,7 @@ RERANK = 10
 LETTER_SLACK = 10
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a vault's names share their words
 def _singular(word: str) -> str:
     """A crude singular, enough to make plural and singular compare equal."""
     if len(word) > 4 and word.endswith("ies"):
@@ -78,8 +79,8 @@ def _singular(word: str) -> str:
 
 def normalize(text: str) -> str:
     """The form names are compared in (see the module docstring)."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(_singular(w) for w in _SEPARATORS.sub(" ", text).split())
+    text = text.casefold() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(map(_singular, _SEPARATORS.sub(" ", text).split()))
 
 
 def _word_keys(word: str) -> tuple[str, str, str]:
