@@ -395,7 +395,7 @@ def summary(note) -> dict:
 def check_one(run: Run, path: str) -> Checked:
     """Read, parse and check one note; forget it afterwards (memory stays flat)."""
     vault = run.vault
-    st = stat(vault.root / path)  # before reading: a change after it shows next time
+    st = stat(os.path.join(vault.root, path))  # before reading: a change after it shows next time
     try:
         data = note_module.read_bytes(vault.root, path)
         h = digest(data)
