@@ -19,8 +19,9 @@ gitignored), then times, each in a fresh process:
 - suggestions: in this process, the link suggester asked for every distinct
   broken target of the vault (the share of a cold run they take).
 
-Peak memory is the largest sum of the resident memory of the process and its
-children (a process pool), sampled every 10 ms. The ratio to the floor is the
+Peak memory is the largest sum of the proportional set size (PSS: resident
+memory, a page shared by n processes counted 1/n in each) of the process and
+its children (a process pool), sampled every 10 ms. The ratio to the floor is the
 figure to compare across machines.
 """
 
@@ -62,16 +63,30 @@ def _children(pid: int) -> list[int]:
     return out
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants."""
+def _pss(pid: int) -> int:
+    """Proportional set size: resident bytes, a page shared by n processes
+    counted 1/n in each (forked workers share most of their parent's pages;
+    their resident sizes added up would count those pages again and again)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:  # no smaps_rollup (an old kernel): resident size
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * PAGE
+    except OSError:
+        return 0
+
+
+def tree_memory(pid: int) -> int:
+    """Memory of a process and all its descendants (PSS, see `_pss`)."""
     total, stack = 0, [pid]
     while stack:
         p = stack.pop()
-        try:
-            with open(f"/proc/{p}/statm") as f:
-                total += int(f.read().split()[1]) * PAGE
-        except OSError:
-            continue
+        total += _pss(p)
         stack += _children(p)
     return total
 
@@ -92,7 +107,7 @@ def _timed(args: list[str], *, cwd: Path = REPO) -> Run:
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, tree_rss(proc.pid))
+            peak = max(peak, tree_memory(proc.pid))
             done.wait(0.01)
 
     sampler = threading.Thread(target=sample, daemon=True)
