@@ -270,3 +270,19 @@ def test_corrupt_files_record_is_not_trusted(vault):
     db.close()
     same_as_cold(vault)
     same_as_cold(vault)
+
+
+def test_rows_of_another_format_are_not_trusted(vault):
+    # As another version of vaultlint, writing the same database meanwhile, may leave them.
+    db = sqlite3.connect(vault / cache.FOLDER / cache.FILE)
+    with db:
+        db.execute("UPDATE notes SET deps = 'a.md'")
+        db.execute("INSERT OR REPLACE INTO vault_rules VALUES ('near-duplicate-note', 'k', '[\"a.md\"]', x'00')")
+    db.close()
+    same_as_cold(vault)
+    db = sqlite3.connect(vault / cache.FOLDER / cache.FILE)
+    with db:
+        db.execute("DROP TABLE notes")
+        db.execute("DROP TABLE vault_rules")
+    db.close()
+    same_as_cold(vault)

@@ -12,14 +12,18 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import config as config_module
-from . import engine, fixer, precommit, rename
+from . import engine
 from .config import Config, ConfigError
 from .diagnostics import Diagnostic
 from .engine import run_rules  # the plain run, without cache: part of this API
 from .rule import Rule
 from .vault import MARKERS, Vault, find_root
+
+if TYPE_CHECKING:  # imported where used: `check` needs none of them, and start-up counts
+    from . import fixer, rename
 
 
 class UsageError(Exception):
@@ -107,6 +111,8 @@ def lint(
     told `(done, total)` as notes are checked. With `staged` (pre-commit),
     only the notes given, plus the links elsewhere that files deleted or
     renamed in git's staging area break (see `vaultlint.precommit`)."""
+    if staged:
+        from . import precommit
     if staged and vault_dir is None:
         vault_dir = precommit.vault_root(paths)
     config, vault = open_vault(paths, vault_dir=vault_dir, config_file=config_file)
@@ -138,6 +144,8 @@ def fix(
     and unsafe ones too with `unsafe=True`; `decide` is asked about each one
     (see `fixer.Decide`). With `write=False` nothing is written: the run's
     `diff()` shows what would change."""
+    from . import fixer
+
     config, vault = open_vault(paths, vault_dir=vault_dir, config_file=config_file)
     rules = config.active_rules(select, ignore)
     notes = select_notes(vault, paths)
@@ -159,6 +167,8 @@ def move(
     """Rename the note, attachment or folder `old` to `new` and rewrite every
     link to it; with `merge=True`, only point the links to `old` at `new`.
     With `write=False` nothing changes: the result's `diff()` shows the plan."""
+    from . import rename
+
     if not Path(old).exists():
         raise UsageError(f"no such file or folder: {old}")
     if vault_dir is None:

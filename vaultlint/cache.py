@@ -243,22 +243,26 @@ class Cache:
     def files(self) -> dict[str, Known]:
         """The files record: path -> (size, mtime, hash, summary)."""
         row = self.db.execute("SELECT data FROM files WHERE id = 0").fetchone()
-        if row is None:
-            return {}
-        files = marshal.loads(row[0])
+        files = {} if row is None else _loads(row[0])
         if not isinstance(files, dict):
-            raise ValueError("the files record is not a dict")
+            raise ValueError("the files record cannot be read")
         return files
 
     # -- notes -------------------------------------------------------------
     def rows(self, paths: Iterable[str], every: bool = False) -> Iterator[tuple[str, bytes, str, Deps, bytes]]:
         """(path, hash, key, deps, diagnostics) of the notes `paths`, or of
-        every note stored (one pass: faster when most are wanted)."""
+        every note stored (one pass: faster when most are wanted). Rows that
+        cannot be read are left out: those notes are checked again."""
         query = "SELECT path, hash, key, deps, diagnostics FROM notes"
-        found = self.db.execute(query) if every else (
-            row for path in paths for row in self.db.execute(query + " WHERE path = ?", (path,)))
-        for path, h, key, deps, diagnostics in found:
-            yield path, h, key, () if deps == _NO_DEPS else marshal.loads(deps), diagnostics
+        try:
+            found = self.db.execute(query) if every else (
+                row for path in paths for row in self.db.execute(query + " WHERE path = ?", (path,)))
+            for path, h, key, deps, diagnostics in found:
+                deps = () if deps == _NO_DEPS else _loads(deps)
+                if isinstance(deps, tuple):
+                    yield path, h, key, deps, diagnostics
+        except sqlite3.Error:  # say, another version of vaultlint rebuilt it meanwhile
+            return
 
     def save(self, files: dict[str, Known] | None, rows: Iterable[tuple[str, bytes, str, Deps, bytes]],
              gone: Iterable[str]) -> None:
@@ -275,13 +279,29 @@ class Cache:
 
     # -- vault rules -------------------------------------------------------
     def vault_rule(self, rule: str) -> tuple[str, Deps, bytes] | None:
-        row = self.db.execute("SELECT key, deps, diagnostics FROM vault_rules WHERE rule = ?", (rule,)).fetchone()
-        return None if row is None else (row[0], marshal.loads(row[1]), row[2])
+        try:
+            row = self.db.execute("SELECT key, deps, diagnostics FROM vault_rules WHERE rule = ?",
+                                  (rule,)).fetchone()
+        except sqlite3.Error:
+            return None
+        deps = None if row is None else _loads(row[1])
+        return (row[0], deps, row[2]) if isinstance(deps, tuple) else None
 
     def put_vault_rule(self, rule: str, key: str, deps: Deps, diagnostics: bytes) -> None:
-        with self.db:
-            self.db.execute("INSERT OR REPLACE INTO vault_rules VALUES (?, ?, ?, ?)",
-                            (rule, key, marshal.dumps(deps), diagnostics))
+        try:
+            with self.db:
+                self.db.execute("INSERT OR REPLACE INTO vault_rules VALUES (?, ?, ?, ?)",
+                                (rule, key, marshal.dumps(deps), diagnostics))
+        except sqlite3.Error:  # a locked or rebuilt database costs speed, not results
+            pass
+
+
+def _loads(data):
+    """What `marshal` wrote, or None when `data` is not that."""
+    try:
+        return marshal.loads(data)
+    except (ValueError, EOFError, TypeError):
+        return None
 
 
 def _connect_checked(file: Path) -> sqlite3.Connection:

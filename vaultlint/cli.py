@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from . import __version__, api, fixer, report
+from . import __version__, api, report
 from .baseline import Baseline, BaselineError
 from .config import ConfigError
 from .diagnostics import Severity
@@ -178,6 +178,8 @@ def _note_text(vault):
 def fix_command(paths, vault_dir, config_file, select, ignore, unsafe, show_diff, interactive):
     """Apply the fixes of the problems `check` finds: safe ones only, unless
     --unsafe-fixes. Suggestions (display-only fixes) are shown, never applied."""
+    from . import fixer
+
     decide = None
     if interactive:
         from .interactive import Prompter

@@ -29,15 +29,16 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-
-import jsonschema
-from rapidfuzz import process
+from typing import TYPE_CHECKING
 
 from .diagnostics import Severity
 from .registry import PluginError, all_rules
 from .rule import Rule
 from .scanner import DEFAULT_STAMP_PATTERN
 from .stamps import PRESETS, stamp_pattern_source
+
+if TYPE_CHECKING:  # imported where used: most runs validate nothing, and start-up counts
+    import jsonschema
 
 CONFIG_NAME = ".vaultlint.toml"
 
@@ -85,6 +86,8 @@ def closest(word: str, choices) -> str:
     choices = list(choices)
     if not choices:
         return ""
+    from rapidfuzz import process
+
     hit = process.extractOne(word, choices, score_cutoff=60)
     return f" (did you mean `{hit[0]}`?)" if hit else ""
 
@@ -119,9 +122,19 @@ def schema_at(schema: dict, path) -> dict:
 
 
 def validate(data: dict, schema: dict, source: str) -> None:
+    if not data and _only_optional_keys(schema):
+        return  # nothing to check: no need to load jsonschema
+    import jsonschema
+
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         raise ConfigError(f"{source}: " + "; ".join(explain(e, schema) for e in errors))
+
+
+def _only_optional_keys(schema: dict) -> bool:
+    """Whether `schema` is an object of optional keys (as a rule's options
+    are), which an empty table always satisfies."""
+    return schema.get("type") == "object" and set(schema) <= {"type", "properties", "additionalProperties"}
 
 
 @dataclass

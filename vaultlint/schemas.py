@@ -44,24 +44,28 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import jsonschema
-import referencing
-import referencing.exceptions
-from jsonschema.validators import validator_for
-from referencing.jsonschema import DRAFT202012
-
 from .config import ConfigError, closest
 from .properties import TYPES_FILE, vault_types
 from .vault import glob_to_regex
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # jsonschema is imported where used: a run that validates nothing never loads it
+    import jsonschema
+    import referencing
+
     from .config import Config
     from .note import Note
     from .rule import Context
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "schemas"
 NOT_SCHEMAS = {"diagnostics"}  # package data that is not a front-matter schema
-DEFAULT_DRAFT = jsonschema.Draft202012Validator
+
+
+def validator_for(document):
+    """The validator class of the draft a schema names (2020-12 by default)."""
+    import jsonschema
+    from jsonschema.validators import validator_for as found
+
+    return found(document, default=jsonschema.Draft202012Validator)
 DEFAULT_SCHEMA_KEY = "$schema"
 
 
@@ -145,6 +149,8 @@ def is_email(value) -> bool:
 def format_checker(cls) -> jsonschema.FormatChecker:
     """The draft's format checker, with dates that know YAML's date objects
     and uri/email checks that need no optional package."""
+    import jsonschema
+
     checker = jsonschema.FormatChecker(list(cls.FORMAT_CHECKER.checkers))
     checker.checkers = dict(cls.FORMAT_CHECKER.checkers)
     for name, check in (("date", is_date), ("date-time", is_date_time), ("uri", is_uri), ("email", is_email)):
@@ -176,6 +182,9 @@ def retriever(folder: Path | None):
     the schema that names it. Nothing is fetched from the network."""
 
     def retrieve(uri: str) -> referencing.Resource:
+        import referencing
+        from referencing.jsonschema import DRAFT202012
+
         if folder is None or re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", uri):
             raise SchemaProblem(f"`$ref` {uri}: only schema files beside this one can be referred to"
                                 " (vaultlint reads no schema from the network: save it as a file)")
@@ -194,16 +203,20 @@ class Schema:
 
     @cached_property
     def registry(self) -> referencing.Registry:
+        import referencing
+
         return referencing.Registry(retrieve=retriever(self.folder))
 
     @cached_property
     def validator(self) -> jsonschema.protocols.Validator:
-        cls = validator_for(self.document, default=DEFAULT_DRAFT)
+        cls = validator_for(self.document)
         return cls(self.document, format_checker=format_checker(cls), registry=self.registry)
 
     def check_refs(self) -> None:
         """Read every file a `$ref` names now, so that a missing one is a
         config error, not a crash in the middle of a run."""
+        import referencing.exceptions
+
         for ref in _refs(self.document):
             if not ref.startswith("#"):
                 try:
@@ -249,6 +262,8 @@ class Schema:
         if isinstance(ref, str) and ref.startswith("#/"):
             out += self._expand(self._pointer(self.document, ref[1:]), depth + 1)
         elif isinstance(ref, str) and ref and not ref.startswith("#"):
+            import referencing.exceptions
+
             file, _, pointer = ref.partition("#")
             try:
                 other = self.registry.get_or_retrieve(file).value.contents
@@ -396,9 +411,11 @@ def check(document, ref: str) -> None:
         raise SchemaProblem(f"schema {ref} is not a JSON Schema: a schema is an object, not {json_type(document)}")
     if isinstance(document, bool):
         return
-    cls = validator_for(document, default=DEFAULT_DRAFT)
+    import jsonschema
+
+    cls = validator_for(document)
     draft = document.get("$schema")
-    if isinstance(draft, str) and cls is DEFAULT_DRAFT and "2020-12" not in draft:
+    if isinstance(draft, str) and cls is jsonschema.Draft202012Validator and "2020-12" not in draft:
         raise SchemaProblem(f"schema {ref} names an unknown draft in `$schema`: {draft}")
     try:
         cls.check_schema(document)
