@@ -286,3 +286,15 @@ def test_rows_of_another_format_are_not_trusted(vault):
         db.execute("DROP TABLE vault_rules")
     db.close()
     same_as_cold(vault)
+
+
+def test_unchanged_vault_reads_the_last_result_whole(vault, monkeypatch):
+    for path in NOTES:  # written long enough ago for their stat to be trusted
+        os.utime(vault / path, ns=(10**18, 10**18))
+    first = api.lint([vault]).diagnostics
+    api.lint([vault / "b.md"])  # a pre-commit run on an unchanged note keeps it
+    monkeypatch.setattr(cache.Cache, "rows", lambda *a, **k: pytest.fail("rows read"))
+    assert rows(same_as_cold(vault)) == rows(first)
+    monkeypatch.undo()
+    write(vault, "sub/d.md", "Now [[nowhere]].\n")
+    assert any("nowhere" in d.message for d in same_as_cold(vault))

@@ -47,14 +47,20 @@ from .diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
 FOLDER = ".vaultlint_cache"
 FILE = "cache.sqlite3"
 # Bump when what is stored changes meaning.
-FORMAT = f"3 vaultlint {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
+FORMAT = f"4 vaultlint {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
 # A file modified this recently may change again within the same mtime tick:
 # its stat is not stored, so that the next run compares its content.
 RACY_NS = 2_000_000_000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS files (id INTEGER PRIMARY KEY CHECK (id = 0), data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS files (id INTEGER PRIMARY KEY CHECK (id = 0), version TEXT NOT NULL, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS results (
+    paths TEXT PRIMARY KEY,
+    files TEXT NOT NULL,
+    key TEXT NOT NULL,
+    diagnostics BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS notes (
     path TEXT PRIMARY KEY,
     hash BLOB NOT NULL,
@@ -201,6 +207,7 @@ class Cache:
     def __init__(self, db: sqlite3.Connection, file: Path):
         self.db = db
         self.file = file
+        self.version = ""  # of the files record read or written last
 
     @classmethod
     def open(cls, root: Path) -> Cache | None:
@@ -242,10 +249,11 @@ class Cache:
     # -- the files ---------------------------------------------------------
     def files(self) -> dict[str, Known]:
         """The files record: path -> (size, mtime, hash, summary)."""
-        row = self.db.execute("SELECT data FROM files WHERE id = 0").fetchone()
-        files = {} if row is None else _loads(row[0])
+        row = self.db.execute("SELECT version, data FROM files WHERE id = 0").fetchone()
+        files = {} if row is None else _loads(row[1])
         if not isinstance(files, dict):
             raise ValueError("the files record cannot be read")
+        self.version = row[0] if row else ""
         return files
 
     # -- notes -------------------------------------------------------------
@@ -275,7 +283,34 @@ class Cache:
                                  for path, h, key, deps, diagnostics in rows))
             self.db.executemany("DELETE FROM notes WHERE path = ?", ((p,) for p in gone))
             if files is not None:
-                self.db.execute("INSERT OR REPLACE INTO files VALUES (0, ?)", (marshal.dumps(files),))
+                version = os.urandom(8).hex()
+                self.db.execute("INSERT OR REPLACE INTO files VALUES (0, ?, ?)", (version, marshal.dumps(files)))
+                self.version = version
+
+    # -- the last result ---------------------------------------------------
+    # A run that finds every note as the files record has it, under the same
+    # key and for the same notes, has the result of the run that wrote it:
+    # read whole, it spares reading 100,000 rows and sorting their problems.
+    def result(self, key: str, paths: str) -> bytes | None:
+        """The packed result of a run over `paths` (a fingerprint) under
+        `key`, when it was made with the files record as it is now."""
+        try:
+            row = self.db.execute("SELECT diagnostics FROM results WHERE paths = ? AND files = ? AND key = ?",
+                                  (paths, self.version, key)).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row and self.version else None
+
+    def put_result(self, key: str, paths: str, diagnostics: bytes) -> None:
+        """Kept with the results of other runs under the same files record
+        (a whole-vault run and a pre-commit run on a note); older ones go."""
+        try:
+            with self.db:
+                self.db.execute("DELETE FROM results WHERE files != ?", (self.version,))
+                self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)",
+                                (paths, self.version, key, diagnostics))
+        except sqlite3.Error:
+            pass
 
     # -- vault rules -------------------------------------------------------
     def vault_rule(self, rule: str) -> tuple[str, Deps, bytes] | None:
@@ -354,6 +389,10 @@ def fingerprint(parts: Iterable[object]) -> str:
         h.update(repr(part).encode("utf-8", "surrogatepass"))
         h.update(b"\0")
     return h.hexdigest()
+
+
+def fingerprint_paths(paths: Iterable[str]) -> str:
+    return hashlib.blake2b("\0".join(paths).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def code_files(rules) -> Iterator[Path]:
