@@ -70,7 +70,7 @@ def open_vault(
 def select_notes(vault: Vault, paths: Iterable[str | os.PathLike]) -> list[str]:
     """The notes to check: those under the paths given (all when none),
     less the excluded ones."""
-    notes = [p for p in vault.note_paths if not vault.is_excluded(p)]
+    notes = vault.included(vault.note_paths)
     paths = list(paths)
     if not paths:
         return notes

@@ -189,12 +189,16 @@ def unpack(data: bytes) -> list[Diagnostic]:
 def no_gc():
     """The cycle collector paused: unpacking the diagnostics of a large vault
     makes millions of objects, none in a cycle, and the collector passes it
-    triggers over them cost four times the unpacking itself."""
+    triggers over them cost four times the unpacking itself. Afterwards what
+    was made goes straight to the oldest generation (freeze, then unfreeze),
+    so that the next young collection does not walk it all either."""
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
+        gc.unfreeze()
         if was:
             gc.enable()
 

@@ -330,7 +330,7 @@ class Run:
         return out
 
     def _every_note(self) -> Context:
-        every = [p for p in self.vault.note_paths if not self.vault.is_excluded(p)]
+        every = self.vault.included(self.vault.note_paths)
         return self.ctx if every == list(self.paths) else Context(self.vault, self.config, every)
 
     def _deps(self, reads) -> Deps:

@@ -143,6 +143,7 @@ class Vault:
         self._exclude = [glob_to_regex(p) for p in exclude]
         self._reader = reader or (lambda root, path: note_module.read(root, path, stamp_pattern))
         self.files: list[str] = sorted(self._walk())
+        self._notes_of: list[str] | None = None  # the `files` that `note_paths` was made from
         self._notes: dict[str, Note | NoteReadError] = {}
         self._aliases: dict[str, list[str]] | None = None
         self._tracking: list[set[str]] = []
@@ -174,8 +175,18 @@ class Vault:
 
     @property
     def note_paths(self) -> list[str]:
-        """Every note, excluded ones too (they are still link targets)."""
-        return [p for p in self.files if p.lower().endswith(".md")]
+        """Every note, excluded ones too (they are still link targets). Made
+        once per list of files: a run asks often, and a vault has 100,000."""
+        if self._notes_of is not self.files:
+            self._note_paths = [p for p in self.files if p.lower().endswith(".md")]
+            self._notes_of = self.files
+        return self._note_paths
+
+    def included(self, paths: Iterable[str]) -> list[str]:
+        """`paths` less the excluded ones."""
+        if not self._exclude:
+            return list(paths)
+        return [p for p in paths if not self.is_excluded(p)]
 
     def key(self, name: str) -> str:
         return normalize_name(name, self.case_sensitive)
