@@ -130,6 +130,9 @@ class Checked:
     entry: Entry | None  # None when the file could not be read (never cached)
     diagnostics: list[Diagnostic] | None  # None only on the way back from a worker
 
+    def __reduce__(self):  # see Entry.__reduce__
+        return Checked, (self.path, self.entry, self.diagnostics)
+
 
 def check(vault, config, rules: list[Rule], paths: list[str], *, use_cache: bool = True,
           jobs: int | None = None, progress: Progress | None = None) -> list[Diagnostic]:

@@ -291,8 +291,10 @@ class Suggester:
         sorted_norm = " ".join(sorted(norm.split()))
         # `score`, in C: `ratio`, then `token_sort_ratio` as `ratio` on the
         # names with their words sorted.
+        pick = operator.itemgetter(*ids)  # in C: a list comprehension costs as much as the scoring
         for query, names in ((norm, self._normalized), (sorted_norm, self._sorted)):
-            for _name, s, j in process.extract(query, [names[i] for i in ids], scorer=fuzz.ratio,
+            chosen = pick(names) if len(ids) > 1 else [names[ids[0]]]
+            for _name, s, j in process.extract(query, chosen, scorer=fuzz.ratio,
                                                processor=None, limit=None, score_cutoff=floor):
                 best[j] = max(s, best.get(j, 0.0))
         # The best by letters are ranked again with their words: `introduction
