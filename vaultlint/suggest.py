@@ -44,6 +44,7 @@ Why candidates are pruned
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import math
@@ -51,6 +52,7 @@ import operator
 import os
 import re
 import unicodedata
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -141,6 +143,12 @@ def is_clear_winner(candidates: tuple[Candidate, ...], min_score: float, min_mar
     return candidates[0].score >= min_score and candidates[0].score - second >= min_margin
 
 
+def _holds(ids: array, i: int) -> bool:
+    """Whether the ascending `ids` hold `i` (a binary search, in C)."""
+    at = bisect.bisect_left(ids, i)
+    return at < len(ids) and ids[at] == i
+
+
 def _members(bits: int) -> set[int]:
     """The numbers of the bits set in a bitmap."""
     if not bits:
@@ -163,12 +171,19 @@ class Suggester:
         # Each name with its words sorted: `token_sort_ratio` is `ratio` on
         # these, and sorting once here saves sorting at every query.
         self._sorted = [" ".join(sorted(n.split())) for n in self._normalized]
-        self._index: dict[str, set[int]] = {}
+        # key -> the names holding it, ascending, as 4-byte integers: sets
+        # of Python ints would take a hundred megabytes at 100,000 names,
+        # in every worker process.
+        index: dict[str, list[int]] = {}
         for i, norm in enumerate(self._normalized):
             for word in norm.split():
                 for key in _word_keys(word):
-                    self._index.setdefault(key, set()).add(i)
+                    ids = index.setdefault(key, [])
+                    if not ids or ids[-1] != i:  # a name may hold a key twice
+                        ids.append(i)
+        self._index: dict[str, array] = {key: array("I", ids) for key, ids in index.items()}
         self._bitmaps: dict[str, int] = {}
+        self._flagmaps: dict[str, bytes] = {}
         self._up_to_length: list[int] | None = None  # see _length_band
         self._cache: dict[tuple[str, int], tuple[Candidate, ...]] = {}
 
@@ -241,19 +256,40 @@ class Suggester:
         sets of more than one name in 256, so no bigger than the set."""
         out: set[int] = set()
         bits = 0
+        large = len(self.choices) // 256
         for keys in groups:
-            sets = sorted((self._index[k] for k in keys), key=len)
-            if len(sets[0]) * 256 > len(self.choices):
+            keys = sorted(keys, key=lambda k: len(self._index[k]))
+            if len(self._index[keys[0]]) > large:
                 bits |= functools.reduce(operator.and_, (self._bitmap(k) for k in keys))
-            else:
-                out |= sets[0].intersection(*sets[1:])
-        return {i for i in out if band >> i & 1} | _members(bits & band)
+                continue
+            # The few names of the rarest key, kept if every other key
+            # holds them: looked up in its bitmap when large, else by a
+            # binary search in its list.
+            ids = self._index[keys[0]]
+            for k in keys[1:]:
+                other = self._index[k]
+                if len(other) > large:
+                    flags = self._flags(k)
+                    ids = [i for i in ids if flags[i >> 3] >> (i & 7) & 1]
+                else:
+                    ids = [i for i in ids if _holds(other, i)]
+            out.update(ids)
+        if out:
+            bits |= self._bits(out)
+        return _members(bits & band)
 
     def _bitmap(self, key: str) -> int:
         bits = self._bitmaps.get(key)
         if bits is None:
             bits = self._bitmaps[key] = self._bits(self._index[key])
         return bits
+
+    def _flags(self, key: str) -> bytes:
+        """`_bitmap` as bytes, for testing one name at a time."""
+        flags = self._flagmaps.get(key)
+        if flags is None:
+            flags = self._flagmaps[key] = self._bitmap(key).to_bytes(len(self.choices) // 8 + 1, "little")
+        return flags
 
     def _bits(self, ids: Iterable[int]) -> int:
         flags = bytearray(len(self.choices) // 8 + 1)
