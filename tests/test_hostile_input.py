@@ -192,14 +192,14 @@ def test_unreadable_file(make_vault, monkeypatch):
         os.chmod(root / "locked.md", 0)
     else:
         # root reads anything whatever its mode: make the read fail another way.
-        real = note_module.read_bytes
+        real = note_module.read_file  # every read of a note goes through it
 
-        def read_bytes(vault_root, path):
+        def read_file(vault_root, path):
             if path == "locked.md":
                 raise note_module.NoteReadError("cannot read the file: Permission denied")
             return real(vault_root, path)
 
-        monkeypatch.setattr(note_module, "read_bytes", read_bytes)
+        monkeypatch.setattr(note_module, "read_file", read_file)
     code, found = problems(root, "--no-cache")
     assert code == 1
     [d] = found

@@ -25,13 +25,13 @@ from .cache import (
     Deps,
     Entry,
     Known,
+    Stat,
     digest,
     fingerprint,
     fingerprint_paths,
     no_gc,
     now_ns,
     pack,
-    stat,
     stats,
     trusted,
     unpack,
@@ -408,9 +408,9 @@ def summary(note) -> dict:
 def check_one(run: Run, path: str) -> Checked:
     """Read, parse and check one note; forget it afterwards (memory stays flat)."""
     vault = run.vault
-    st = stat(os.path.join(vault.root, path))  # before reading: a change after it shows next time
     try:
-        data = note_module.read_bytes(vault.root, path)
+        data, file_stat = note_module.read_file(vault.root, path)
+        st = Stat(file_stat.st_size, file_stat.st_mtime_ns)
         h = digest(data)
         text, bom = note_module.decode(data)
     except NoteReadError as exc:
@@ -421,7 +421,5 @@ def check_one(run: Run, path: str) -> Checked:
         diagnostics = note_diagnostics(run.rules, note, run.ctx)
     vault.forget(path)
     reads.discard(path)
-    entry = None
-    if st is not None:
-        entry = Entry(st, h, summary(note), "", tuple(sorted(reads)), pack(diagnostics))
+    entry = Entry(st, h, summary(note), "", tuple(sorted(reads)), pack(diagnostics))
     return Checked(path, entry, diagnostics)

@@ -323,6 +323,12 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 def read_bytes(root: Path, path: str) -> bytes:
     """The bytes of a regular file of the vault; a symbolic link is followed
     only to a file inside the vault."""
+    return read_file(root, path)[0]
+
+
+def read_file(root: Path, path: str) -> tuple[bytes, os.stat_result]:
+    """`read_bytes`, and the file's stat as it was before it was read (a
+    change made while it is read shows in the next run)."""
     full = os.path.join(root, path)
     try:
         try:
@@ -334,10 +340,17 @@ def read_bytes(root: Path, path: str) -> bytes:
             if not real.startswith(real_root.rstrip(os.sep) + os.sep):
                 raise NoteReadError("a symbolic link to a file outside the vault: not followed") from None
             fd = os.open(real, _OPEN_FLAGS)
-        with os.fdopen(fd, "rb") as file:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
                 raise NoteReadError("not a regular file (a pipe, a device or a folder): not read")
-            return file.read()
+            # os.read, not a file object: making one costs more than the read.
+            chunks = [os.read(fd, st.st_size + 1)]
+            while chunks[-1]:  # the file grew while being read: read to its end
+                chunks.append(os.read(fd, 1 << 16))
+            return b"".join(chunks) if len(chunks) > 2 else chunks[0], st
+        finally:
+            os.close(fd)
     except OSError as exc:
         raise NoteReadError(f"cannot read the file: {exc.strerror or exc}") from None
 
