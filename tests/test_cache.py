@@ -298,3 +298,36 @@ def test_unchanged_vault_reads_the_last_result_whole(vault, monkeypatch):
     monkeypatch.undo()
     write(vault, "sub/d.md", "Now [[nowhere]].\n")
     assert any("nowhere" in d.message for d in same_as_cold(vault))
+
+
+@pytest.mark.parametrize("form", ["text", "json", "full", "github"])
+def test_check_prints_the_same_from_the_kept_text(vault, monkeypatch, form):
+    for path in NOTES:  # written long enough ago for their stat to be trusted
+        os.utime(vault / path, ns=(10**18, 10**18))
+
+    def check(*options):
+        result = CliRunner().invoke(main, ["check", "--output-format", form, *options, str(vault)])
+        return result.exit_code, result.output
+
+    cold = check("--no-cache")
+    assert check() == cold  # makes the result and the text, and keeps them
+    monkeypatch.setattr(engine, "unpack", lambda data: pytest.fail("unpacked"))
+    assert check() == cold  # the same result: its text, printed as it was
+    assert check("--fail-on", "error")[1] == cold[1]
+    monkeypatch.undo()
+    write(vault, "sub/d.md", "Now [[nowhere]].\n")
+    changed = check()
+    assert "nowhere" in changed[1] and changed == check("--no-cache")
+
+
+def test_result_gone_before_it_is_read(vault):
+    for path in NOTES:
+        os.utime(vault / path, ns=(10**18, 10**18))
+    expected = rows(api.lint([vault]).diagnostics)
+    result = api.lint([vault])
+    assert result.found.last is not None and result.found._diagnostics is None  # not read yet
+    db = sqlite3.connect(vault / cache.FOLDER / cache.FILE)
+    with db:
+        db.execute("DELETE FROM results")  # as another run may replace it meanwhile
+    db.close()
+    assert rows(result.diagnostics) == expected

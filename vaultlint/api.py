@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from . import config as config_module
 from . import engine
 from .config import Config, ConfigError
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Severity
 from .engine import run_rules  # the plain run, without cache: part of this API
 from .rule import Rule
 from .vault import MARKERS, Vault, find_root
@@ -37,7 +37,25 @@ class LintResult:
     vault: Vault
     rules: list[Rule]
     paths: list[str]  # the notes checked
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    found: engine.Found = field(default_factory=lambda: engine.Found([]))
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return self.found.diagnostics
+
+    @diagnostics.setter
+    def diagnostics(self, diagnostics: list[Diagnostic]) -> None:
+        self.found = engine.Found(diagnostics)
+
+    def text(self, options: str, make: Callable[[list[Diagnostic]], str]) -> str:
+        """`make(self.diagnostics)`, kept with the result in the cache: the
+        same result asked again with the same `options` (all else the text
+        depends on) gets it back without unpacking a diagnostic."""
+        return self.found.text(options, make)
+
+    def failed(self, at_least: Severity) -> bool:
+        """Whether a problem of `at_least` this severity was found."""
+        return self.found.worst >= at_least.rank
 
 
 def open_vault(
@@ -83,7 +101,9 @@ def select_notes(vault: Vault, paths: Iterable[str | os.PathLike]) -> list[str]:
         except ValueError:
             raise UsageError(f"{p} is outside the vault {root}") from None
         if absolute.is_dir():
-            prefix = "" if rel == "." else rel + "/"
+            if rel == ".":
+                return notes  # the whole vault
+            prefix = rel + "/"
             wanted.update(n for n in notes if n.startswith(prefix))
         elif rel in vault.files or rel.lower().endswith(".md"):
             wanted.add(rel)
@@ -122,7 +142,7 @@ def lint(
     def check(notes: list[str]) -> list[Diagnostic]:
         return engine.check(vault, config, rules, notes, use_cache=cache, jobs=jobs, progress=progress)
 
-    result.diagnostics = check(notes)
+    result.found = engine.find(vault, config, rules, notes, use_cache=cache, jobs=jobs, progress=progress)
     if staged:
         broken = precommit.broken_by_commit(vault, precommit.staged_changes(vault.root, vault), check, notes)
         result.diagnostics = sorted(result.diagnostics + broken, key=lambda d: d.sort_key)

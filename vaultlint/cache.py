@@ -36,7 +36,7 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +47,7 @@ from .diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
 FOLDER = ".vaultlint_cache"
 FILE = "cache.sqlite3"
 # Bump when what is stored changes meaning.
-FORMAT = f"4 vaultlint {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
+FORMAT = f"5 vaultlint {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
 # A file modified this recently may change again within the same mtime tick:
 # its stat is not stored, so that the next run compares its content.
 RACY_NS = 2_000_000_000
@@ -59,7 +59,10 @@ CREATE TABLE IF NOT EXISTS results (
     paths TEXT PRIMARY KEY,
     files TEXT NOT NULL,
     key TEXT NOT NULL,
-    diagnostics BLOB NOT NULL
+    worst INTEGER NOT NULL,
+    diagnostics BLOB NOT NULL,
+    options TEXT,
+    text BLOB
 );
 CREATE TABLE IF NOT EXISTS notes (
     path TEXT PRIMARY KEY,
@@ -299,27 +302,31 @@ class Cache:
     # -- the last result ---------------------------------------------------
     # A run that finds every note as the files record has it, under the same
     # key and for the same notes, has the result of the run that wrote it:
-    # read whole, it spares reading 100,000 rows and sorting their problems.
-    def result(self, key: str, paths: str) -> bytes | None:
-        """The packed result of a run over `paths` (a fingerprint) under
-        `key`, when it was made with the files record as it is now."""
+    # read whole, it spares reading 100,000 rows and sorting their problems;
+    # and the text printed of it last time, printed again with the same
+    # options, spares even unpacking them.
+    def last(self, key: str, paths: str) -> Last | None:
+        """The result of a run over `paths` (a fingerprint) under `key`,
+        when it was made with the files record as it is now."""
         try:
-            row = self.db.execute("SELECT diagnostics FROM results WHERE paths = ? AND files = ? AND key = ?",
+            row = self.db.execute("SELECT worst FROM results WHERE paths = ? AND files = ? AND key = ?",
                                   (paths, self.version, key)).fetchone()
         except sqlite3.Error:
             return None
-        return row[0] if row and self.version else None
+        return Last(self.file, paths, self.version, key, row[0]) if row and self.version else None
 
-    def put_result(self, key: str, paths: str, diagnostics: bytes) -> None:
+    def put_result(self, key: str, paths: str, diagnostics: Sequence[Diagnostic]) -> Last | None:
         """Kept with the results of other runs under the same files record
         (a whole-vault run and a pre-commit run on a note); older ones go."""
+        worst = max((d.severity.rank for d in diagnostics), default=-1)
         try:
             with self.db:
                 self.db.execute("DELETE FROM results WHERE files != ?", (self.version,))
-                self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)",
-                                (paths, self.version, key, diagnostics))
+                self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, NULL, NULL)",
+                                (paths, self.version, key, worst, pack(diagnostics)))
         except sqlite3.Error:
-            pass
+            return None
+        return Last(self.file, paths, self.version, key, worst)
 
     # -- vault rules -------------------------------------------------------
     def vault_rule(self, rule: str) -> tuple[str, Deps, bytes] | None:
@@ -338,6 +345,50 @@ class Cache:
                                 (rule, key, marshal.dumps(deps), diagnostics))
         except sqlite3.Error:  # a locked or rebuilt database costs speed, not results
             pass
+
+
+@dataclass(frozen=True)
+class Last:
+    """A result kept whole in the cache, read when asked for (each time
+    through a connection of its own: the run's is closed by then). What was
+    asked of a row that another run replaced meanwhile is None."""
+
+    file: Path
+    paths: str
+    files: str
+    key: str
+    worst: int  # the rank of the most severe problem; -1 for none
+
+    def diagnostics(self) -> bytes | None:
+        return self._get("diagnostics")
+
+    def text(self, options: str) -> str | None:
+        text = self._get("text", "AND options = ?", (options,))
+        return None if text is None else text.decode("utf-8", "surrogatepass")
+
+    def keep_text(self, options: str, text: str) -> None:
+        try:
+            db = sqlite3.connect(self.file, timeout=5)
+            try:
+                with db:
+                    db.execute("UPDATE results SET options = ?, text = ? WHERE paths = ? AND files = ? AND key = ?",
+                               (options, text.encode("utf-8", "surrogatepass"), self.paths, self.files, self.key))
+            finally:
+                db.close()
+        except sqlite3.Error:
+            pass
+
+    def _get(self, column: str, more: str = "", args: tuple = ()):
+        try:
+            db = sqlite3.connect(self.file, timeout=5)
+            try:
+                row = db.execute(f"SELECT {column} FROM results WHERE paths = ? AND files = ? AND key = ? {more}",
+                                 (self.paths, self.files, self.key, *args)).fetchone()
+            finally:
+                db.close()
+        except sqlite3.Error:
+            return None
+        return row[0] if row else None
 
 
 def _loads(data):

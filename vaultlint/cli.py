@@ -122,32 +122,42 @@ def check(paths, vault_dir, config_file, select, ignore, output_format, color, s
             cache=not no_cache, jobs=jobs, progress=progress, staged=staged,
         ))
     note_text = _note_text(result.vault)
-    diagnostics = result.diagnostics
     if write_baseline:
-        Baseline.of(diagnostics, note_text).write(write_baseline)
-        click.echo(f"Wrote {len(diagnostics)} problems of {len(result.paths)} notes to {write_baseline}.", err=True)
+        Baseline.of(result.diagnostics, note_text).write(write_baseline)
+        click.echo(f"Wrote {len(result.diagnostics)} problems of {len(result.paths)} notes to {write_baseline}.",
+                   err=True)
         sys.exit(0)
     known = None
     if baseline_file:
-        known = run_api(lambda: Baseline.read(baseline_file)).filter(diagnostics, note_text, result.paths)
-        diagnostics = known.new
+        known = run_api(lambda: Baseline.read(baseline_file)).filter(result.diagnostics, note_text, result.paths)
     if color is None:
         color = sys.stdout.isatty()
     if statistics:
         if output_format not in ("text", "concise", "full", "json"):
             raise Failure("--statistics prints text or json; drop --output-format " + output_format)
-        click.echo(report.statistics(diagnostics, as_json=output_format == "json"), nl=False)
+        click.echo(report.statistics(known.new if known else result.diagnostics, as_json=output_format == "json"),
+                   nl=False)
     else:
         formatter = report.FORMATS[output_format]
-        files = set(result.vault.files)  # a set: a list made this quadratic on large vaults
-        checked = len(set(result.paths) | {d.path for d in diagnostics if d.path in files})
-        click.echo(formatter(diagnostics, checked=checked, color=color, root=result.root,
-                             rules={r.name: r for r in result.rules}, note_text=note_text), nl=False)
+
+        def text(diagnostics) -> str:
+            files = set(result.vault.files)  # a set: a list made this quadratic on large vaults
+            checked = len(set(result.paths) | {d.path for d in diagnostics if d.path in files})
+            return formatter(diagnostics, checked=checked, color=color, root=result.root,
+                             rules={r.name: r for r in result.rules}, note_text=note_text)
+
+        if known is not None:
+            click.echo(text(known.new), nl=False)
+        else:  # what else the text depends on: the vault's and the current folder (CI formats name files from it)
+            options = f"{output_format} color={color} root={result.root} cwd={os.getcwd()}"
+            click.echo(result.text(options, text), nl=False)
     if known is not None and (known.known or known.gone):
         gone = f"; {known.gone} of them are gone (rewrite it with --write-baseline)" if known.gone else ""
         click.echo(f"{known.known} known problems hidden by the baseline {baseline_file}{gone}.", err=True)
-    threshold = Severity(fail_on).rank
-    failed = any(d.severity.rank >= threshold for d in diagnostics)
+    if known is not None:
+        failed = any(d.severity.rank >= Severity(fail_on).rank for d in known.new)
+    else:
+        failed = result.failed(Severity(fail_on))
     sys.exit(1 if failed and not exit_zero else 0)
 
 

@@ -17,8 +17,9 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from . import note as note_module
 from .cache import (
@@ -26,6 +27,7 @@ from .cache import (
     Deps,
     Entry,
     Known,
+    Last,
     Stat,
     digest,
     fingerprint,
@@ -44,6 +46,7 @@ from .note import Note, NoteReadError
 from .rule import Context, Rule
 
 UNREADABLE = "unreadable-note"
+NO_SUMMARY: Mapping[str, object] = MappingProxyType({})  # most notes' (one, not 100,000 empty dicts)
 INTERNAL_ERROR = "internal-error"
 VAULT_PATH = "."  # the path of a problem of the vault as a whole
 
@@ -137,12 +140,66 @@ class Checked:
 
 def check(vault, config, rules: list[Rule], paths: list[str], *, use_cache: bool = True,
           jobs: int | None = None, progress: Progress | None = None) -> list[Diagnostic]:
+    return find(vault, config, rules, paths, use_cache=use_cache, jobs=jobs, progress=progress).diagnostics
+
+
+def find(vault, config, rules: list[Rule], paths: list[str], *, use_cache: bool = True,
+         jobs: int | None = None, progress: Progress | None = None, use_last: bool = True) -> Found:
+    """What `check` finds, as a `Found`: the diagnostics are unpacked only
+    when asked for."""
     cache = Cache.open(vault.root) if use_cache else None
     try:
-        return Run(vault, config, rules, paths, cache, jobs, progress).go()
+        found = Run(vault, config, rules, paths, cache, jobs, progress).go(use_last)
     finally:
         if cache is not None:
             cache.close()
+    if found.last is not None and found._diagnostics is None:
+        found._again = lambda: find(vault, config, rules, paths, use_cache=use_cache, jobs=jobs, progress=progress,
+                                    use_last=False).diagnostics
+    return found
+
+
+class Found:
+    """What a run found. When it is the whole result of an earlier run,
+    kept in the cache, it stays there until asked for: a caller that prints
+    the text it printed of that result before (`text`) needs none of the
+    150,000 diagnostics of a large vault."""
+
+    def __init__(self, diagnostics: list[Diagnostic] | None, last: Last | None = None):
+        self._diagnostics = diagnostics
+        self.last = last  # the result as the cache keeps it, if it does
+        self._again: Callable[[], list[Diagnostic]] | None = None  # if the cache lost it meanwhile
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        if self._diagnostics is None:
+            packed = self.last.diagnostics() if self.last is not None else None
+            if packed is None:
+                assert self._again is not None
+                self._diagnostics = self._again()
+            else:
+                with no_gc():
+                    self._diagnostics = unpack(packed)
+        return self._diagnostics
+
+    @property
+    def worst(self) -> int:
+        """The rank of the most severe problem found (`Severity.rank`); -1 for none."""
+        if self.last is not None:
+            return self.last.worst
+        return max((d.severity.rank for d in self.diagnostics), default=-1)
+
+    def text(self, options: str, make: Callable[[list[Diagnostic]], str]) -> str:
+        """What `make` makes of the diagnostics, kept with the cached result:
+        the same result asked again with the same `options` (everything the
+        text depends on besides the diagnostics) gets the same text back."""
+        if self.last is None:
+            return make(self.diagnostics)
+        text = self.last.text(options)
+        if text is None:
+            text = make(self.diagnostics)
+            self.last.keep_text(options, text)
+        return text
 
 
 class Run:
@@ -153,23 +210,23 @@ class Run:
         self.progress = progress or (lambda done, total: None)
         self.ctx = Context(vault, config, paths)
 
-    def go(self) -> list[Diagnostic]:
+    def go(self, use_last: bool = True) -> Found:
         notes = self.vault.note_paths
         self.known = self._known()
         changed, touched = self._changed(notes)
         config_key = make_config_key(self.config, self.rules)
-        summaries = {p: k[3] or {} for p, k in self.known.items() if p not in changed}
+        summaries = {p: k[3] or NO_SUMMARY for p, k in self.known.items() if p not in changed}
         key = None
         if len(changed) <= max(50, CHANGED_MAX_SHARE * len(notes)):
             summaries.update(self._summaries(changed))
             key = self._key(config_key, summaries)
         self.vault.summaries = summaries
         paths = fingerprint_paths(self.paths)
-        if key is not None and self.cache is not None and not changed and not touched and len(self.known) == len(notes):
-            last = self.cache.result(key, paths)
+        if (use_last and key is not None and self.cache is not None and not changed and not touched
+                and len(self.known) == len(notes)):
+            last = self.cache.last(key, paths)
             if last is not None:
-                with no_gc():
-                    return unpack(last)
+                return Found(None, last)
         out: list[Diagnostic] = []
         reused: set[str] = set()
         if key is not None and self.cache is not None:
@@ -191,9 +248,7 @@ class Run:
         holders = [p for p in self.paths if summaries.get(p, {}).get("suppressions")]
         with no_gc():
             out = finish(self.vault, self.config, self.rules, out, holders)
-        if self.cache is not None:
-            self.cache.put_result(key, paths, pack(out))
-        return out
+        return Found(out, self.cache.put_result(key, paths, out) if self.cache is not None else None)
 
     # -- what changed ------------------------------------------------------
     def _known(self) -> dict[str, Known]:
