@@ -331,3 +331,18 @@ def test_result_gone_before_it_is_read(vault):
         db.execute("DELETE FROM results")  # as another run may replace it meanwhile
     db.close()
     assert rows(result.diagnostics) == expected
+
+
+def test_stats_taken_by_a_forked_child_too(vault, monkeypatch):
+    monkeypatch.setattr(cache, "FORK_MIN", 1)
+    write(vault, "sub/d.md", "Now [[nowhere]].\n")
+    (vault / "b.md").rename(vault / "bee.md")
+    assert any("nowhere" in d.message for d in same_as_cold(vault))
+    notes = sorted(p for p in [*NOTES, "bee.md"] if (vault / p).exists())
+    for path in notes:
+        os.utime(vault / path, ns=(10**18, 10**18))
+    api.lint([vault])  # records them
+    known = cache.Cache.open(vault).files()
+    os.utime(vault / notes[0], ns=(2 * 10**18, 2 * 10**18))
+    assert cache.moved(vault, [*notes[1:], "new.md"], known) == {notes[0]: None, "new.md": None}
+    assert cache.moved(vault, notes, known) == {notes[0]: (known[notes[0]][0], 2 * 10**18)}

@@ -36,7 +36,7 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,19 +100,74 @@ def trusted(st: tuple[int, int], now_ns: int) -> tuple[int, int]:
     return (st[0], -1) if now_ns - st[1] < RACY_NS else st
 
 
-def stats(root: Path, paths: Iterable[str]) -> dict[str, tuple[int, int] | None]:
-    """path -> (size, mtime in ns), None when it cannot be stat'ed: plain
-    tuples and string paths, for 100,000 notes."""
-    prefix = f"{root}{os.sep}"
+# From this many notes on, a forked child stats half of them (see `moved`).
+FORK_MIN = 20_000
+
+
+def moved(root: Path, paths: list[str], known: dict[str, Known]) -> dict[str, tuple[int, int] | None]:
+    """The notes among `paths` whose (size, mtime) is not the one `known`
+    records: path -> (size, mtime in ns), None when it cannot be stat'ed;
+    and None for each note `known` records that is no longer in `paths`.
+
+    Each stat is a system call, the largest cost of a warm run over 100,000
+    notes; a forked child (another core) stats half of them meanwhile."""
+    half = len(paths) // 2 if len(paths) >= FORK_MIN and hasattr(os, "fork") else len(paths)
+    other = in_child(lambda: _moved(root, paths[half:], known)) if half < len(paths) else None
+    out = _moved(root, paths[:half], known)
+    if other is not None:
+        got = other()
+        out.update(got if isinstance(got, dict) else _moved(root, paths[half:], known))
+    if len(known) > len(paths) - len(out):  # some recorded note may be gone
+        present = set(paths)
+        out.update((path, None) for path in known if path not in present)
+    return out
+
+
+def _moved(root: Path, paths: list[str], known: dict[str, Known]) -> dict[str, tuple[int, int] | None]:
+    prefix = f"{root}{os.sep}"  # strings: pathlib costs more than the stat itself
     out: dict[str, tuple[int, int] | None] = {}
     for path in paths:
         try:
             st = os.stat(prefix + path)
         except OSError:
             out[path] = None
-        else:
+            continue
+        k = known.get(path)
+        if k is None or st.st_size != k[0] or st.st_mtime_ns != k[1]:
             out[path] = (st.st_size, st.st_mtime_ns)
     return out
+
+
+def in_child(work: Callable[[], object]) -> Callable[[], object]:
+    """Start `work` in a forked child; the function returned waits for what
+    it returns (marshalled through a pipe), or None if it failed. The child
+    leaves by `os._exit`: nothing of the parent's (buffers, the database,
+    exit handlers) runs in it."""
+    read, write = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read)
+        os.close(write)
+        return lambda: None
+    if pid == 0:  # pragma: no cover (the child)
+        code = 1
+        try:
+            os.close(read)
+            with os.fdopen(write, "wb") as pipe:
+                pipe.write(marshal.dumps(work()))
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+
+    def result():
+        with os.fdopen(read, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        return _loads(data) if status == 0 else None
+
+    return result
 
 
 def digest(data: bytes) -> bytes:
@@ -262,7 +317,8 @@ class Cache:
     def files(self) -> dict[str, Known]:
         """The files record: path -> (size, mtime, hash, summary)."""
         row = self.db.execute("SELECT version, data FROM files WHERE id = 0").fetchone()
-        files = {} if row is None else _loads(row[1])
+        with no_gc():
+            files = {} if row is None else _loads(row[1])
         if not isinstance(files, dict):
             raise ValueError("the files record cannot be read")
         self.version = row[0] if row else ""

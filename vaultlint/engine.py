@@ -32,10 +32,10 @@ from .cache import (
     digest,
     fingerprint,
     fingerprint_paths,
+    moved,
     no_gc,
     now_ns,
     pack,
-    stats,
     trusted,
     unpack,
 )
@@ -264,21 +264,20 @@ class Run:
         """The notes whose content is not the one recorded; and the notes
         whose stat changed but not their content (to record their new stat).
         The hash of every note read on the way is kept (see `_hash`)."""
-        self.stats = stats(self.vault.root, notes) if self.known else {}
+        self.moved = moved(self.vault.root, notes, self.known) if self.known else {}
         self.hashes: dict[str, bytes | None] = {}
         if not self.known:
             return set(notes), {}
         changed: set[str] = set()
         touched: dict[str, tuple[int, int]] = {}
-        for path, st in self.stats.items():
+        for path, st in self.moved.items():
             k = self.known.get(path)
             if k is None or st is None:
+                changed.add(path)  # new, unreadable or gone
+            elif self._hash(path) == k[2]:
+                touched[path] = st
+            else:
                 changed.add(path)
-            elif st[0] != k[0] or st[1] != k[1]:
-                if self._hash(path) == k[2]:
-                    touched[path] = st
-                else:
-                    changed.add(path)
         # A note deleted or renamed away changes the names, and so the key.
         return changed, touched
 
@@ -287,8 +286,8 @@ class Run:
         one recorded while its stat is the one recorded, else read (once)."""
         if path in self.hashes:
             return self.hashes[path]
-        k, st = self.known.get(path), self.stats.get(path)
-        if k is not None and st is not None and st[0] == k[0] and st[1] == k[1]:
+        k = self.known.get(path)
+        if k is not None and path not in self.moved:
             return k[2]
         try:
             h = digest(note_module.read_bytes(self.vault.root, path))
@@ -412,7 +411,7 @@ class Run:
         for path, st in touched.items():
             files[path] = (*trusted(st, now), *self.known[path][2:])
         for path in changed:  # maybe not checked (pre-commit): recorded as seen, when it was read
-            h, st = self.hashes.get(path), self.stats.get(path)
+            h, st = self.hashes.get(path), self.moved.get(path)
             if h is not None and st is not None and path in summaries:
                 files[path] = (*trusted(st, now), h, summaries[path] or None)
         for c in checked:
