@@ -121,3 +121,17 @@ def test_kept_answers_are_the_answers_of_every_folder(make_vault):
         for target, source in pairs:
             fresh = tuple(Vault(root)._find(target, source.rpartition("/")[0]))
             assert vault.candidates(target, source) == fresh, (target, source)
+
+
+def test_index_keys_of_unusual_names(make_vault):
+    files = ["Straße/Note.MD", "e\u0301te\u0301.md", "dir.md/y.md", "a/b.c.md", "İ/ﬁle.md", "Ω.png"]
+    root = make_vault({name: "" for name in files})
+    vault = Vault(root)
+    for path in files:  # each key as if made from its own piece of the path
+        base = path.rsplit("/", 1)[-1]
+        assert vault.by_path[vault.key(path)] == path
+        if path.lower().endswith(".md"):
+            assert vault.by_path[vault.key(path[:-3])] == path
+            base = base[:-3]
+        assert path in vault.by_name[vault.key(base)]
+    assert vault.find("strasse/note", "x.md") == ["Straße/Note.MD"]
