@@ -106,17 +106,25 @@ class DuplicatedLinkText(Rule):
             shown = _shown_words(link.alias)
             if not shown or all(w in COMMON_WORDS for w in shown):
                 continue
+            # Most links have no twin: a word of the display text missing
+            # from the line, then from the sentence, says so without
+            # splitting them into words.
             line_start = text.rfind("\n", 0, link.start) + 1
             before = text[line_start:link.start].casefold()
-            # Most links have no twin: a word of the display text missing
-            # from the line says so without splitting the line into words.
             if any(w not in before for w in shown):
                 continue
+            sentence_start = line_start
+            for m in _SENTENCE_END.finditer(text, line_start, link.start):
+                sentence_start = m.end()
+            if sentence_start > line_start:
+                sentence = text[sentence_start:link.start].casefold()
+                if any(w not in sentence for w in shown):
+                    continue
             if blocked is None:
                 blocked = list(note.body.masked) + [(link.start, link.end) for link in note.body.links]
                 if "<" in text:  # words in HTML attributes (`class="icon-apple-journal"`) are not prose
                     blocked += [m.span() for m in _HTML_TAG.finditer(text, note.body_start)]
-            earlier = self._earlier(text, link, list(shown), blocked)
+            earlier = self._earlier(text, link, sentence_start, list(shown), blocked)
             if earlier is None:
                 continue
             start, end = earlier
@@ -126,13 +134,9 @@ class DuplicatedLinkText(Rule):
                 fix=self._fix(note, link, start, end),
             )
 
-    def _earlier(self, text: str, link, wanted: list[str], blocked) -> tuple[int, int] | None:
+    def _earlier(self, text: str, link, sentence_start: int, wanted: list[str], blocked) -> tuple[int, int] | None:
         """The span of the last run of `wanted` words in the sentence before
-        the link, or None."""
-        line_start = text.rfind("\n", 0, link.start) + 1
-        sentence_start = line_start
-        for m in _SENTENCE_END.finditer(text, line_start, link.start):
-            sentence_start = m.end()
+        the link (from `sentence_start`), or None."""
         # Only the spans that reach into the sentence can hold its words.
         blocked = [(s, e) for s, e in blocked if s < link.start and sentence_start < e]
         words = [w for w in _words(text[sentence_start:link.start], sentence_start)
