@@ -42,11 +42,12 @@ class AmbiguousLink(Rule):
     fixable = True
 
     def check_note(self, note, ctx):
+        find = ctx.vault.candidates
         for link in note.links:
             if not link.target:
                 continue
-            candidates = ctx.vault.candidates(link.target, note.path)
-            if not is_ambiguous(ctx.vault, link.target, note.path, candidates):
+            candidates = find(link.target, note.path)
+            if len(candidates) < 2 or not is_ambiguous(ctx.vault, link.target, note.path, candidates):
                 continue
             files = sorted(candidates)
             forms = [qualified(p, candidates) for p in files]

@@ -110,9 +110,10 @@ class BrokenLink(Rule):
     }
 
     def check_note(self, note, ctx):
+        find = ctx.vault.candidates
         for link in note.links:
             # Only whether the file exists: a missing heading is broken-heading's.
-            if not link.target or ctx.vault.candidates(link.target, note.path):
+            if not link.target or find(link.target, note.path):
                 continue
             what = "attachment" if is_attachment_link(link.target) else "note"
             owners = [] if what == "attachment" else ctx.vault.alias_owners(link.target)
