@@ -362,7 +362,8 @@ class Run:
             # collector leaves it alone, and so leaves its pages shared
             # with the parent instead of copying them into each worker.
             gc.freeze()
-            with fork.Pool(self.jobs, initializer=_worker_start) as pool:
+            # no_gc: the results unpacked here are millions of objects.
+            with no_gc(), fork.Pool(self.jobs, initializer=_worker_start) as pool:
                 for done in pool.imap_unordered(_check_chunk, chunks):
                     for c in done:
                         if c.diagnostics is None:
