@@ -209,6 +209,7 @@ class Run:
         self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
         self.progress = progress or (lambda done, total: None)
         self.ctx = Context(vault, config, paths)
+        self.early: dict[str, tuple[list[Diagnostic], set[str]]] = {}  # see _vault_rules_early
 
     def go(self, use_last: bool = True) -> Found:
         notes = self.vault.note_paths
@@ -364,7 +365,9 @@ class Run:
             gc.freeze()
             # no_gc: the results unpacked here are millions of objects.
             with no_gc(), fork.Pool(self.jobs, initializer=_worker_start) as pool:
-                for done in pool.imap_unordered(_check_chunk, chunks):
+                results = pool.imap_unordered(_check_chunk, chunks)
+                self._vault_rules_early()  # while the workers check the notes
+                for done in results:
                     for c in done:
                         if c.diagnostics is None:
                             c.diagnostics = unpack(c.entry.diagnostics)
@@ -374,6 +377,17 @@ class Run:
             _RUN = None
             gc.unfreeze()
         return out
+
+    def _vault_rules_early(self) -> None:
+        """Run now the vault rules the cache holds nothing of (a cold run),
+        so that they overlap the checking of notes in the pool; their
+        results are kept for `_vault_rules`."""
+        for rule in vault_rules(self.rules):
+            if self.cache is not None and self.cache.vault_rule(rule.name) is not None:
+                continue  # perhaps still good: `_vault_rules` will know
+            with self.vault.tracking() as reads:
+                found = guarded(rule, VAULT_PATH, rule.check_vault, self._every_note())
+            self.early[rule.name] = (found, reads)
 
     def _vault_rules(self, key: str) -> list[Diagnostic]:
         out: list[Diagnostic] = []
@@ -385,9 +399,12 @@ class Run:
             else:
                 # What it finds for every note is kept, not only for the
                 # notes checked now: the next run may check others.
-                every = every or self._every_note()
-                with self.vault.tracking() as reads:
-                    found = guarded(rule, VAULT_PATH, rule.check_vault, every)
+                if rule.name in self.early:
+                    found, reads = self.early.pop(rule.name)
+                else:
+                    every = every or self._every_note()
+                    with self.vault.tracking() as reads:
+                        found = guarded(rule, VAULT_PATH, rule.check_vault, every)
                 if self.cache is not None:
                     self.cache.put_vault_rule(rule.name, key, self._deps(reads), pack(found))
             out += reported(found, self.ctx)
