@@ -179,12 +179,20 @@ def test_no_cache_writes_nothing(make_vault):
 
 
 def test_pool_equals_sequential(make_vault, monkeypatch):
-    root = make_vault({f"n{i}.md": f"# N{i}\n\n[[n{i + 1}]] [[n{i}#N{i}]] [[gone{i % 3}]]\n" for i in range(30)})
-    sequential = api.lint([root], cache=False)
+    """The pool reads aliases in its workers first and runs the vault rules
+    while they check notes: the result must be the sequential one."""
+    notes = {f"n{i}.md": f"# N{i}\n\n[[n{i + 1}]] [[n{i}#N{i}]] [[gone{i % 3}]] [[Nick]]\n" for i in range(30)}
+    notes |= {"owner.md": "---\naliases: [Nick]\n---\nx\n", "meeting notes.md": "", "meeting note.md": ""}
+    root = make_vault(notes)
+    sequential = api.lint([root], cache=False, select=["ALL"])
     monkeypatch.setattr(engine, "POOL_MIN_NOTES", 1)
-    pooled = api.lint([root], cache=False, jobs=2)
+    pooled = api.lint([root], cache=False, jobs=2, select=["ALL"])
     assert rows(pooled.diagnostics) == rows(sequential.diagnostics)
-    assert any(d.rule == "broken-link" for d in pooled.diagnostics)
+    cached = api.lint([root], jobs=2, select=["ALL"])  # the cold run that fills the cache
+    assert rows(cached.diagnostics) == rows(sequential.diagnostics)
+    found = {d.rule for d in pooled.diagnostics}
+    assert {"broken-link", "near-duplicate-note", "orphan-note"} <= found, found
+    assert any("alias of `owner`" in d.message for d in pooled.diagnostics)
 
 
 def test_check_cli_is_quiet_on_a_pipe(vault):
