@@ -352,5 +352,5 @@ def test_stats_taken_by_a_forked_child_too(vault, monkeypatch):
     api.lint([vault])  # records them
     known = cache.Cache.open(vault).files()
     os.utime(vault / notes[0], ns=(2 * 10**18, 2 * 10**18))
-    assert cache.moved(vault, [*notes[1:], "new.md"], known) == {notes[0]: None, "new.md": None}
-    assert cache.moved(vault, notes, known) == {notes[0]: (known[notes[0]][0], 2 * 10**18)}
+    assert cache.moved(vault, [*notes[1:], "new.md"], known)() == {notes[0]: None, "new.md": None}
+    assert cache.moved(vault, notes, known, child_share=0.7)() == {notes[0]: (known[notes[0]][0], 2 * 10**18)}

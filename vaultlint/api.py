@@ -136,13 +136,22 @@ def lint(
     if staged and vault_dir is None:
         vault_dir = precommit.vault_root(paths)
     config, vault = open_vault(paths, vault_dir=vault_dir, config_file=config_file)
-    rules = config.active_rules(select, ignore)
-    notes = select_notes(vault, paths) if paths or not staged else []
+    # The cache's part begins now (its stats taken by a child process)
+    # while this one loads the rules.
+    start = engine.Start(vault) if cache else None
+    try:
+        rules = config.active_rules(select, ignore)
+        notes = select_notes(vault, paths) if paths or not staged else []
+    except BaseException:
+        if start is not None:
+            start.close()
+        raise
     result = LintResult(vault.root, config, vault, rules, notes)
     def check(notes: list[str]) -> list[Diagnostic]:
         return engine.check(vault, config, rules, notes, use_cache=cache, jobs=jobs, progress=progress)
 
-    result.found = engine.find(vault, config, rules, notes, use_cache=cache, jobs=jobs, progress=progress)
+    result.found = engine.find(vault, config, rules, notes, use_cache=cache, jobs=jobs, progress=progress,
+                               start=start)
     if staged:
         broken = precommit.broken_by_commit(vault, precommit.staged_changes(vault.root, vault), check, notes)
         result.diagnostics = sorted(result.diagnostics + broken, key=lambda d: d.sort_key)

@@ -104,23 +104,35 @@ def trusted(st: tuple[int, int], now_ns: int) -> tuple[int, int]:
 FORK_MIN = 20_000
 
 
-def moved(root: Path, paths: list[str], known: dict[str, Known]) -> dict[str, tuple[int, int] | None]:
-    """The notes among `paths` whose (size, mtime) is not the one `known`
-    records: path -> (size, mtime in ns), None when it cannot be stat'ed;
-    and None for each note `known` records that is no longer in `paths`.
+def moved(root: Path, paths: list[str], known: dict[str, Known], child_share: float = 0.5) -> Moved:
+    """A function that returns the notes among `paths` whose (size, mtime)
+    is not the one `known` records: path -> (size, mtime in ns), None when
+    it cannot be stat'ed; and None for each recorded note no longer there.
 
     Each stat is a system call, the largest cost of a warm run over 100,000
-    notes; a forked child (another core) stats half of them meanwhile."""
-    half = len(paths) // 2 if len(paths) >= FORK_MIN and hasattr(os, "fork") else len(paths)
-    other = in_child(lambda: _moved(root, paths[half:], known)) if half < len(paths) else None
-    out = _moved(root, paths[:half], known)
-    if other is not None:
-        got = other()
-        out.update(got if isinstance(got, dict) else _moved(root, paths[half:], known))
-    if len(known) > len(paths) - len(out):  # some recorded note may be gone
-        present = set(paths)
-        out.update((path, None) for path in known if path not in present)
-    return out
+    notes: a forked child (another core) stats `child_share` of them, from
+    now on; the caller's process stats the rest when it asks."""
+    cut = len(paths) - int(len(paths) * child_share) if len(paths) >= FORK_MIN and hasattr(os, "fork") else len(paths)
+    other = in_child(lambda: _moved(root, paths[cut:], known)) if cut < len(paths) else None
+    done: list[dict] = []
+
+    def result() -> dict[str, tuple[int, int] | None]:
+        if done:  # asked again
+            return done[0]
+        out = _moved(root, paths[:cut], known)
+        if other is not None:
+            got = other()
+            out.update(got if isinstance(got, dict) else _moved(root, paths[cut:], known))
+        if len(known) > len(paths) - len(out):  # some recorded note may be gone
+            present = set(paths)
+            out.update((path, None) for path in known if path not in present)
+        done.append(out)
+        return out
+
+    return result
+
+
+Moved = Callable[[], dict[str, "tuple[int, int] | None"]]
 
 
 def _moved(root: Path, paths: list[str], known: dict[str, Known]) -> dict[str, tuple[int, int] | None]:

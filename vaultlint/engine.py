@@ -143,16 +143,40 @@ def check(vault, config, rules: list[Rule], paths: list[str], *, use_cache: bool
     return find(vault, config, rules, paths, use_cache=use_cache, jobs=jobs, progress=progress).diagnostics
 
 
+class Start:
+    """The beginning of a cached run, made as soon as the vault is walked
+    (`api.lint` loads the rules meanwhile): the cache opened, its files
+    record read, and a forked child stat'ing most notes to see which moved."""
+
+    def __init__(self, vault):
+        self.cache = Cache.open(vault.root)
+        self.known: dict[str, Known] = {}
+        if self.cache is not None:
+            try:
+                self.known = self.cache.files()
+            except Exception:  # unreadable: rebuilt, never trusted
+                self.cache.reset()
+        self.notes = vault.note_paths
+        self.moved = moved(vault.root, self.notes, self.known, child_share=0.7) if self.known else dict
+
+    def close(self) -> None:
+        self.moved()  # the child waited for, if nobody asked
+        if self.cache is not None:
+            self.cache.close()
+
+
 def find(vault, config, rules: list[Rule], paths: list[str], *, use_cache: bool = True,
-         jobs: int | None = None, progress: Progress | None = None, use_last: bool = True) -> Found:
+         jobs: int | None = None, progress: Progress | None = None, use_last: bool = True,
+         start: Start | None = None) -> Found:
     """What `check` finds, as a `Found`: the diagnostics are unpacked only
-    when asked for."""
-    cache = Cache.open(vault.root) if use_cache else None
+    when asked for. `start` is the beginning of the run, made earlier."""
+    if start is None and use_cache:
+        start = Start(vault)
     try:
-        found = Run(vault, config, rules, paths, cache, jobs, progress).go(use_last)
+        found = Run(vault, config, rules, paths, start, jobs, progress).go(use_last)
     finally:
-        if cache is not None:
-            cache.close()
+        if start is not None:
+            start.close()
     if found.last is not None and found._diagnostics is None:
         found._again = lambda: find(vault, config, rules, paths, use_cache=use_cache, jobs=jobs, progress=progress,
                                     use_last=False).diagnostics
@@ -203,9 +227,10 @@ class Found:
 
 
 class Run:
-    def __init__(self, vault, config, rules, paths, cache: Cache | None, jobs, progress):
+    def __init__(self, vault, config, rules, paths, start: Start | None, jobs, progress):
         self.vault, self.config, self.rules, self.paths = vault, config, rules, paths
-        self.cache = cache
+        self.start = start
+        self.cache = start.cache if start is not None else None
         self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
         self.progress = progress or (lambda done, total: None)
         self.ctx = Context(vault, config, paths)
@@ -213,7 +238,7 @@ class Run:
 
     def go(self, use_last: bool = True) -> Found:
         notes = self.vault.note_paths
-        self.known = self._known()
+        self.known = self.start.known if self.start is not None and self.start.notes is notes else {}
         changed, touched = self._changed(notes)
         config_key = make_config_key(self.config, self.rules)
         summaries = {p: k[3] or NO_SUMMARY for p, k in self.known.items() if p not in changed}
@@ -252,20 +277,11 @@ class Run:
         return Found(out, self.cache.put_result(key, paths, out) if self.cache is not None else None)
 
     # -- what changed ------------------------------------------------------
-    def _known(self) -> dict[str, Known]:
-        if self.cache is None:
-            return {}
-        try:
-            return self.cache.files()
-        except Exception:  # unreadable: rebuilt, never trusted
-            self.cache.reset()
-            return {}
-
     def _changed(self, notes: list[str]) -> tuple[set[str], dict[str, tuple[int, int]]]:
         """The notes whose content is not the one recorded; and the notes
         whose stat changed but not their content (to record their new stat).
         The hash of every note read on the way is kept (see `_hash`)."""
-        self.moved = moved(self.vault.root, notes, self.known) if self.known else {}
+        self.moved = self.start.moved() if self.known else {}
         self.hashes: dict[str, bytes | None] = {}
         if not self.known:
             return set(notes), {}
