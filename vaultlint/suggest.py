@@ -149,10 +149,23 @@ def _holds(ids: array, i: int) -> bool:
     return at < len(ids) and ids[at] == i
 
 
+_NONZERO = re.compile(rb"[^\x00]")
+_BITS_OF_BYTE = [tuple(b for b in range(8) if value >> b & 1) for value in range(256)]
+
+
 def _members(bits: int) -> set[int]:
     """The numbers of the bits set in a bitmap."""
     if not bits:
         return set()
+    if bits.bit_count() <= 200:
+        # Few: the bytes that are not zero, found in C, then their bits
+        # (writing 100,000 bits out as text costs more).
+        data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+        out: set[int] = set()
+        for m in _NONZERO.finditer(data):
+            at = m.start()
+            out.update([at * 8 + b for b in _BITS_OF_BYTE[data[at]]])
+        return out
     # Bit i of `bits` is character i of its reversed binary string.
     return {m.start() for m in _ONE.finditer(bin(bits)[:1:-1])}
 
