@@ -270,6 +270,7 @@ class Run:
             key = self._key(config_key, summaries)
         out += self._vault_rules(key)
         self._store(key, checked, changed, touched, summaries, notes)
+        del checked  # its packed rows, stored now: memory for the sorting and the report
         # Only the notes that hold suppressions are read again.
         holders = [p for p in self.paths if summaries.get(p, {}).get("suppressions")]
         with no_gc():
