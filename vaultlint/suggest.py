@@ -248,8 +248,10 @@ class Suggester:
                 cumulative.append(bits)
             self._up_to_length = cumulative
         ratio = (self.cutoff - LETTER_SLACK) / 100
-        lo = math.ceil(length * ratio / (2 - ratio))
-        hi = math.floor(length * (2 - ratio) / ratio)
+        # One letter wider each way: floating point must not cut a name
+        # that scores the floor exactly.
+        lo = math.ceil(length * ratio / (2 - ratio)) - 1
+        hi = math.floor(length * (2 - ratio) / ratio) + 1
         table = self._up_to_length
         upper = table[min(hi, len(table) - 1)]
         return upper & ~table[lo - 1] if 0 < lo <= len(table) else upper if lo <= 0 else 0
