@@ -354,3 +354,28 @@ def test_stats_taken_by_a_forked_child_too(vault, monkeypatch):
     os.utime(vault / notes[0], ns=(2 * 10**18, 2 * 10**18))
     assert cache.moved(vault, [*notes[1:], "new.md"], known)() == {notes[0]: None, "new.md": None}
     assert cache.moved(vault, notes, known, child_share=0.7)() == {notes[0]: (known[notes[0]][0], 2 * 10**18)}
+
+
+def test_changes_kept_beside_the_files_record(vault, monkeypatch):
+    monkeypatch.setattr(cache, "CHANGES_MAX", 2)
+
+    def changes():
+        db = sqlite3.connect(vault / cache.FOLDER / cache.FILE)
+        try:
+            return db.execute("SELECT count(*) FROM file_changes").fetchone()[0]
+        finally:
+            db.close()
+
+    for path in NOTES:
+        os.utime(vault / path, ns=(10**18, 10**18))
+    same_as_cold(vault)
+    assert changes() == 0  # every note changed its stat: the record written whole
+    write(vault, "sub/d.md", "Now [[nowhere]].\n")
+    same_as_cold(vault, paths=["sub/d.md"])
+    assert changes() == 1  # one note: beside the record
+    write(vault, "b.md", NOTES["b.md"].replace("## Part two", "## Part 2"))
+    (vault / "sub/c.md").unlink()
+    diagnostics = same_as_cold(vault)
+    assert any(d.path == "a.md" and "Part two" in d.message for d in diagnostics)
+    assert changes() == 0  # folded in
+    assert set(cache.Cache.open(vault).files()) == {"a.md", "b.md", "sub/d.md"}

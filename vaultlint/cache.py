@@ -47,14 +47,15 @@ from .diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
 FOLDER = ".vaultlint_cache"
 FILE = "cache.sqlite3"
 # Bump when what is stored changes meaning.
-FORMAT = f"5 vaultlint {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
+FORMAT = f"6 vaultlint {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
 # A file modified this recently may change again within the same mtime tick:
 # its stat is not stored, so that the next run compares its content.
 RACY_NS = 2_000_000_000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS files (id INTEGER PRIMARY KEY CHECK (id = 0), version TEXT NOT NULL, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS files (id INTEGER PRIMARY KEY CHECK (id = 0), data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS file_changes (path TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS results (
     paths TEXT PRIMARY KEY,
     files TEXT NOT NULL,
@@ -100,6 +101,9 @@ def trusted(st: tuple[int, int], now_ns: int) -> tuple[int, int]:
     return (st[0], -1) if now_ns - st[1] < RACY_NS else st
 
 
+# Changes kept beside the files record before it is written whole again
+# (at least; a tenth of the record on large vaults).
+CHANGES_MAX = 1000
 # From this many notes on, a forked child stats half of them (see `moved`).
 FORK_MIN = 20_000
 
@@ -287,6 +291,7 @@ class Cache:
         self.db = db
         self.file = file
         self.version = ""  # of the files record read or written last
+        self._changes = 0  # changes kept beside the record
 
     @classmethod
     def open(cls, root: Path) -> Cache | None:
@@ -327,13 +332,26 @@ class Cache:
 
     # -- the files ---------------------------------------------------------
     def files(self) -> dict[str, Known]:
-        """The files record: path -> (size, mtime, hash, summary)."""
-        row = self.db.execute("SELECT version, data FROM files WHERE id = 0").fetchone()
+        """The files record: path -> (size, mtime, hash, summary). It is kept
+        in one piece, and the changes of the runs since it was written (a
+        pre-commit run changes a note, not 100,000) beside it."""
+        version = self.db.execute("SELECT value FROM meta WHERE key = 'files'").fetchone()
+        row = self.db.execute("SELECT data FROM files WHERE id = 0").fetchone()
+        changes = self.db.execute("SELECT path, data FROM file_changes").fetchall()
         with no_gc():
-            files = {} if row is None else _loads(row[1])
+            files = {} if row is None else _loads(row[0])
         if not isinstance(files, dict):
             raise ValueError("the files record cannot be read")
-        self.version = row[0] if row else ""
+        for path, data in changes:
+            known = _loads(data)
+            if known is None:
+                files.pop(path, None)
+            elif isinstance(known, tuple) and len(known) == 4:
+                files[path] = known
+            else:
+                raise ValueError("the files record cannot be read")
+        self.version = version[0] if version and (row or changes) else ""
+        self._changes = len(changes)
         return files
 
     # -- notes -------------------------------------------------------------
@@ -352,20 +370,32 @@ class Cache:
         except sqlite3.Error:  # say, another version of vaultlint rebuilt it meanwhile
             return
 
-    def save(self, files: dict[str, Known] | None, rows: Iterable[tuple[str, bytes, str, Deps, bytes]],
-             gone: Iterable[str]) -> None:
-        """In one transaction: the files record (when given), the rows of
-        the notes checked (path, hash, key, deps, diagnostics), and no rows
-        for the notes `gone`."""
+    def save(self, known: dict[str, Known], updates: dict[str, Known | None],
+             rows: Iterable[tuple[str, bytes, str, Deps, bytes]], gone: Iterable[str]) -> None:
+        """In one transaction: the changes `updates` (None: no record) to
+        the files record `known` (as `files` read it), the rows of the notes
+        checked (path, hash, key, deps, diagnostics), and no rows for the
+        notes `gone`. The changes are folded into the record once they
+        grow past a tenth of it."""
         with self.db:
             self.db.executemany("INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?)",
                                 ((path, h, key, marshal.dumps(deps), diagnostics)
                                  for path, h, key, deps, diagnostics in rows))
             self.db.executemany("DELETE FROM notes WHERE path = ?", ((p,) for p in gone))
-            if files is not None:
-                version = os.urandom(8).hex()
-                self.db.execute("INSERT OR REPLACE INTO files VALUES (0, ?, ?)", (version, marshal.dumps(files)))
-                self.version = version
+            if not updates:
+                return
+            if self._changes + len(updates) > max(CHANGES_MAX, len(known) // 10):
+                whole = {**known, **updates}
+                self.db.execute("INSERT OR REPLACE INTO files VALUES (0, ?)",
+                                (marshal.dumps({p: k for p, k in whole.items() if k is not None}),))
+                self.db.execute("DELETE FROM file_changes")
+                self._changes = 0
+            else:
+                self.db.executemany("INSERT OR REPLACE INTO file_changes VALUES (?, ?)",
+                                    ((path, marshal.dumps(k)) for path, k in updates.items()))
+                self._changes += len(updates)
+            self.version = os.urandom(8).hex()
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('files', ?)", (self.version,))
 
     # -- the last result ---------------------------------------------------
     # A run that finds every note as the files record has it, under the same

@@ -436,33 +436,36 @@ class Run:
 
     def _store(self, key: str, checked: list[Checked], changed: set[str], touched: dict[str, tuple[int, int]],
                summaries: dict[str, dict], notes: list[str]) -> None:
-        """The rows of the notes checked, and the files record as this run
-        saw them."""
+        """The rows of the notes checked, and the changes to the files
+        record as this run saw them."""
         if self.cache is None:
             return
         now = now_ns()
         present = set(notes)
-        files = {p: k for p, k in self.known.items() if p in present and p not in changed}
+        updates: dict[str, Known | None] = {}
         for path, st in touched.items():
-            files[path] = (*trusted(st, now), *self.known[path][2:])
+            updates[path] = (*trusted(st, now), *self.known[path][2:])
         for path in changed:  # maybe not checked (pre-commit): recorded as seen, when it was read
             h, st = self.hashes.get(path), self.moved.get(path)
-            if h is not None and st is not None and path in summaries:
-                files[path] = (*trusted(st, now), h, summaries[path] or None)
+            if path in present and h is not None and st is not None and path in summaries:
+                updates[path] = (*trusted(st, now), h, summaries[path] or None)
+            else:
+                updates[path] = None  # gone, unreadable, or not read: no record
         for c in checked:
             if c.entry is None:  # unreadable: never recorded
-                files.pop(c.path, None)
+                updates[c.path] = None
             else:
                 self.hashes[c.path] = c.entry.hash  # the content its check read, for the notes that read it
-                files[c.path] = (*trusted((c.entry.stat.size, c.entry.stat.mtime), now), c.entry.hash,
-                                 c.entry.summary or None)
+                updates[c.path] = (*trusted((c.entry.stat.size, c.entry.stat.mtime), now), c.entry.hash,
+                                   c.entry.summary or None)
+        updates = {p: k for p, k in updates.items() if k != self.known.get(p)}
         rows = [(c.path, c.entry.hash, key, self._deps(c.entry.deps), c.entry.diagnostics)
                 for c in checked if c.entry is not None]
         gone = [p for p in self.known if p not in present]
-        if files == self.known and not rows and not gone:
+        if not updates and not rows and not gone:
             return
         try:
-            self.cache.save(files if files != self.known else None, rows, gone)
+            self.cache.save(self.known, updates, rows, gone)
         except Exception:  # a full disk or a locked database costs speed, not results
             pass
 
