@@ -62,12 +62,15 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TYPE_CHECKING
 
-import jsonschema
 import yaml
 
 from vaultlint.diagnostics import Applicability
 from vaultlint.rule import Rule, Severity
+
+if TYPE_CHECKING:  # imported where used: a run that validates nothing never loads it
+    import jsonschema
 from vaultlint.schemas import expected_types, instance, note_schemas
 from vaultlint.suggest import Suggester
 from vaultlint.yamlvalues import PLAIN, TAG, describe, kind, quote, trap, type_words, where
@@ -269,7 +272,9 @@ def _explain_branches(error, path, name, got):
         return [(path, f"{name} must be {type_words(types)}{got}", ())]
     if error.validator == "oneOf" and not error.context:
         return [(path, f"{name} matches more than one of the choices the schema allows{got}", ())]
-    best = jsonschema.exceptions.best_match(error.context)
+    from jsonschema.exceptions import best_match
+
+    best = best_match(error.context)
     return explain(best) if best is not None else [(path, f"{name}: {error.message}", ())]
 
 
