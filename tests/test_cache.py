@@ -379,3 +379,31 @@ def test_changes_kept_beside_the_files_record(vault, monkeypatch):
     assert any(d.path == "a.md" and "Part two" in d.message for d in diagnostics)
     assert changes() == 0  # folded in
     assert set(cache.Cache.open(vault).files()) == {"a.md", "b.md", "sub/d.md"}
+
+
+def test_the_link_suggester_is_kept_from_run_to_run(make_vault, monkeypatch):
+    """Built once for the vault's names, then read from the cache by the next
+    runs (a pre-commit run on a 100,000-note vault would build it again for
+    a second and a half); built again when a name changes; a damaged copy is
+    built again, never trusted."""
+    from vaultlint import suggest
+
+    root = make_vault({"alpha note.md": "[[alpha nte]]\n", "beta.md": "x\n"})
+    builds = []
+    original = suggest.Suggester.__init__
+    monkeypatch.setattr(suggest.Suggester, "__init__",
+                        lambda self, *a, **k: builds.append(1) or original(self, *a, **k))
+    first = same_as_cold(root)  # a run with the cache and one without: two builds
+    assert len(builds) == 2 and any("alpha note" in d.message for d in first)
+    write(root, "alpha note.md", "[[alpha nte]] again\n")  # a change, not to the names
+    assert rows(api.lint([root]).diagnostics)[0][4] == rows(first)[0][4]
+    assert len(builds) == 2  # read from the cache
+    write(root, "gamma.md", "x\n")  # a new name
+    api.lint([root])
+    assert len(builds) == 3
+    db = cache.Cache.open(root)
+    with db.db:
+        db.db.execute("UPDATE lasting SET value = ?", (b"\x00not marshal",))
+    db.close()
+    write(root, "alpha note.md", "[[alpha nte]]\n")
+    assert rows(api.lint([root]).diagnostics) == rows(api.lint([root], cache=False).diagnostics)

@@ -47,7 +47,7 @@ from .diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
 FOLDER = ".vaultlint_cache"
 FILE = "cache.sqlite3"
 # Bump when what is stored changes meaning.
-FORMAT = f"6 vaultlint {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
+FORMAT = f"7 vaultlint {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
 # A file modified this recently may change again within the same mtime tick:
 # its stat is not stored, so that the next run compares its content.
 RACY_NS = 2_000_000_000
@@ -72,6 +72,7 @@ CREATE TABLE IF NOT EXISTS notes (
     deps BLOB NOT NULL,
     diagnostics BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS lasting (name TEXT PRIMARY KEY, version TEXT NOT NULL, value BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS vault_rules (
     rule TEXT PRIMARY KEY,
     key TEXT NOT NULL,
@@ -425,6 +426,25 @@ class Cache:
         except sqlite3.Error:
             return None
         return Last(self.file, paths, self.version, key, worst)
+
+    # -- what rules keep from run to run (see Context.memo) ------------------
+    def lasting(self, name: str, version: str):
+        """The value kept under `name` if it was made for `version` (marshal
+        data only: never pickle, since a vault may come with its cache)."""
+        try:
+            row = self.db.execute("SELECT value FROM lasting WHERE name = ? AND version = ?",
+                                  (name, version)).fetchone()
+        except sqlite3.Error:
+            return None
+        return None if row is None else _loads(row[0])
+
+    def put_lasting(self, name: str, version: str, value) -> None:
+        try:
+            data = marshal.dumps(value)
+            with self.db:
+                self.db.execute("INSERT OR REPLACE INTO lasting VALUES (?, ?, ?)", (name, version, data))
+        except (sqlite3.Error, ValueError):  # locked, or a value marshal cannot write: not kept
+            pass
 
     # -- vault rules -------------------------------------------------------
     def vault_rule(self, rule: str) -> tuple[str, Deps, bytes] | None:

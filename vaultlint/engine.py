@@ -241,6 +241,8 @@ class Run:
         self.known = self.start.known if self.start is not None and self.start.notes is notes else {}
         changed, touched = self._changed(notes)
         config_key = make_config_key(self.config, self.rules)
+        if self.cache is not None:  # what rules keep from run to run, made from the names
+            self.ctx.store = (self.cache, fingerprint([config_key, self.vault.files]))
         summaries = {p: k[3] or NO_SUMMARY for p, k in self.known.items() if p not in changed}
         key = None
         if len(changed) <= max(50, CHANGED_MAX_SHARE * len(notes)):
@@ -370,12 +372,20 @@ class Run:
             if not self.vault.aliases_known:
                 # Every note's aliases, read by the workers, before any note
                 # is checked (a broken link may be another note's alias);
-                # then a new pool, forked with them.
+                # then a new pool, forked with them. The parent meanwhile
+                # prepares what the rules share.
                 notes = self.vault.note_paths
                 step = max(1, len(notes) // (self.jobs * CHUNKS_PER_WORKER))
                 with fork.Pool(self.jobs) as pool:
-                    found = pool.map(_aliases_of_chunk, [notes[i:i + step] for i in range(0, len(notes), step)])
+                    pending = pool.map_async(_aliases_of_chunk,
+                                             [notes[i:i + step] for i in range(0, len(notes), step)])
+                    self._prepare()
+                    found = pending.get()
                 self.vault.use_aliases(pair for chunk in found for pair in chunk)
+            else:
+                self._prepare()
+            # The workers must not use the parent's connection to the cache.
+            store, self.ctx.store = self.ctx.store, None
             # What the workers inherit is never garbage: frozen, the cycle
             # collector leaves it alone, and so leaves its pages shared
             # with the parent instead of copying them into each worker.
@@ -390,10 +400,20 @@ class Run:
                             c.diagnostics = unpack(c.entry.diagnostics)
                     out += done
                     self.progress(len(out), len(paths))
+            self.ctx.store = store
         finally:
             _RUN = None
             gc.unfreeze()
         return out
+
+    def _prepare(self) -> None:
+        for rule in self.rules:
+            try:
+                rule.prepare(self.ctx)
+            except ConfigError:
+                raise
+            except Exception:  # only a head start: its checks meet the trouble and report it
+                pass
 
     def _vault_rules_early(self) -> None:
         """Run now the vault rules the cache holds nothing of (a cold run),

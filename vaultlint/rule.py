@@ -50,20 +50,44 @@ class Context:
     paths: Sequence[str]  # the notes being checked, relative to the root
     shared: dict[str, Any] = field(default_factory=dict)  # per-run memo for rules
     memo_reads: dict[str, set[str]] = field(default_factory=dict)  # the notes each memo read
+    # Where `memo(..., lasting=...)` keeps values for the next runs: the
+    # engine's (cache, version) when there is a cache, else None.
+    store: tuple[Any, str] | None = None
 
     @cached_property
     def checked(self) -> frozenset[str]:
         return frozenset(self.paths)
 
-    def memo(self, key: str, make):
+    def memo(self, key: str, make, *, lasting: tuple[Any, Any] | None = None):
         """A value computed once per run and shared by rules (an index, a
-        suggester). Whoever uses it depends on the notes it was made from."""
+        suggester). Whoever uses it depends on the notes it was made from.
+
+        `lasting=(to_data, from_data)` keeps it from run to run in the cache
+        (as `to_data` makes it: lists, dicts, strings, numbers, bytes), for a
+        value made from the vault's file names and the config only: it is
+        made again when they or vaultlint change."""
         if key not in self.shared:
             with self.vault.tracking() as reads:
-                self.shared[key] = make()
+                value = None
+                if lasting is not None and self.store is not None:
+                    cache, version = self.store
+                    data = cache.lasting(key, version)
+                    value = None if data is None else _or_none(lasting[1], data)
+                    if value is None:
+                        value = make()
+                        cache.put_lasting(key, version, lasting[0](value))
+                self.shared[key] = make() if value is None else value
             self.memo_reads[key] = reads
         self.vault.depend_on(self.memo_reads[key])
         return self.shared[key]
+
+
+def _or_none(read, data):
+    """`read(data)`, or None when the data kept is not what it expects."""
+    try:
+        return read(data)
+    except Exception:  # a cache from another version, or damaged: made again
+        return None
 
 
 class Rule:
@@ -110,6 +134,12 @@ class Rule:
 
     def check_vault(self, ctx: Context) -> Iterable[Diagnostic]:
         return ()
+
+    def prepare(self, ctx: Context) -> None:
+        """Work to do once a run before notes are checked, such as a
+        `ctx.memo`: in a run over worker processes the engine calls it in
+        the parent, so that the workers inherit what it made instead of
+        each making it again. Nothing by default."""
 
     # -- building diagnostics ------------------------------------------------
     def diagnostic(

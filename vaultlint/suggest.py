@@ -200,6 +200,28 @@ class Suggester:
         self._up_to_length: list[int] | None = None  # see _length_band
         self._cache: dict[tuple[str, int], tuple[Candidate, ...]] = {}
 
+    # -- kept from run to run (Context.memo's `lasting`) ---------------------
+    def to_data(self) -> tuple:
+        """The index as plain data (marshal writes it; building it again
+        costs a second and a half at 100,000 names, reading it a tenth)."""
+        return (self.choices, self.cutoff, self._normalized, self._sorted,
+                {key: ids.tobytes() for key, ids in self._index.items()})
+
+    @classmethod
+    def from_data(cls, data: tuple) -> Suggester:
+        choices, cutoff, normalized, sorted_words, index = data
+        if not (len(choices) == len(normalized) == len(sorted_words)):
+            raise ValueError("not a suggester's data")
+        self = cls.__new__(cls)
+        self.choices, self.cutoff, self._normalized, self._sorted = choices, cutoff, normalized, sorted_words
+        self._index = {}
+        for key, raw in index.items():
+            ids = array("I")
+            ids.frombytes(raw)
+            self._index[key] = ids
+        self._bitmaps, self._flagmaps, self._up_to_length, self._cache = {}, {}, None, {}
+        return self
+
     def suggest(self, query: str, limit: int = 3) -> tuple[Candidate, ...]:
         key = (query, limit)
         hit = self._cache.get(key)

@@ -87,7 +87,8 @@ def link_suggester(ctx, attachments: bool) -> Suggester:
                 names.append(base if attachments else base[:-3])
         return Suggester(names)
 
-    return ctx.memo(f"link-suggester:{'attachments' if attachments else 'notes'}", make)
+    return ctx.memo(f"link-suggester:{'attachments' if attachments else 'notes'}", make,
+                    lasting=(Suggester.to_data, Suggester.from_data))
 
 
 def suggest_target(ctx, target: str, limit: int) -> tuple[Candidate, ...]:
@@ -108,6 +109,9 @@ class BrokenLink(Rule):
         "unsafe-score": {"type": "number", "minimum": 0, "maximum": 100, "default": 88},
         "unsafe-margin": {"type": "number", "minimum": 0, "default": 6},
     }
+
+    def prepare(self, ctx):
+        link_suggester(ctx, False)  # made once, not in every worker
 
     def check_note(self, note, ctx):
         find = ctx.vault.candidates
