@@ -20,6 +20,14 @@ only the whole vault shows).
             at = note.text.find(word, note.body_start)
             if at != -1:
                 yield self.diagnostic(note, at, at + len(word), f"{word} left in the note")
+
+Work shared by every note of a run (an index of the vault's names) goes in
+`ctx.memo(key, make)`; with `lasting=(to_data, from_data)` the value is also
+kept in the cache for the next runs while the vault's names, the config and
+vaultlint stay the same (`broken-link`'s suggester: a pre-commit run reads
+it instead of building it). `prepare(ctx)` is called once before the notes
+are checked, in the parent process of a run over worker processes, so that
+what it puts in `ctx.memo` is made once and inherited by every worker.
 """
 
 from __future__ import annotations
