@@ -384,7 +384,11 @@ class Vault:
     def aliases_by_note(self, paths: Iterable[str]) -> list[tuple[str, tuple[str, ...]]]:
         """(path, aliases) of the notes of `paths` that have aliases (the
         engine asks its worker processes, a share of the vault each)."""
-        return [(path, aliases) for path in paths if (aliases := self._aliases_of(path))]
+        summaries = self.summaries
+        # Most notes have a summary without aliases (a warm run knows them
+        # all): looked up inline, no call a note.
+        return [(path, aliases) for path in paths
+                if (path not in summaries or "aliases" in summaries[path]) and (aliases := self._aliases_of(path))]
 
     def use_aliases(self, by_note: Iterable[tuple[str, tuple[str, ...]]]) -> None:
         """Index the aliases of every note (as `aliases_by_note` gave them)."""
