@@ -407,3 +407,22 @@ def test_the_link_suggester_is_kept_from_run_to_run(make_vault, monkeypatch):
     db.close()
     write(root, "alpha note.md", "[[alpha nte]]\n")
     assert rows(api.lint([root]).diagnostics) == rows(api.lint([root], cache=False).diagnostics)
+
+
+def test_a_pool_run_makes_the_link_suggester_once_and_keeps_it(make_vault, monkeypatch):
+    """In a pool run the parent makes the suggester (Rule.prepare) before the
+    workers fork; the pre-commit run that follows reads it from the cache."""
+    from vaultlint import suggest
+
+    root = make_vault({f"n{i}.md": f"[[n{i + 1}]] [[nothing {i}]]\n" for i in range(12)})
+    builds = []
+    original = suggest.Suggester.__init__
+    monkeypatch.setattr(suggest.Suggester, "__init__",
+                        lambda self, *a, **k: builds.append(1) or original(self, *a, **k))
+    monkeypatch.setattr(engine, "POOL_MIN_NOTES", 1)
+    pooled = api.lint([root], jobs=2)
+    assert len(builds) == 1  # in the parent; the workers inherit it
+    write(root, "n3.md", "[[n4]] [[nothing 3]] [[n5]]\n")
+    one = api.lint([root / "n3.md"])
+    assert len(builds) == 1  # read from the cache
+    assert [d.message for d in one.diagnostics] == [d.message for d in pooled.diagnostics if d.path == "n3.md"]

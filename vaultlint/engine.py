@@ -368,6 +368,7 @@ class Run:
         _RUN = self  # the workers are forked: they inherit the run as it is
         fork = multiprocessing.get_context("fork")
         out: list[Checked] = []
+        store = self.ctx.store
         try:
             if not self.vault.aliases_known:
                 # Every note's aliases, read by the workers, before any note
@@ -385,7 +386,7 @@ class Run:
             else:
                 self._prepare()
             # The workers must not use the parent's connection to the cache.
-            store, self.ctx.store = self.ctx.store, None
+            self.ctx.store = None
             # What the workers inherit is never garbage: frozen, the cycle
             # collector leaves it alone, and so leaves its pages shared
             # with the parent instead of copying them into each worker.
@@ -400,9 +401,9 @@ class Run:
                             c.diagnostics = unpack(c.entry.diagnostics)
                     out += done
                     self.progress(len(out), len(paths))
-            self.ctx.store = store
         finally:
             _RUN = None
+            self.ctx.store = store
             gc.unfreeze()
         return out
 
