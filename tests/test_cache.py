@@ -33,6 +33,18 @@ def same_as_cold(root, paths=(), **options):
     return warm.diagnostics
 
 
+def tamper(root, *statements):
+    """Change the cache database behind vaultlint's back: each statement is
+    SQL, or (SQL, parameters); all in one transaction."""
+    db = sqlite3.connect(root / cache.FOLDER / cache.FILE)
+    try:
+        with db:
+            for statement in statements:
+                db.execute(*((statement,) if isinstance(statement, str) else statement))
+    finally:
+        db.close()
+
+
 def write(root, path, text):
     (root / path).parent.mkdir(parents=True, exist_ok=True)
     (root / path).write_text(text, encoding="utf-8")
@@ -160,11 +172,8 @@ def test_corrupt_cache_is_rebuilt(vault, garbage):
 
 
 def test_foreign_cache_is_not_trusted(vault):
-    db = sqlite3.connect(vault / cache.FOLDER / cache.FILE)
-    with db:
-        db.execute("UPDATE meta SET value = 'someone else' WHERE key = 'format'")
-        db.execute("UPDATE notes SET diagnostics = ?", (cache.pack([]),))
-    db.close()
+    tamper(vault, "UPDATE meta SET value = 'someone else' WHERE key = 'format'",
+           ("UPDATE notes SET diagnostics = ?", (cache.pack([]),)))
     assert any(d.rule == "broken-link" for d in same_as_cold(vault))
 
 
@@ -272,27 +281,17 @@ def test_diagnostics_come_back_whole():
 
 
 def test_corrupt_files_record_is_not_trusted(vault):
-    db = sqlite3.connect(vault / cache.FOLDER / cache.FILE)
-    with db:
-        db.execute("UPDATE files SET data = ?", (b"\x00garbage",))
-    db.close()
+    tamper(vault, ("UPDATE files SET data = ?", (b"\x00garbage",)))
     same_as_cold(vault)
     same_as_cold(vault)
 
 
 def test_rows_of_another_format_are_not_trusted(vault):
     # As another version of vaultlint, writing the same database meanwhile, may leave them.
-    db = sqlite3.connect(vault / cache.FOLDER / cache.FILE)
-    with db:
-        db.execute("UPDATE notes SET deps = 'a.md'")
-        db.execute("INSERT OR REPLACE INTO vault_rules VALUES ('near-duplicate-note', 'k', '[\"a.md\"]', x'00')")
-    db.close()
+    tamper(vault, "UPDATE notes SET deps = 'a.md'",
+           "INSERT OR REPLACE INTO vault_rules VALUES ('near-duplicate-note', 'k', '[\"a.md\"]', x'00')")
     same_as_cold(vault)
-    db = sqlite3.connect(vault / cache.FOLDER / cache.FILE)
-    with db:
-        db.execute("DROP TABLE notes")
-        db.execute("DROP TABLE vault_rules")
-    db.close()
+    tamper(vault, "DROP TABLE notes", "DROP TABLE vault_rules")
     same_as_cold(vault)
 
 
@@ -334,10 +333,7 @@ def test_result_gone_before_it_is_read(vault):
     expected = rows(api.lint([vault]).diagnostics)
     result = api.lint([vault])
     assert result.found.last is not None and result.found._diagnostics is None  # not read yet
-    db = sqlite3.connect(vault / cache.FOLDER / cache.FILE)
-    with db:
-        db.execute("DELETE FROM results")  # as another run may replace it meanwhile
-    db.close()
+    tamper(vault, "DELETE FROM results")  # as another run may replace it meanwhile
     assert rows(result.diagnostics) == expected
 
 
@@ -401,10 +397,7 @@ def test_the_link_suggester_is_kept_from_run_to_run(make_vault, monkeypatch):
     write(root, "gamma.md", "x\n")  # a new name
     api.lint([root])
     assert len(builds) == 3
-    db = cache.Cache.open(root)
-    with db.db:
-        db.db.execute("UPDATE lasting SET value = ?", (b"\x00not marshal",))
-    db.close()
+    tamper(root, ("UPDATE lasting SET value = ?", (b"\x00not marshal",)))
     write(root, "alpha note.md", "[[alpha nte]]\n")
     assert rows(api.lint([root]).diagnostics) == rows(api.lint([root], cache=False).diagnostics)
 

@@ -87,13 +87,16 @@ class Stat:
     size: int
     mtime: int  # ns; -1 when the file was too fresh to trust it
 
+    @classmethod
+    def of(cls, st: os.stat_result) -> Stat:
+        return cls(st.st_size, st.st_mtime_ns)
+
 
 def stat(path: Path | str) -> Stat | None:
     try:
-        st = os.stat(path)
+        return Stat.of(os.stat(path))
     except OSError:
         return None
-    return Stat(st.st_size, st.st_mtime_ns)
 
 
 def trusted(st: tuple[int, int], now_ns: int) -> tuple[int, int]:

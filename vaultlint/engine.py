@@ -19,6 +19,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from types import MappingProxyType
 
 from . import note as note_module
@@ -363,8 +364,6 @@ class Run:
 
     def _check_in_pool(self, paths: list[str]) -> list[Checked]:
         global _RUN
-        size = max(1, len(paths) // (self.jobs * CHUNKS_PER_WORKER))
-        chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
         _RUN = self  # the workers are forked: they inherit the run as it is
         fork = multiprocessing.get_context("fork")
         out: list[Checked] = []
@@ -375,11 +374,8 @@ class Run:
                 # is checked (a broken link may be another note's alias);
                 # then a new pool, forked with them. The parent meanwhile
                 # prepares what the rules share.
-                notes = self.vault.note_paths
-                step = max(1, len(notes) // (self.jobs * CHUNKS_PER_WORKER))
                 with fork.Pool(self.jobs) as pool:
-                    pending = pool.map_async(_aliases_of_chunk,
-                                             [notes[i:i + step] for i in range(0, len(notes), step)])
+                    pending = pool.map_async(_aliases_of_chunk, self._chunks(self.vault.note_paths))
                     self._prepare()
                     found = pending.get()
                 self.vault.use_aliases(pair for chunk in found for pair in chunk)
@@ -393,7 +389,7 @@ class Run:
             gc.freeze()
             # no_gc: the results unpacked here are millions of objects.
             with no_gc(), fork.Pool(self.jobs, initializer=_worker_start) as pool:
-                results = pool.imap_unordered(_check_chunk, chunks)
+                results = pool.imap_unordered(_check_chunk, self._chunks(paths))
                 self._vault_rules_early()  # while the workers check the notes
                 for done in results:
                     for c in done:
@@ -406,6 +402,10 @@ class Run:
             self.ctx.store = store
             gc.unfreeze()
         return out
+
+    def _chunks(self, paths: list[str]) -> list[list[str]]:
+        size = max(1, len(paths) // (self.jobs * CHUNKS_PER_WORKER))
+        return [paths[i:i + size] for i in range(0, len(paths), size)]
 
     def _prepare(self) -> None:
         for rule in self.rules:
@@ -423,31 +423,29 @@ class Run:
         for rule in vault_rules(self.rules):
             if self.cache is not None and self.cache.vault_rule(rule.name) is not None:
                 continue  # perhaps still good: `_vault_rules` will know
-            with self.vault.tracking() as reads:
-                found = guarded(rule, VAULT_PATH, rule.check_vault, self._every_note())
-            self.early[rule.name] = (found, reads)
+            self.early[rule.name] = self._run_vault_rule(rule)
 
     def _vault_rules(self, key: str) -> list[Diagnostic]:
         out: list[Diagnostic] = []
-        every = None
         for rule in vault_rules(self.rules):
             kept = self.cache.vault_rule(rule.name) if self.cache is not None else None
             if kept is not None and kept[0] == key and self._holds(kept[1]):
                 found = unpack(kept[2])
             else:
-                # What it finds for every note is kept, not only for the
-                # notes checked now: the next run may check others.
-                if rule.name in self.early:
-                    found, reads = self.early.pop(rule.name)
-                else:
-                    every = every or self._every_note()
-                    with self.vault.tracking() as reads:
-                        found = guarded(rule, VAULT_PATH, rule.check_vault, every)
+                found, reads = self.early.pop(rule.name, None) or self._run_vault_rule(rule)
                 if self.cache is not None:
                     self.cache.put_vault_rule(rule.name, key, self._deps(reads), pack(found))
             out += reported(found, self.ctx)
         return out
 
+    def _run_vault_rule(self, rule: Rule) -> tuple[list[Diagnostic], set[str]]:
+        """What a vault rule finds, and the notes it read. It looks at every
+        note, not only those checked now: the next run may check others."""
+        with self.vault.tracking() as reads:
+            found = guarded(rule, VAULT_PATH, rule.check_vault, self._every_note)
+        return found, reads
+
+    @cached_property
     def _every_note(self) -> Context:
         every = self.vault.included(self.vault.note_paths)
         return self.ctx if every == list(self.paths) else Context(self.vault, self.config, every)
@@ -535,7 +533,7 @@ def check_one(run: Run, path: str) -> Checked:
     vault = run.vault
     try:
         data, file_stat = note_module.read_file(vault.root, path)
-        st = Stat(file_stat.st_size, file_stat.st_mtime_ns)
+        st = Stat.of(file_stat)
         h = digest(data)
         text, bom = note_module.decode(data)
     except NoteReadError as exc:

@@ -76,26 +76,26 @@ class Context:
         made again when they or vaultlint change."""
         if key not in self.shared:
             with self.vault.tracking() as reads:
-                value = None
-                if lasting is not None and self.store is not None:
-                    cache, version = self.store
-                    data = cache.lasting(key, version)
-                    value = None if data is None else _or_none(lasting[1], data)
-                    if value is None:
-                        value = make()
-                        cache.put_lasting(key, version, lasting[0](value))
-                self.shared[key] = make() if value is None else value
+                if lasting is None or self.store is None:
+                    self.shared[key] = make()
+                else:
+                    self.shared[key] = self._kept(key, make, *lasting)
             self.memo_reads[key] = reads
         self.vault.depend_on(self.memo_reads[key])
         return self.shared[key]
 
-
-def _or_none(read, data):
-    """`read(data)`, or None when the data kept is not what it expects."""
-    try:
-        return read(data)
-    except Exception:  # a cache from another version, or damaged: made again
-        return None
+    def _kept(self, key: str, make, to_data, from_data):
+        """The value the cache keeps for `key`, else made and kept."""
+        cache, version = self.store
+        data = cache.lasting(key, version)
+        if data is not None:
+            try:
+                return from_data(data)
+            except Exception:  # a cache from another version, or damaged: made again
+                pass
+        value = make()
+        cache.put_lasting(key, version, to_data(value))
+        return value
 
 
 class Rule:

@@ -322,17 +322,21 @@ class Suggester:
         return bits
 
     def _flags(self, key: str) -> bytes:
-        """`_bitmap` as bytes, for testing one name at a time."""
+        """The names holding `key` as bytes, a bit a name, for testing one
+        name at a time."""
         flags = self._flagmaps.get(key)
         if flags is None:
-            flags = self._flagmaps[key] = self._bitmap(key).to_bytes(len(self.choices) // 8 + 1, "little")
+            flags = self._flagmaps[key] = bytes(self._flag_bytes(self._index[key]))
         return flags
 
-    def _bits(self, ids: Iterable[int]) -> int:
+    def _flag_bytes(self, ids: Iterable[int]) -> bytearray:
         flags = bytearray(len(self.choices) // 8 + 1)
         for i in ids:
             flags[i >> 3] |= 1 << (i & 7)
-        return int.from_bytes(flags, "little")
+        return flags
+
+    def _bits(self, ids: Iterable[int]) -> int:
+        return int.from_bytes(self._flag_bytes(ids), "little")
 
     def _suggest(self, norm: str, limit: int) -> tuple[Candidate, ...]:
         if not norm or limit <= 0:
