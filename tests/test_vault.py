@@ -123,15 +123,37 @@ def test_kept_answers_are_the_answers_of_every_folder(make_vault):
             assert vault.candidates(target, source) == fresh, (target, source)
 
 
+@pytest.mark.parametrize("case_sensitive", [False, True])
+def test_index_answers_as_a_file_by_file_index_would(tmp_path, case_sensitive):
+    # Names shared by several files, case variants (a case-sensitive disk),
+    # a note named like another file's full name, `.md` twice, no extension.
+    files = sorted(["A.md", "a.md", "x/a.md", "a", "a.md.md", "B.MD", "b.md/c.png", "c.png", "d/c.png", "x/A",
+                    "deep/er/a.MD", "é.md", "e\u0301.md"])
+    vault = Vault(tmp_path, case_sensitive=case_sensitive)
+    vault.files = files
+    by_path, by_name = {}, {}
+    for path in files:  # the index as it was first written: file by file
+        key = vault.key(path)
+        name = key.rsplit("/", 1)[-1]
+        by_path[key] = path
+        if path.lower().endswith(".md"):
+            by_path.setdefault(key[:-3], path)
+            name = name[:-3]
+        by_name.setdefault(name, []).append(path)
+    assert {name: vault.named(name) for name in by_name} == by_name
+    assert {key: vault.exact(key) for key in by_path} == by_path
+    assert vault.named("nobody") == [] and vault.exact("x/nobody") is None
+
+
 def test_index_keys_of_unusual_names(make_vault):
     files = ["Straße/Note.MD", "e\u0301te\u0301.md", "dir.md/y.md", "a/b.c.md", "İ/ﬁle.md", "Ω.png"]
     root = make_vault({name: "" for name in files})
     vault = Vault(root)
     for path in files:  # each key as if made from its own piece of the path
         base = path.rsplit("/", 1)[-1]
-        assert vault.by_path[vault.key(path)] == path
+        assert vault.exact(vault.key(path)) == path
         if path.lower().endswith(".md"):
-            assert vault.by_path[vault.key(path[:-3])] == path
+            assert vault.exact(vault.key(path[:-3])) == path
             base = base[:-3]
-        assert path in vault.by_name[vault.key(base)]
+        assert path in vault.named(vault.key(base))
     assert vault.find("strasse/note", "x.md") == ["Straße/Note.MD"]

@@ -242,8 +242,9 @@ class Run:
         self.known = self.start.known if self.start is not None and self.start.notes is notes else {}
         changed, touched = self._changed(notes)
         config_key = make_config_key(self.config, self.rules)
+        self.files_key = fingerprint_paths(self.vault.files)  # hashed once: 100,000 paths
         if self.cache is not None:  # what rules keep from run to run, made from the names
-            self.ctx.store = (self.cache, fingerprint([config_key, self.vault.files]))
+            self.ctx.store = (self.cache, fingerprint([config_key, self.files_key]))
         summaries = {p: k[3] or NO_SUMMARY for p, k in self.known.items() if p not in changed}
         key = None
         if len(changed) <= max(50, CHANGED_MAX_SHARE * len(notes)):
@@ -330,7 +331,7 @@ class Run:
     def _key(self, config_key: str, summaries: dict[str, dict]) -> str:
         """The run key: the config, and the vault's names (files and aliases)."""
         aliases = sorted((p, tuple(s.get("aliases", ()))) for p, s in summaries.items() if s.get("aliases"))
-        return fingerprint([config_key, self.vault.files, aliases])
+        return fingerprint([config_key, self.files_key, aliases])
 
     def _holds(self, deps: Deps) -> bool:
         """Whether every note in `deps` still has the content read then."""

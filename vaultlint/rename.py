@@ -200,7 +200,7 @@ def target_edit(note: Note, link: Link, target: str) -> Edit:
 
 def _exists(vault: Vault, path: str) -> bool:
     """Is `path` (from the root, `.md` optional) a file of the vault?"""
-    return vault.by_path.get(vault.key(posixpath.normpath(path.replace("\\", "/").lstrip("/")))) is not None
+    return vault.exact(vault.key(posixpath.normpath(path.replace("\\", "/").lstrip("/")))) is not None
 
 
 def _from_root(vault: Vault, target: str) -> bool:

@@ -27,9 +27,11 @@ import enum
 import os
 import posixpath
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from . import note as note_module
@@ -38,6 +40,8 @@ from .scanner import Link
 
 # Obsidian never indexes dot-folders and dot-files (.obsidian, .trash, .git).
 HIDDEN_PREFIX = "."
+# In the keys of all files joined by NUL: the end of a note's key.
+_MD_END = re.compile(r"(?i)\.md\0")
 MARKERS = (".obsidian", ".vaultlint.toml")
 
 
@@ -154,7 +158,7 @@ class Vault:
         # result from the cache never resolves a link.
 
     def __getattr__(self, name: str):
-        if name in ("by_path", "by_name", "by_slug", "_found", "_anywhere"):
+        if name in ("_one_named", "_shared_names", "_found", "_anywhere"):
             self._index()
             return self.__dict__[name]
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
@@ -192,30 +196,66 @@ class Vault:
         return normalize_name(name, self.case_sensitive)
 
     def _index(self) -> None:
-        self.by_path: dict[str, str] = {}
-        self.by_name: dict[str, list[str]] = {}
-        self.by_slug: dict[str, list[str]] = {}
+        # By name (the file name's key, less `.md` for a note): most names
+        # belong to one file, kept as a string; the few shared by several
+        # files are kept as lists. Made from all the keys at once, in C
+        # where it can be: 100,000 files a run cannot afford a Python loop
+        # of dict and list work each (half a second on its own).
+        files = self.files
+        # A file name holds no NUL; NFC and case folding keep "\0" and "/"
+        # where they are, so one call keys every path.
+        keys = self.key("\0".join(files) + "\0")
+        names = [key.rpartition("/")[2] for key in _MD_END.sub("\0", keys).split("\0")]
+        names.pop()  # after the last NUL
+        self._one_named: dict[str, str] = dict(zip(names, files, strict=True))
+        self._shared_names: dict[str, list[str]] = {}
+        if len(self._one_named) < len(files):
+            shared = self._shared_names = {name: [] for name, n in Counter(names).items() if n > 1}
+            for name, path in zip(names, files, strict=True):
+                if name in shared:
+                    shared[name].append(path)
         self._found: dict[tuple[str, str], tuple[str, ...]] = {}  # find()'s answers for these files
         self._anywhere: dict[str, tuple[str, ...]] = {}  # ... those that hold in every folder
+
+    def named(self, name: str) -> list[str]:
+        """The files whose name has the key `name` (less `.md` for a note),
+        in path order."""
+        shared = self._shared_names.get(name)
+        if shared is not None:
+            return shared
+        one = self._one_named.get(name)
+        return [] if one is None else [one]
+
+    def exact(self, path: str) -> str | None:
+        """The file at `path` (a key, from the root), or else the note at
+        `path` + `.md`. Of files whose keys are equal (names differing in
+        case on a case-sensitive disk) the last in path order, of such
+        notes the first."""
+        base = path[path.rfind("/") + 1:]
+        stem = base[:-3] if base.lower().endswith(".md") else base
+        for file in reversed(self.named(stem)):
+            if self.key(file) == path:
+                return file
+        for file in self.named(base):
+            if file.lower().endswith(".md") and self.key(file)[:-3] == path:
+                return file
+        return None
+
+    @cached_property
+    def by_slug(self) -> dict[str, list[str]]:
+        """Notes by the slug of their name (for `resolution = "slug"`)."""
+        out: dict[str, list[str]] = {}
         for path in self.files:
-            # One key a file: NFC and case folding keep "/" and ".md" where
-            # they are, so the keys of the path less `.md` and of the name
-            # are pieces of it (100,000 files: a third of the time).
-            key = self.key(path)
-            name = key[key.rfind("/") + 1:]
-            self.by_path[key] = path
             if path.lower().endswith(".md"):
-                self.by_path.setdefault(key[:-3], path)
-                name = name[:-3]
-                if self.resolution == "slug":
-                    self.by_slug.setdefault(slugify(path.rsplit("/", 1)[-1][:-3]), []).append(path)
-            self.by_name.setdefault(name, []).append(path)
+                out.setdefault(slugify(path.rsplit("/", 1)[-1][:-3]), []).append(path)
+        return out
 
     def with_files(self, extra: Iterable[str]) -> Vault:
         """The same vault as if `extra` files existed too (as they did before
         a commit removed them): for telling which links the removal broke."""
         other = copy.copy(self)
         other.files = sorted({*self.files, *extra})
+        other.__dict__.pop("by_slug", None)
         other._index()
         return other
 
@@ -311,7 +351,7 @@ class Vault:
         name = target.rsplit("/", 1)[-1]
         notes_only = name.lower().endswith(".md")
         stem = name[:-3] if notes_only else name
-        candidates = self.by_name.get(self.key(stem), [])
+        candidates = self.named(self.key(stem))
         if notes_only:
             candidates = [c for c in candidates if c.lower().endswith(".md")]
         if "/" in target:
@@ -328,7 +368,7 @@ class Vault:
     def _exact(self, path: str) -> list[str]:
         if "." in path or "//" in path or path.endswith("/"):  # else normpath changes nothing
             path = posixpath.normpath(path)
-        hit = self.by_path.get(self.key(path))
+        hit = self.exact(self.key(path))
         return [hit] if hit is not None else []
 
     @staticmethod

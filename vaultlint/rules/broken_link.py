@@ -131,7 +131,7 @@ class BrokenLink(Rule):
             if names:
                 best = candidates[0].value
                 sure = (is_clear_winner(candidates, self.options["unsafe-score"], self.options["unsafe-margin"])
-                        and len(ctx.vault.by_name.get(ctx.vault.key(best), ())) < 2)
+                        and len(ctx.vault.named(ctx.vault.key(best))) < 2)
                 fix = self.fix(
                     note,
                     [(link.target_start, link.target_end, self._written(link, note, best))],
