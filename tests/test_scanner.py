@@ -43,6 +43,24 @@ def test_link_forms(text, expected):
 
 
 @pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("[[ T#H \\|x ]]", ("wiki", False, "T", "H", "x", 0, 13, 3, 4)),
+        ("[[T \\| x]]", ("wiki", False, "T", None, "x", 0, 10, 2, 3)),
+        ("[[  #Head]]", ("wiki", False, "", "Head", None, 0, 11, 4, 4)),
+        ("[[ a b |]]", ("wiki", False, "a b", None, "", 0, 10, 3, 6)),
+        ("![[ T#]]", ("wiki", True, "T", "", None, 0, 8, 4, 5)),
+        ("[[#]]", ("wiki", False, "", "", None, 0, 5, 2, 2)),
+        ("[[ |x]]", ("wiki", False, "", None, "x", 0, 7, 3, 3)),
+    ],
+)
+def test_wiki_link_parts_and_spans_with_spaces_and_escaped_pipes(text, expected):
+    """The target's span is what a fix replaces: without the spaces around
+    it, and without the backslash of a pipe escaped in a table."""
+    assert [tuple(link) for link in scan(text).links] == [expected]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "`[[inline code]]`",

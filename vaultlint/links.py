@@ -18,7 +18,8 @@ import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .note import NoteReadError
+from .note import Note, NoteReadError
+from .scanner import Link
 from .vault import Status, Vault, slugify
 
 
@@ -38,6 +39,39 @@ class LinkGraph:
     missing: dict[str, Missing]  # normalised target -> who wants it
     ambiguous: dict[str, tuple[str, ...]]  # target as written -> the files that fit
     notes: list[str]  # every readable note
+
+
+@dataclass(slots=True)
+class NoteLinks:
+    """A note's links sorted by what the link rules ask of them, each
+    target looked up once for all of them."""
+
+    missing: list[Link] = field(default_factory=list)  # no file fits the target
+    several: list[tuple[Link, tuple[str, ...]]] = field(default_factory=list)  # and the files that fit
+    to_heading: list[Link] = field(default_factory=list)  # with a heading part (`#Heading`)
+    to_block: list[Link] = field(default_factory=list)  # with a block part (`#^id`)
+
+
+def note_links(note: Note, ctx) -> NoteLinks:
+    """The links of `note` (front-matter and body) as `NoteLinks`, made once
+    per note for the rules that check it."""
+    return ctx.of_note(note, "links", lambda note: _sort_links(note, ctx.vault))
+
+
+def _sort_links(note: Note, vault: Vault) -> NoteLinks:
+    out = NoteLinks()
+    find, source = vault.candidates, note.path
+    for link in note.links:
+        target, sub = link.target, link.subpath
+        if target:
+            found = find(target, source)
+            if not found:
+                out.missing.append(link)
+            elif len(found) > 1:
+                out.several.append((link, found))
+        if sub:
+            (out.to_block if sub[0] == "^" else out.to_heading).append(link)
+    return out
 
 
 def missing_key(vault: Vault, target: str) -> str:

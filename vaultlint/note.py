@@ -263,7 +263,7 @@ class Note:
             elif isinstance(node, yaml.ScalarNode) and "[[" in node.value:
                 s, e = fm.node_span(node)
                 for m in _WIKI.finditer(self.text, s, e):
-                    link = wiki_link(m.start(), m.group(1) == "!", m.group(2), m.start(2), kind="frontmatter")
+                    link = wiki_link(m, kind="frontmatter")
                     if link is not None:
                         found.append(link)
         found.sort(key=lambda link: link.start)

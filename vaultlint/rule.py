@@ -61,6 +61,8 @@ class Context:
     # Where `memo(..., lasting=...)` keeps values for the next runs: the
     # engine's (cache, version) when there is a cache, else None.
     store: tuple[Any, str] | None = None
+    # What `of_note` made: key -> (the note, the value), for the note being checked.
+    per_note: dict[str, tuple[Note, Any]] = field(default_factory=dict)
 
     @cached_property
     def checked(self) -> frozenset[str]:
@@ -83,6 +85,15 @@ class Context:
             self.memo_reads[key] = reads
         self.vault.depend_on(self.memo_reads[key])
         return self.shared[key]
+
+    def of_note(self, note: Note, key: str, make):
+        """`make(note)`, made once for the rules that check `note` (a note's
+        links resolved once for every link rule). Notes are checked one by
+        one, so only the value for the latest note is kept."""
+        kept = self.per_note.get(key)
+        if kept is None or kept[0] is not note:
+            kept = self.per_note[key] = (note, make(note))
+        return kept[1]
 
     def _kept(self, key: str, make, to_data, from_data):
         """The value the cache keeps for `key`, else made and kept."""

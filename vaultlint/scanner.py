@@ -318,7 +318,9 @@ def apply_mask(text: str, ranges: list[tuple[int, int]]) -> str:
 # --------------------------------------------------------------------------
 # Tokens
 
-_WIKI = re.compile(r"(!?)\[\[([^\[\]\n]*)\]\]")
+# `[[target#subpath|alias]]`, split into its parts by the pattern: the
+# target ends at the first `#` or `|`, the subpath at the first `|`.
+_WIKI = re.compile(r"(!?)\[\[(([^\[\]\n#|]*)(?:#([^\[\]\n|]*))?(?:\|([^\[\]\n]*))?)\]\]")
 _MD_LINK = re.compile(
     r"(!?)\[([^\[\]\n]*)\]\("
     r"[ \t]*(?:<([^<>\n]*)>|([^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*))"
@@ -336,38 +338,34 @@ _BLOCK_ID = re.compile(r"(?:^|[ \t]|(?<=\]\]))(\^([A-Za-z0-9-]+))[ \t]*\r?$", re
 _HEADING_LINE = re.compile(r"\n(?= {0,3}#)")
 
 
-def parse_wiki_inner(inner: str) -> tuple[str, str | None, str | None, int]:
-    """Split `target#subpath|alias`. Returns the target, the subpath, the
-    alias, and the length of the target as written (for its span)."""
-    # In a table the pipe is escaped as '\|'; the backslash is not part of
-    # the target.
-    bar = inner.find("|")
-    if bar == -1:
-        link, alias = inner, None
-    else:
-        link, alias = inner[:bar], inner[bar + 1 :]
-        if link.endswith("\\"):
-            link = link[:-1]
-        alias = alias.strip()
-    hash_at = link.find("#")
-    if hash_at == -1:
-        target, subpath = link, None
-    else:
-        target, subpath = link[:hash_at], link[hash_at + 1 :].strip()
-    written = len(target.rstrip())
-    return target.strip(), subpath, alias, written
+# A search syntax that looks like a link: `[[##heading`, `[[^^block`.
+_SEARCH = ("##", "^^")
+# A named tuple made without the Python call of its `__new__` (millions a vault).
+_new = tuple.__new__
 
 
-def wiki_link(m_start: int, embed: bool, inner: str, inner_start: int, kind: str = "wiki") -> Link | None:
-    if inner.startswith(("#", "^")) and inner[:2] in ("##", "^^"):
-        return None  # search syntax, not a link
-    if not inner.strip():
+def wiki_link(m: re.Match, kind: str = "wiki") -> Link | None:
+    """The link a match of `_WIKI` is; None for search syntax or `[[ ]]`."""
+    embed, inner, raw, subpath, alias = m.groups()
+    target = raw.strip()
+    if not target and subpath is None and alias is None or inner[:2] in _SEARCH:
         return None
-    target, subpath, alias, written = parse_wiki_inner(inner)
-    lead = len(inner) - len(inner.lstrip())
-    t_start = inner_start + lead
-    end = inner_start + len(inner) + 2
-    return Link(kind, embed, target, subpath, alias, m_start, end, t_start, t_start + max(0, written - lead))
+    lead = len(raw) - len(raw.lstrip())
+    if alias is not None:
+        alias = alias.strip()
+        # In a table the pipe is escaped as '\|'; the backslash is not part
+        # of the link.
+        if subpath is not None:
+            if subpath.endswith("\\"):
+                subpath = subpath[:-1]
+        elif raw.endswith("\\"):
+            raw = raw[:-1]
+            target = raw.strip()
+    if subpath is not None:
+        subpath = subpath.strip()
+    t_start = m.start(2) + lead
+    t_end = t_start + max(0, len(raw.rstrip()) - lead)
+    return _new(Link, (kind, embed == "!", target, subpath, alias, m.start(), m.end(), t_start, t_end))
 
 
 def _markdown_link(m: re.Match) -> Link | None:
@@ -427,7 +425,7 @@ def scan(text: str, start: int = 0, stamp_pattern: re.Pattern | None = None) -> 
     links: list[Link] = []
     if "[" in masked:
         for m in _wiki_matches(masked, start):
-            link = wiki_link(m.start(), m.group(1) == "!", m.group(2), m.start(2))
+            link = wiki_link(m)
             if link is not None:
                 links.append(link)
         if "](" in masked:
@@ -452,6 +450,6 @@ def scan(text: str, start: int = 0, stamp_pattern: re.Pattern | None = None) -> 
             spans = m.regs
             time = m.group(t) if t else None
             label = m.group(lb) if lb else None
-            stamps.append(Stamp(*spans[0], time, label, spans[t] if time is not None else None,
-                                spans[lb] if label is not None else None))
+            stamps.append(_new(Stamp, (*spans[0], time, label, spans[t] if time is not None else None,
+                                       spans[lb] if label is not None else None)))
     return Body(tuple(links), tuple(headings), tuple(block_ids), tuple(stamps), tuple(ranges))

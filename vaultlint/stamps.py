@@ -57,6 +57,8 @@ _SECONDS = re.compile(r"(\d{1,6}(?:\.\d{1,3})?)s?")
 _HMS = re.compile(r"(?=\d)(?:(\d{1,3})h)?(?:(\d{1,3})m)?(?:(\d{1,3}(?:\.\d{1,3})?)s)?")
 # Text that is meant as a time (a label such as "the intro" is not).
 _TIMELIKE = re.compile(r"\s*\d[\d:.hms]*\s*")
+# Valid times written `HH:MM:SS`, zero-padded, one a line.
+_PADDED_LINES = re.compile(r"(?:[0-9]{2}:[0-5][0-9]:[0-5][0-9]\n)*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,21 @@ class Time:
     seconds: float
     form: str  # "HH:MM:SS", "H:MM:SS", "MM:SS", "M:SS", "S" or "hms"
     unpadded: bool = False  # an inner field of one digit: `1:2:03`
+
+
+def padded_times(stamps) -> list[str] | None:
+    """The times of `stamps` when each is a valid time written `HH:MM:SS`,
+    zero-padded, and its label (if the pattern has one) is the same text;
+    else None. Such stamps (most notes' every stamp) compare as text in the
+    order of their times, and no stamp rule has anything to say of their form:
+    the rules check them at C speed, without a call a stamp."""
+    times = [s.time for s in stamps]
+    if None in times:
+        return None
+    labels = [s.label for s in stamps]
+    if labels != times and any(label is not None for label in labels):
+        return None
+    return times if _PADDED_LINES.fullmatch("\n".join(times) + "\n") else None
 
 
 @lru_cache(maxsize=1 << 12)

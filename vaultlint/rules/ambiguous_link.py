@@ -32,7 +32,7 @@ Fix safety
 from __future__ import annotations
 
 from vaultlint.diagnostics import Applicability
-from vaultlint.links import is_ambiguous, qualified
+from vaultlint.links import is_ambiguous, note_links, qualified
 from vaultlint.rule import Rule, Severity
 
 
@@ -42,12 +42,8 @@ class AmbiguousLink(Rule):
     fixable = True
 
     def check_note(self, note, ctx):
-        find = ctx.vault.candidates
-        for link in note.links:
-            if not link.target:
-                continue
-            candidates = find(link.target, note.path)
-            if len(candidates) < 2 or not is_ambiguous(ctx.vault, link.target, note.path, candidates):
+        for link, candidates in note_links(note, ctx).several:
+            if not is_ambiguous(ctx.vault, link.target, note.path, candidates):
                 continue
             files = sorted(candidates)
             forms = [qualified(p, candidates) for p in files]

@@ -28,6 +28,7 @@ Fix safety
 
 from __future__ import annotations
 
+from vaultlint.links import note_links
 from vaultlint.rule import Rule, Severity
 from vaultlint.suggest import Suggester
 from vaultlint.vault import Status
@@ -38,9 +39,7 @@ class BrokenBlockRef(Rule):
     severity = Severity.ERROR
 
     def check_note(self, note, ctx):
-        for link in note.links:
-            if not link.is_block_ref:
-                continue
+        for link in note_links(note, ctx).to_block:
             res = ctx.vault.resolve(link, note.path)
             if res.status is not Status.MISSING_BLOCK:
                 continue

@@ -41,6 +41,7 @@ from __future__ import annotations
 import re
 
 from vaultlint.diagnostics import Applicability
+from vaultlint.links import note_links
 from vaultlint.rule import Rule, Severity
 from vaultlint.suggest import Suggester
 from vaultlint.vault import Status
@@ -76,10 +77,8 @@ class BrokenHeading(Rule):
     options = {"media-fragments": {"type": "boolean", "default": True}}
 
     def check_note(self, note, ctx):
-        for link in note.links:
+        for link in note_links(note, ctx).to_heading:
             sub = link.subpath
-            if not sub or link.is_block_ref:
-                continue
             if self.options["media-fragments"] and _MEDIA_FRAGMENT.match(sub):
                 continue
             res = ctx.vault.resolve(link, note.path)

@@ -62,6 +62,7 @@ import re
 from urllib.parse import quote
 
 from vaultlint.diagnostics import Applicability
+from vaultlint.links import note_links
 from vaultlint.rule import Rule, Severity
 from vaultlint.suggest import Candidate, Suggester, is_clear_winner
 
@@ -114,11 +115,8 @@ class BrokenLink(Rule):
         link_suggester(ctx, False)  # made once, not in every worker
 
     def check_note(self, note, ctx):
-        find = ctx.vault.candidates
-        for link in note.links:
-            # Only whether the file exists: a missing heading is broken-heading's.
-            if not link.target or find(link.target, note.path):
-                continue
+        # Only whether the file exists: a missing heading is broken-heading's.
+        for link in note_links(note, ctx).missing:
             what = "attachment" if is_attachment_link(link.target) else "note"
             owners = [] if what == "attachment" else ctx.vault.alias_owners(link.target)
             if owners:

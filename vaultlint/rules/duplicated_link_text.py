@@ -83,7 +83,24 @@ def _words(text: str, start: int = 0) -> list[tuple[str, int, int]]:
 
 @lru_cache(maxsize=1 << 14)  # a vault writes the same display texts many times
 def _shown_words(alias: str) -> tuple[str, ...]:
-    return tuple(w.casefold() for w in _WORD.findall(alias))
+    """The words of a display text, casefolded; none when they are all common."""
+    words = tuple(w.casefold() for w in _WORD.findall(alias))
+    return () if all(w in COMMON_WORDS for w in words) else words
+
+
+def _all_between(text: str, words, start: int, end: int) -> bool:
+    """Whether each of `words` is in text[start:end] (without copying it)."""
+    for w in words:
+        if text.find(w, start, end) == -1:
+            return False
+    return True
+
+
+def _all_in(text: str, words) -> bool:
+    for w in words:
+        if w not in text:
+            return False
+    return True
 
 
 def _inside(spans, start: int, end: int) -> bool:
@@ -102,16 +119,20 @@ class DuplicatedLinkText(Rule):
         if not links:
             return
         blocked = None  # spans whose words do not count; made when first needed
+        # An ASCII note is casefolded once, its lines looked into in place.
+        folded = text.lower() if text.isascii() else None
         for link in links:
             shown = _shown_words(link.alias)
-            if not shown or all(w in COMMON_WORDS for w in shown):
+            if not shown:
                 continue
             # Most links have no twin: a word of the display text missing
             # from the line, then from the sentence, says so without
             # splitting them into words.
             line_start = text.rfind("\n", 0, link.start) + 1
-            before = text[line_start:link.start].casefold()
-            if any(w not in before for w in shown):
+            if folded is None:
+                if not _all_in(text[line_start:link.start].casefold(), shown):
+                    continue
+            elif not _all_between(folded, shown, line_start, link.start):
                 continue
             sentence_start = line_start
             for m in _SENTENCE_END.finditer(text, line_start, link.start):

@@ -54,7 +54,7 @@ import bisect
 import re
 
 from vaultlint.rule import Rule, Severity
-from vaultlint.stamps import parse_time
+from vaultlint.stamps import padded_times, parse_time
 
 # Where a paragraph starts: after a blank line, at a list item, at a heading.
 _BLOCK_START = re.compile(r"\n[ \t]*\n|^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]|^ {0,3}#{1,6}[ \t]", re.M)
@@ -83,6 +83,9 @@ class TimestampOrder(Rule):
         stamps = note.body.stamps
         if len(stamps) < 2:
             return
+        texts = padded_times(stamps)
+        if texts is not None and texts == sorted(texts):
+            return  # padded times in order as text are in order as times
         tolerance = self.options["tolerance"]
         timed = []  # (stamp, seconds) of the stamps with a valid time
         for stamp in stamps:
