@@ -133,7 +133,7 @@ def assert_linear(func, cases, what: str) -> None:
 
 # Patterns the code only ever `match`es at one place (a line start, a URL);
 # every other pattern is searched through the whole text and tested so.
-MATCHED_ONLY = {"_SCHEME", "_LIST_ITEM", "_DIRECTIVE"}
+MATCHED_ONLY = {"_SCHEME", "_LIST_ITEM", "_DIRECTIVE", "_SIMPLE_LINE"}
 
 
 def text_patterns() -> dict[str, re.Pattern]:

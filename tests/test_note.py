@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from vaultlint.note import decode, parse
+import pytest
+from conftest import SEEDS
+
+from vaultlint.note import _simple_yaml, compose_yaml, decode, parse
 
 
 def test_bom_and_crlf_are_kept_and_positions_count_characters():
@@ -42,3 +45,68 @@ def test_yaml_error_is_located():
     note = parse("n.md", "---\ntitle: a: b\n---\n")
     assert note.frontmatter.problem is not None
     assert note.position(note.frontmatter.problem.start) == (2, 9)
+
+
+# -- front-matter of `key: text` lines, read without the YAML parser ------------
+
+SIMPLE_LINES = ["title: Training theory", "videoId: 879c3956050", "videoId: yaWvFwek_EM", "A1: _under",
+                "key_with-dash: v", "a: 1e3", "title: Café 😀 x  ", "a:  spaced   inner ", "a: ²",
+                "a: b, [c] {d} 'e' \"f\" |g >h *i &j !k %l @m `n` a:b c#d ---"]
+OTHER_LINES = ["té: x", "on: x", "yes: b", "a: yes", "a: No", "a: 12", "a: 1:20", "a: 2024-01-01", "a: null",
+               "a: Null", "a: 0x1F", "a: 1.5", "a: 1.5e+3", "a: b: c", "a: b #c", "a: b:", "a: b\tc", "a: ~", "a: 'q'",
+               "a: [x]", "a:", "a: x\r", "a: b\u0085c", "a: b\u2028c", "a: b\ufeff", "  a: b", "a : b", "- a",
+               "a:\tb", "a: |", "<<: b", "? a"]
+
+
+def same_node(a, b) -> bool:
+    marks = ("name", "index", "line", "column", "buffer", "pointer")
+    if type(a) is not type(b) or (a.tag, getattr(a, "style", None), getattr(a, "flow_style", None)) != (
+            b.tag, getattr(b, "style", None), getattr(b, "flow_style", None)):
+        return False
+    if any(getattr(x, m) != getattr(y, m) for x, y in ((a.start_mark, b.start_mark), (a.end_mark, b.end_mark))
+           for m in marks):
+        return False
+    if isinstance(a.value, str):
+        return a.value == b.value
+    return len(a.value) == len(b.value) and all(same_node(x, y) for pa, pb in zip(a.value, b.value, strict=True)
+                                                for x, y in zip(pa, pb, strict=True))
+
+
+def assert_read_as_the_parser_reads(source: str) -> bool:
+    """Whether the fast reading took `source`; when it did, its front-matter
+    is the parser's, node for node and mark for mark."""
+    fast, full = _simple_yaml(source, 4), compose_yaml(source, 4)
+    if fast is None:
+        return False
+    assert (fast.start, fast.end, fast.source, fast.problem) == (full.start, full.end, full.source, full.problem)
+    assert fast.data == full.data and all(type(v) is str for v in fast.data.values()), source
+    assert same_node(fast.root, full.root), source
+    return True
+
+
+@pytest.mark.parametrize("line", SIMPLE_LINES)
+def test_key_text_front_matter_is_read_fast_and_alike(line):
+    assert assert_read_as_the_parser_reads(line + "\n")
+    assert assert_read_as_the_parser_reads(f"first: T\n{line}\nlast: x1\n")
+
+
+@pytest.mark.parametrize("line", OTHER_LINES)
+def test_any_other_front_matter_is_left_to_the_yaml_parser(line):
+    for source in (line + "\n", f"first: T\n{line}\n", f"{line}\nlast: T\n"):
+        assert not assert_read_as_the_parser_reads(source)
+
+
+def test_a_duplicate_key_is_left_to_the_yaml_parser():
+    assert not assert_read_as_the_parser_reads("a: b\nc: d\na: e\n")
+
+
+def test_the_real_vaults_front_matter_is_read_fast_and_alike(corpus):
+    fast = 0
+    vaults = [SEEDS / "tubegraph", *(corpus(name) for name in ("tubegraph-sample", "obsidian-help-en",
+                                                               "kepano-obsidian"))]
+    for root in vaults:
+        for path in sorted(root.rglob("*.md")):
+            text = path.read_text(encoding="utf-8", errors="replace").lstrip("\ufeff")
+            if text.startswith("---\n") and (close := text.find("\n---", 3)) != -1:
+                fast += assert_read_as_the_parser_reads(text[4:close + 1])
+    assert fast > 500  # tubegraph's title and videoId

@@ -156,7 +156,70 @@ def _too_deep(source: str) -> yaml.Mark | None:
     return None
 
 
+# Front-matter of `key: text` lines only (most notes'), read without the
+# YAML parser: composing and constructing cost more than the rest of a
+# note's parse. The line's value is plain text on one line: a word
+# character first, no `: ` or ` #` in it, no `:` at its end.
+_SIMPLE_LINE = re.compile(r"([A-Za-z][A-Za-z0-9_-]*): +(\w[^\n]*)\n")
+# What YAML reads otherwise than a Python string does: other line breaks,
+# tabs, characters it refuses.
+_NOT_SIMPLE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+_STR, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map"
+# The patterns by which YAML reads a plain scalar as a number, a date, a
+# boolean or null, by first character (what `Resolver.resolve` looks at).
+_IMPLICIT = yaml.resolver.Resolver.yaml_implicit_resolvers
+_ANY_FIRST = _IMPLICIT.get(None, [])
+# The marks libyaml's parser makes (the fast path is taken only with it).
+_Mark = yaml._yaml.Mark if hasattr(yaml, "CSafeLoader") else None
+
+
+def _is_text(scalar: str) -> bool:
+    """Whether YAML reads the plain scalar as a string."""
+    resolvers = _IMPLICIT.get(scalar[0], [])
+    if _ANY_FIRST:
+        resolvers = resolvers + _ANY_FIRST
+    return not any(regexp.match(scalar) for _tag, regexp in resolvers)
+
+
+def _simple_yaml(source: str, offset: int) -> FrontMatter | None:
+    """The front-matter `parse_yaml` makes of `key: text` lines, the same
+    node for node and mark for mark; None for any other YAML."""
+    if not source or _Mark is None or _NOT_SIMPLE.search(source) is not None:
+        return None
+    pairs, data = [], {}
+    pos = line = 0
+    end = len(source)
+    name = "<unicode string>"
+    while pos < end:
+        m = _SIMPLE_LINE.match(source, pos)
+        if m is None:
+            return None
+        key, value = m.group(1, 2)
+        value = value.rstrip(" ")  # spaces at the end are no part of it
+        if (key in data or ": " in value or " #" in value or value[-1] == ":"
+                or not _is_text(key) or not _is_text(value)):
+            return None
+        data[key] = value
+        k_end, v_start = m.end(1), m.start(2)
+        v_end = v_start + len(value)
+        pairs.append((
+            yaml.ScalarNode(_STR, key, _Mark(name, pos, line, 0, None, None),
+                            _Mark(name, k_end, line, k_end - pos, None, None), ""),
+            yaml.ScalarNode(_STR, value, _Mark(name, v_start, line, v_start - pos, None, None),
+                            _Mark(name, v_end, line, v_end - pos, None, None), ""),
+        ))
+        pos = m.end()
+        line += 1
+    root = yaml.MappingNode(_MAP, pairs, _Mark(name, 0, 0, 0, None, None), _Mark(name, end, line, 0, None, None), False)
+    return FrontMatter(offset, offset + end, source, root, data)
+
+
 def parse_yaml(source: str, offset: int) -> FrontMatter:
+    return _simple_yaml(source, offset) or compose_yaml(source, offset)
+
+
+def compose_yaml(source: str, offset: int) -> FrontMatter:
+    """`parse_yaml` by the YAML parser, whatever the source."""
     fm = FrontMatter(offset, offset + len(source), source)
     loader = YAML_LOADER(source)
     try:
