@@ -9,6 +9,9 @@ gitignored), then times, each in a fresh process:
 
 - floor: walk, read, decode, one regex for links and one for stamps
   (`benchmarks/floor.py`), the least any linter must do;
+- stat floor: walk and stat every note, the least a run that keeps what it
+  learnt must do to know which notes changed (the warm and one-changed runs
+  are also given as a ratio to it);
 - cold: `vaultlint check VAULT` with no cache (it is removed first; this run
   writes it);
 - no-cache: `vaultlint check --no-cache VAULT` (up to 20,000 notes);
@@ -19,7 +22,9 @@ gitignored), then times, each in a fresh process:
 - suggestions: in this process, the link suggester asked for every distinct
   broken target of the vault (the share of a cold run they take).
 
-Peak memory is the largest sum of the proportional set size (PSS: resident
+The package is byte-compiled first, as `pip install` leaves an installed
+copy (a machine with PYTHONDONTWRITEBYTECODE set would otherwise compile it
+in every run). Peak memory is the largest sum of the proportional set size (PSS: resident
 memory, a page shared by n processes counted 1/n in each) of the process and
 its children (a process pool), sampled every 10 ms. The ratio to the floor is the
 figure to compare across machines.
@@ -28,6 +33,7 @@ figure to compare across machines.
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import shutil
 import subprocess
@@ -167,7 +173,8 @@ def bench(size: int, seed: int, repeat: int, vaults: Path) -> list[tuple[str, Ru
     print(f"\n== {size} notes ({root})", file=sys.stderr)
     truth = ensure(root, size, seed, progress=lambda i, n: print(f"  generating {i}/{n}", end="\r", file=sys.stderr))
     floor = best([timed([sys.executable, "-m", "benchmarks.floor", str(root)]) for _ in range(repeat)])
-    rows: list[tuple[str, Run | float, str]] = [("floor", floor, "")]
+    stat_floor = best([timed([sys.executable, "-m", "benchmarks.floor", "--stat", str(root)]) for _ in range(repeat)])
+    rows: list[tuple[str, Run | float, str]] = [("floor", floor, ""), ("stat floor", stat_floor, "")]
 
     def cold() -> Run:
         shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
@@ -196,13 +203,15 @@ def bench(size: int, seed: int, repeat: int, vaults: Path) -> list[tuple[str, Ru
 
 
 def table(size: int, rows) -> str:
-    floor = rows[0][1].seconds
-    out = [f"\n{size:,} notes", f"{'run':<16} {'seconds':>8} {'notes/s':>9} {'peak MB':>8} {'x floor':>8}  command"]
+    floor, stat_floor = rows[0][1].seconds, rows[1][1].seconds
+    out = [f"\n{size:,} notes",
+           f"{'run':<16} {'seconds':>8} {'notes/s':>9} {'peak MB':>8} {'x floor':>8} {'x stat':>7}  command"]
     for name, run, command in rows:
         if isinstance(run, Run):
             rate = size / run.seconds
+            to_stat = f"{run.seconds / stat_floor:7.2f}" if name.startswith(("warm", "one changed")) else " " * 7
             out.append(f"{name:<16} {run.seconds:8.2f} {rate:9,.0f} {run.peak_mb:8.0f} "
-                       f"{run.seconds / floor:8.2f}  {command}")
+                       f"{run.seconds / floor:8.2f} {to_stat}  {command}")
         else:
             cold = next(r.seconds for n, r, _ in rows if n == "cold")
             out.append(f"{name:<16} {run:8.2f} {'':>9} {'':>8} {'':>8}  {run / cold:.0%} of a cold run; {command}")
@@ -217,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vaults", type=Path, default=REPO / "bench-vaults", help="where vaults are kept")
     args = parser.parse_args(argv)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores", file=sys.stderr)
+    compileall.compile_dir(REPO / "vaultlint", quiet=1)
     reports = []
     for size in (int(s) for s in args.sizes.split(",")):
         reports.append(table(size, bench(size, args.seed, args.repeat, args.vaults)))
