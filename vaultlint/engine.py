@@ -58,6 +58,9 @@ POOL_MIN_NOTES = 3000
 CHUNKS_PER_WORKER = 8
 # When more notes than this changed, the run is taken as cold.
 CHANGED_MAX_SHARE = 0.25
+# A run of this many notes or fewer (pre-commit) prepares the rules before it
+# knows what changed (see `Run.go`).
+PREPARE_EARLY_MAX = 100
 
 Progress = Callable[[int, int], None]  # called with (notes done, notes to do)
 
@@ -240,11 +243,17 @@ class Run:
     def go(self, use_last: bool = True) -> Found:
         notes = self.vault.note_paths
         self.known = self.start.known if self.start is not None and self.start.notes is notes else {}
-        changed, touched = self._changed(notes)
         config_key = make_config_key(self.config, self.rules)
         self.files_key = fingerprint_paths(self.vault.files)  # hashed once: 100,000 paths
         if self.cache is not None:  # what rules keep from run to run, made from the names
             self.ctx.store = (self.cache, fingerprint([config_key, self.files_key]))
+        if self.known and len(self.paths) <= PREPARE_EARLY_MAX:
+            # A pre-commit run checks its notes: what checking needs of the
+            # names (their index, the link suggester) is made now, while a
+            # child process stats the vault's notes, not after.
+            self.vault.index()
+            self._prepare()
+        changed, touched = self._changed(notes)
         summaries = {p: k[3] or NO_SUMMARY for p, k in self.known.items() if p not in changed}
         key = None
         if len(changed) <= max(50, CHANGED_MAX_SHARE * len(notes)):

@@ -158,7 +158,8 @@ class Rule:
         """Work to do once a run before notes are checked, such as a
         `ctx.memo`: in a run over worker processes the engine calls it in
         the parent, so that the workers inherit what it made instead of
-        each making it again. Nothing by default."""
+        each making it again; in a pre-commit run, while the notes are
+        stat'ed to see which changed. Nothing by default."""
 
     # -- building diagnostics ------------------------------------------------
     def diagnostic(

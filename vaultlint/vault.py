@@ -217,6 +217,11 @@ class Vault:
         self._found: dict[tuple[str, str], tuple[str, ...]] = {}  # find()'s answers for these files
         self._anywhere: dict[str, tuple[str, ...]] = {}  # ... those that hold in every folder
 
+    def index(self) -> None:
+        """Make the name index now, not on first use."""
+        if "_one_named" not in self.__dict__:
+            self._index()
+
     def named(self, name: str) -> list[str]:
         """The files whose name has the key `name` (less `.md` for a note),
         in path order."""
