@@ -13,8 +13,8 @@ from vaultlint import api
 from vaultlint.config import ConfigError
 from vaultlint.dates import read_date
 from vaultlint.note import parse
-from vaultlint.scanner import Stamp
-from vaultlint.stamps import PRESETS, format_time, padded_times, parse_time
+from vaultlint.scanner import DEFAULT_STAMP_PATTERN, scan
+from vaultlint.stamps import PRESETS, format_time, parse_time
 
 STAMP_RULES = ["timestamp-format", "timestamp-order", "timestamp-range"]
 
@@ -38,17 +38,26 @@ def test_what_is_not_a_time_says_why(text):
 
 
 @pytest.mark.parametrize("text", ["00:00:00", "01:49:50", "11:59:59", "00:60:00", "00:00:60", "1:02:03", "001:02:03",
-                                  "00:5:52", "42:24", "754", " 01:02:03", "01:02:03 ", "ab:cd:ef", "99:59:59"])
+                                  "00:5:52", "42:24", "754", " 01:02:03", "01:02:03 ", "ab:cd:ef", "99:59:59", ""])
 def test_the_stamp_rules_skip_only_times_that_parse_padded_in_hh_mm_ss(text):
     """`padded_times` lets the stamp rules pass a note by at C speed: it must
     say yes only where parsing the time would leave them nothing to say
     (and it does for the seed vault's `HH:MM:SS`)."""
     time = parse_time(text)[0]
     parsed_plain = time is not None and time.form == "HH:MM:SS" and not time.unpadded and len(text) == 8
-    stamp = Stamp(0, 1, text, text, (0, 1), (0, 1))
-    assert (padded_times([stamp, stamp]) is not None) == parsed_plain
-    assert padded_times([stamp, stamp._replace(label=None)]) is None  # a label missing from some: looked at
-    assert padded_times([stamp._replace(label="intro")]) is None
+    pattern = re.compile(DEFAULT_STAMP_PATTERN)
+
+    def stamp(time, label):
+        return f'<a class="yt-timestamp" data-t="{time}">[{label}]</a>'
+
+    body = scan(f"{stamp(text, text)} and {stamp(text, text)}", 0, pattern)
+    assert (body.padded_times is not None) == parsed_plain
+    assert [s.time for s in body.stamps] == [text, text]  # made when asked for, all the same
+    assert scan(f"{stamp(text, text)} and {stamp(text, 'intro')}", 0, pattern).padded_times is None
+    assert scan("no stamps", 0, pattern).padded_times == []
+    # A pattern without a label group: only the time counts.
+    time_only = re.compile(r"\[(?P<time>[^\]]*)\]")
+    assert (scan(f"[{text}] [{text}]", 0, time_only).padded_times is not None) == parsed_plain
 
 
 @pytest.mark.parametrize("name", sorted(PRESETS))

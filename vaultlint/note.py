@@ -70,6 +70,9 @@ class FrontMatter:
     root: yaml.Node | None = None
     data: object = None
     problem: YamlProblem | None = None
+    # Only `key: text` lines, each key once: no value YAML reads as other
+    # than the text written, no duplicate (what the fast reading takes).
+    plain: bool = False
 
     def node_span(self, node: yaml.Node) -> tuple[int, int]:
         return self.start + node.start_mark.index, self.start + node.end_mark.index
@@ -211,7 +214,7 @@ def _simple_yaml(source: str, offset: int) -> FrontMatter | None:
         pos = m.end()
         line += 1
     root = yaml.MappingNode(_MAP, pairs, _Mark(name, 0, 0, 0, None, None), _Mark(name, end, line, 0, None, None), False)
-    return FrontMatter(offset, offset + end, source, root, data)
+    return FrontMatter(offset, offset + end, source, root, data, plain=True)
 
 
 def parse_yaml(source: str, offset: int) -> FrontMatter:

@@ -15,11 +15,11 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from operator import itemgetter
 from typing import NamedTuple
 from urllib.parse import unquote
 
-from .stamps import YT_TIMESTAMP
+from .stamps import YT_TIMESTAMP, padded
 
 # --------------------------------------------------------------------------
 # Records: named tuples, immutable like frozen dataclasses and made four
@@ -75,13 +75,41 @@ class Stamp(NamedTuple):
         return self.time_span if name == "time" else self.label_span if name == "label" else None
 
 
-@dataclass(frozen=True, slots=True)
 class Body:
-    links: tuple[Link, ...]
-    headings: tuple[Heading, ...]
-    block_ids: tuple[BlockId, ...]
-    stamps: tuple[Stamp, ...]
-    masked: tuple[tuple[int, int], ...]  # ranges that are not prose
+    """What the body of a note holds. Its stamps are made when first asked
+    for: most notes' stamp rules need only `padded_times`."""
+
+    __slots__ = ("links", "headings", "block_ids", "masked", "padded_times", "_stamps", "_source")
+
+    def __init__(self, links: tuple[Link, ...], headings: tuple[Heading, ...], block_ids: tuple[BlockId, ...],
+                 stamps: tuple[Stamp, ...] | None, masked: tuple[tuple[int, int], ...],
+                 padded_times: list[str] | None = None, source: tuple[str, int, re.Pattern] | None = None):
+        self.links, self.headings, self.block_ids = links, headings, block_ids
+        self.masked = masked  # ranges that are not prose
+        # The stamps' times when they are all valid `HH:MM:SS`, padded, each
+        # its own label (see `vaultlint.stamps.padded`), else None.
+        self.padded_times = padded_times if stamps is None else padded_times_of(stamps)
+        self._stamps = stamps
+        self._source = source  # (text, start, pattern) to find the stamps in, until they are made
+
+    @property
+    def stamps(self) -> tuple[Stamp, ...]:
+        if self._stamps is None:
+            text, start, pattern = self._source
+            self._stamps = find_stamps(apply_mask(text, self.masked), start, pattern)
+            self._source = None
+        return self._stamps
+
+    def __eq__(self, other):
+        return isinstance(other, Body) and all(getattr(self, a) == getattr(other, a) for a in _BODY_FIELDS)
+
+    __hash__ = None
+
+    def __repr__(self):
+        return f"Body({', '.join(f'{a}={getattr(self, a)!r}' for a in _BODY_FIELDS)})"
+
+
+_BODY_FIELDS = ("links", "headings", "block_ids", "stamps", "masked")
 
 
 # The seed vault's stamp: <a class="yt-timestamp" data-t="01:49:50">[01:49:50]</a>
@@ -442,14 +470,40 @@ def scan(text: str, start: int = 0, stamp_pattern: re.Pattern | None = None) -> 
     if "^" in masked:
         for m in _BLOCK_ID.finditer(masked, start):
             block_ids.append(BlockId(m.group(2), m.start(1), m.end(1)))
+    if stamp_pattern is None:
+        return Body(tuple(links), tuple(headings), tuple(block_ids), (), tuple(ranges))
+    times, labels = _stamp_texts(masked, start, stamp_pattern)
+    if not times:
+        return Body(tuple(links), tuple(headings), tuple(block_ids), (), tuple(ranges))
+    return Body(tuple(links), tuple(headings), tuple(block_ids), None, tuple(ranges),
+                padded(times, labels), (text, start, stamp_pattern))
+
+
+def _stamp_texts(masked: str, start: int, pattern: re.Pattern) -> tuple[list[str], list[str] | None]:
+    """The time and label of each stamp (the label None when the pattern has
+    none; '' for a group that took no part), found in C."""
+    found = pattern.findall(masked, start)
+    t, lb = pattern.groupindex["time"], pattern.groupindex.get("label", 0)
+    if pattern.groups == 1:
+        return found, None
+    return list(map(itemgetter(t - 1), found)), list(map(itemgetter(lb - 1), found)) if lb else None
+
+
+def find_stamps(masked: str, start: int, pattern: re.Pattern) -> tuple[Stamp, ...]:
+    t = pattern.groupindex.get("time", 0)
+    lb = pattern.groupindex.get("label", 0)
     stamps = []
-    if stamp_pattern is not None:
-        t = stamp_pattern.groupindex.get("time", 0)
-        lb = stamp_pattern.groupindex.get("label", 0)
-        for m in stamp_pattern.finditer(masked, start):
-            spans = m.regs
-            time = m.group(t) if t else None
-            label = m.group(lb) if lb else None
-            stamps.append(_new(Stamp, (*spans[0], time, label, spans[t] if time is not None else None,
-                                       spans[lb] if label is not None else None)))
-    return Body(tuple(links), tuple(headings), tuple(block_ids), tuple(stamps), tuple(ranges))
+    for m in pattern.finditer(masked, start):
+        spans = m.regs
+        time = m.group(t) if t else None
+        label = m.group(lb) if lb else None
+        stamps.append(_new(Stamp, (*spans[0], time, label, spans[t] if time is not None else None,
+                                   spans[lb] if label is not None else None)))
+    return tuple(stamps)
+
+
+def padded_times_of(stamps: tuple[Stamp, ...]) -> list[str] | None:
+    """`padded` of the times and labels of `stamps` (labels that took no
+    part in a match are no labels)."""
+    labels = [s.label for s in stamps]
+    return padded([s.time for s in stamps], None if labels == [None] * len(labels) else labels)

@@ -68,17 +68,16 @@ class Time:
     unpadded: bool = False  # an inner field of one digit: `1:2:03`
 
 
-def padded_times(stamps) -> list[str] | None:
-    """The times of `stamps` when each is a valid time written `HH:MM:SS`,
-    zero-padded, and its label (if the pattern has one) is the same text;
-    else None. Such stamps (most notes' every stamp) compare as text in the
-    order of their times, and no stamp rule has anything to say of their form:
-    the rules check them at C speed, without a call a stamp."""
-    times = [s.time for s in stamps]
-    if None in times:
-        return None
-    labels = [s.label for s in stamps]
-    if labels != times and any(label is not None for label in labels):
+def padded(times: list, labels: list | None) -> list[str] | None:
+    """`times` when each is a valid time written `HH:MM:SS`, zero-padded,
+    and its label (when `labels` are given: the pattern has a label group)
+    is the same text; else None. Such stamps (most notes' every stamp)
+    compare as text in the order of their times, and no stamp rule has
+    anything to say of their form: the rules pass them at C speed, without
+    a call a stamp. A note without stamps has [] of them."""
+    if not times:
+        return []
+    if labels is not None and labels != times or None in times:
         return None
     return times if _PADDED_LINES.fullmatch("\n".join(times) + "\n") else None
 

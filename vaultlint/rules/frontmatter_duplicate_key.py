@@ -57,8 +57,8 @@ class FrontmatterDuplicateKey(Rule):
 
     def check_note(self, note, ctx):
         fm = note.frontmatter
-        if fm is None or fm.root is None:
-            return
+        if fm is None or fm.root is None or fm.plain:
+            return  # a plain front-matter has each key once
         for _path, _key, node in walk(fm):
             if not isinstance(node, yaml.MappingNode):
                 continue

@@ -66,8 +66,8 @@ class FrontmatterImplicitType(Rule):
 
     def check_note(self, note, ctx):
         fm = note.frontmatter
-        if fm is None or fm.root is None or not isinstance(fm.data, dict):
-            return
+        if fm is None or fm.root is None or fm.plain or not isinstance(fm.data, dict):
+            return  # a plain front-matter's values are all the text written
         schemas = None
         for path, _key, node in walk(fm):
             found = trap(node) if path else None

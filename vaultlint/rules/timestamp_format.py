@@ -59,7 +59,7 @@ from collections import Counter
 
 from vaultlint.diagnostics import Applicability
 from vaultlint.rule import Rule, Severity
-from vaultlint.stamps import Time, format_time, looks_like_time, padded_times, parse_time, show
+from vaultlint.stamps import Time, format_time, looks_like_time, parse_time, show
 
 
 def _kind(form: str) -> str:
@@ -104,9 +104,9 @@ class TimestampFormat(Rule):
     options = {"consistent-form": {"type": "boolean", "default": True}}
 
     def check_note(self, note, ctx):
+        if note.body.padded_times is not None:
+            return  # none, or valid, labelled with themselves, all HH:MM:SS and padded
         stamps = note.body.stamps
-        if not stamps or padded_times(stamps) is not None:
-            return  # valid, labelled with themselves, all HH:MM:SS and padded
         # (stamp, time, label) of each stamp whose time and label agree: the
         # note's usual forms are theirs (a shifted stamp's label is no model).
         parsed = []

@@ -54,7 +54,7 @@ import bisect
 import re
 
 from vaultlint.rule import Rule, Severity
-from vaultlint.stamps import padded_times, parse_time
+from vaultlint.stamps import parse_time
 
 # Where a paragraph starts: after a blank line, at a list item, at a heading.
 _BLOCK_START = re.compile(r"\n[ \t]*\n|^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]|^ {0,3}#{1,6}[ \t]", re.M)
@@ -80,13 +80,17 @@ class TimestampOrder(Rule):
     }
 
     def check_note(self, note, ctx):
+        tolerance = self.options["tolerance"]
+        texts = note.body.padded_times
+        if texts is not None:
+            if texts == sorted(texts):
+                return  # padded times in order as text are in order as times (most notes)
+            seconds = [parse_time(text)[0].seconds for text in texts]
+            if not any(seconds[i] < seconds[i - 1] - tolerance for i in range(1, len(seconds))):
+                return  # no step back beyond the tolerance: no need to make the stamps
         stamps = note.body.stamps
         if len(stamps) < 2:
             return
-        texts = padded_times(stamps)
-        if texts is not None and texts == sorted(texts):
-            return  # padded times in order as text are in order as times
-        tolerance = self.options["tolerance"]
         timed = []  # (stamp, seconds) of the stamps with a valid time
         for stamp in stamps:
             text = stamp.time

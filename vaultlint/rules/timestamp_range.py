@@ -44,7 +44,7 @@ import re
 
 from vaultlint.diagnostics import Applicability
 from vaultlint.rule import Rule, Severity
-from vaultlint.stamps import format_time, padded_times, parse_time, show
+from vaultlint.stamps import format_time, parse_time, show
 
 YOUTUBE_MAX = 12 * 3600  # YouTube keeps no longer video
 _ISO_DURATION = re.compile(r"P(?:(\d+)D)?T?(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?", re.I)
@@ -84,7 +84,6 @@ class TimestampRange(Rule):
     }
 
     def check_note(self, note, ctx):
-        stamps = note.body.stamps
         key = self.options["duration-key"]
         value = note.data.get(key)
         length, what = None, ""
@@ -98,12 +97,10 @@ class TimestampRange(Rule):
             limit, _why = parse_time(self.options["max-length"])
             if limit is not None:
                 length, what = float(limit.seconds), f"{show(limit.seconds)}, longer than any YouTube video"
-        if length is None or not stamps:
-            return
-        texts = padded_times(stamps)
-        if texts is not None and parse_time(max(texts))[0].seconds <= length:
-            return  # the latest of the padded times is within the video
-        for stamp in stamps:
+        texts = note.body.padded_times
+        if length is None or texts == [] or texts is not None and parse_time(max(texts))[0].seconds <= length:
+            return  # no stamps, or the latest of the padded times is within the video
+        for stamp in note.body.stamps:
             text = stamp.time
             time, _why = parse_time(text) if text is not None else (None, "")
             if time is None or time.seconds <= length or _label_differs(stamp, time):
