@@ -21,7 +21,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from .diagnostics import Edit
-from .scanner import _WIKI, Body, Link, scan, wiki_link
+from .scanner import Body, Link, scan, wiki_links
 
 
 class YAML_LOADER(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -328,10 +328,7 @@ class Note:
                 stack.extend(node.value)
             elif isinstance(node, yaml.ScalarNode) and "[[" in node.value:
                 s, e = fm.node_span(node)
-                for m in _WIKI.finditer(self.text, s, e):
-                    link = wiki_link(m, kind="frontmatter")
-                    if link is not None:
-                        found.append(link)
+                found += wiki_links(self.text, s, e, kind="frontmatter")
         found.sort(key=lambda link: link.start)
         return tuple(found)
 

@@ -348,7 +348,9 @@ def apply_mask(text: str, ranges: list[tuple[int, int]]) -> str:
 
 # `[[target#subpath|alias]]`, split into its parts by the pattern: the
 # target ends at the first `#` or `|`, the subpath at the first `|`.
-_WIKI = re.compile(r"(!?)\[\[(([^\[\]\n#|]*)(?:#([^\[\]\n|]*))?(?:\|([^\[\]\n]*))?)\]\]")
+# It begins with its literal `[[` so that re searches for it fast; a `!`
+# before it (an embed) is looked at by `wiki_links`.
+_WIKI = re.compile(r"\[\[(([^\[\]\n#|]*)(?:#([^\[\]\n|]*))?(?:\|([^\[\]\n]*))?)\]\]")
 _MD_LINK = re.compile(
     r"(!?)\[([^\[\]\n]*)\]\("
     r"[ \t]*(?:<([^<>\n]*)>|([^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*))"
@@ -372,9 +374,22 @@ _SEARCH = ("##", "^^")
 _new = tuple.__new__
 
 
-def wiki_link(m: re.Match, kind: str = "wiki") -> Link | None:
+def wiki_links(text: str, start: int, end: int | None = None, kind: str = "wiki") -> list[Link]:
+    """The wiki links and embeds in text[start:end]."""
+    found = []
+    after = start  # where the last link ended: a `!` before it is not the next one's
+    for m in _WIKI.finditer(text, start, len(text) if end is None else end):
+        at = m.start()
+        link = wiki_link(m, at > after and text[at - 1] == "!", kind)
+        if link is not None:
+            found.append(link)
+        after = m.end()
+    return found
+
+
+def wiki_link(m: re.Match, embed: bool, kind: str = "wiki") -> Link | None:
     """The link a match of `_WIKI` is; None for search syntax or `[[ ]]`."""
-    embed, inner, raw, subpath, alias = m.groups()
+    inner, raw, subpath, alias = m.groups()
     target = raw.strip()
     if not target and subpath is None and alias is None or inner[:2] in _SEARCH:
         return None
@@ -391,9 +406,9 @@ def wiki_link(m: re.Match, kind: str = "wiki") -> Link | None:
             target = raw.strip()
     if subpath is not None:
         subpath = subpath.strip()
-    t_start = m.start(2) + lead
+    t_start = m.start(1) + lead
     t_end = t_start + max(0, len(raw.rstrip()) - lead)
-    return _new(Link, (kind, embed == "!", target, subpath, alias, m.start(), m.end(), t_start, t_end))
+    return _new(Link, (kind, embed, target, subpath, alias, m.start() - embed, m.end(), t_start, t_end))
 
 
 def _markdown_link(m: re.Match) -> Link | None:
@@ -423,19 +438,6 @@ def _heading_text(text: str, m: re.Match) -> str:
     return line.strip()
 
 
-def _wiki_matches(text: str, start: int) -> Iterator[re.Match]:
-    """`_WIKI.finditer(text, start)`, searched from each `[[`."""
-    pos = start
-    while (at := text.find("[[", pos)) != -1:
-        # With a `!` in front the match fails exactly when it fails without.
-        m = _WIKI.match(text, at - 1 if at > pos and text[at - 1] == "!" else at)
-        if m is None:
-            pos = at + 1
-        else:
-            yield m
-            pos = m.end()
-
-
 def _heading_matches(text: str, start: int) -> Iterator[re.Match]:
     """`_HEADING.finditer(text, start)`, tried only on lines that may be headings."""
     lines = (m.end() for m in _HEADING_LINE.finditer(text, start))
@@ -452,10 +454,7 @@ def scan(text: str, start: int = 0, stamp_pattern: re.Pattern | None = None) -> 
     masked = apply_mask(text, ranges)
     links: list[Link] = []
     if "[" in masked:
-        for m in _wiki_matches(masked, start):
-            link = wiki_link(m)
-            if link is not None:
-                links.append(link)
+        links = wiki_links(masked, start)
         if "](" in masked:
             for m in _MD_LINK.finditer(masked, start):
                 link = _markdown_link(m)
