@@ -138,7 +138,7 @@ def lint(
     config, vault = open_vault(paths, vault_dir=vault_dir, config_file=config_file)
     # The cache's part begins now (its stats taken by a child process)
     # while this one loads the rules.
-    start = engine.Start(vault) if cache else None
+    start = engine.Start(vault, few=bool(paths)) if cache else None
     try:
         rules = config.active_rules(select, ignore)
         notes = select_notes(vault, paths) if paths or not staged else []
