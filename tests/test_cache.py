@@ -238,6 +238,7 @@ def test_aliases_come_from_the_cache_when_warm(vault):
     assert cold.alias_owners("Alpha") == ["a.md"]
     warm = api.lint([vault / "b.md"]).vault
     assert warm.summaries["a.md"] == {"aliases": ["Alpha"]}
+    assert warm.every_alias == [("a.md", ("Alpha",))]  # known without looking at a note
     assert warm.alias_owners("alpha") == ["a.md"]
     write(vault, "b.md", "---\naliases: [Alpha, Bee]\n---\n")
     assert api.lint([vault / "sub/d.md"]).vault.alias_owners("alpha") == ["a.md", "b.md"]

@@ -267,8 +267,10 @@ class Run:
         summaries = {p: k[3] or NO_SUMMARY for p, k in self.known.items() if p not in changed}
         key = None
         if len(changed) <= max(50, CHANGED_MAX_SHARE * len(notes)):
+            # Every note is summarised now (one the record lacks is changed).
             summaries.update(self._summaries(changed))
-            key = self._key(config_key, summaries)
+            self.vault.every_alias = every_alias(summaries)
+            key = self._key(config_key, self.vault.every_alias)
         self.vault.summaries = summaries
         paths = fingerprint_paths(self.paths)
         if (use_last and key is not None and self.cache is not None and not changed and not touched
@@ -291,7 +293,7 @@ class Run:
                     summaries[c.path] = c.entry.summary
         if key is None:
             summaries.update(self._summaries([p for p in notes if p not in summaries]))
-            key = self._key(config_key, summaries)
+            key = self._key(config_key, every_alias(summaries))
         out += self._vault_rules(key)
         self._store(key, checked, changed, touched, summaries, notes)
         del checked  # its packed rows, stored now: memory for the sorting and the report
@@ -348,9 +350,8 @@ class Run:
             self.vault.forget(path)  # memory stays flat; it is parsed again if checked
         return out
 
-    def _key(self, config_key: str, summaries: dict[str, dict]) -> str:
+    def _key(self, config_key: str, aliases: list[tuple[str, tuple[str, ...]]]) -> str:
         """The run key: the config, and the vault's names (files and aliases)."""
-        aliases = sorted((p, tuple(s.get("aliases", ()))) for p, s in summaries.items() if s.get("aliases"))
         return fingerprint([config_key, self.files_key, aliases])
 
     def _holds(self, deps: Deps) -> bool:
@@ -533,6 +534,11 @@ def _check_chunk(paths: list[str]) -> list[Checked]:
         if c.entry is not None:
             c.diagnostics = None
     return out
+
+
+def every_alias(summaries: dict[str, dict]) -> list[tuple[str, tuple[str, ...]]]:
+    """(path, aliases) of the notes whose summary lists aliases, by path."""
+    return sorted((p, tuple(s["aliases"])) for p, s in summaries.items() if s.get("aliases"))
 
 
 def summary(note) -> dict:

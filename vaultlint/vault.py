@@ -154,6 +154,9 @@ class Vault:
         # path -> what a run knows of the note without reading it (its
         # aliases), filled by the engine from the cache.
         self.summaries: dict[str, dict] = {}
+        # (path, aliases) of every note that has some, when the engine knows
+        # them all from its summaries: then no note is looked at for them.
+        self.every_alias: list[tuple[str, tuple[str, ...]]] | None = None
         # The name index is built on first use: a warm run that reuses every
         # result from the cache never resolves a link.
 
@@ -419,12 +422,13 @@ class Vault:
         the alias tells which note was meant. Built on first use: it reads
         every note's front-matter."""
         if self._aliases is None:
-            self.use_aliases(self.aliases_by_note(self.note_paths))
+            known = self.every_alias
+            self.use_aliases(known if known is not None else self.aliases_by_note(self.note_paths))
         return self._aliases.get(self.key(name.strip()), [])
 
     @property
     def aliases_known(self) -> bool:
-        return self._aliases is not None
+        return self._aliases is not None or self.every_alias is not None
 
     def aliases_by_note(self, paths: Iterable[str]) -> list[tuple[str, tuple[str, ...]]]:
         """(path, aliases) of the notes of `paths` that have aliases (the
