@@ -57,11 +57,19 @@ def vault_types(ctx: Context) -> dict[str, str]:
 def date_properties(note: Note, ctx: Context) -> dict[str, str]:
     """Top-level keys declared as dates for this note -> "date" or
     "date-time": from types.json, then from the note's schemas (a schema
-    wins over types.json where both speak)."""
-    found = {key: DATE_FORMATS[kind] for key, kind in vault_types(ctx).items() if kind in DATE_FORMATS}
-    from .schemas import schema_formats  # late: schemas imports this module
+    wins over types.json where both speak). The same for every note with
+    the same schemas: made once per set of schemas (do not change it)."""
+    from .schemas import note_schemas, schema_formats  # late: schemas imports this module
 
+    made = ctx.memo("properties.date_properties", dict)
+    schemas = tuple(note_schemas(note, ctx).schemas)
+    kept = made.get(tuple(map(id, schemas)))
+    if kept is not None:
+        return kept[1]
+    found = {key: DATE_FORMATS[kind] for key, kind in vault_types(ctx).items() if kind in DATE_FORMATS}
     for key, fmt in schema_formats(note, ctx).items():
         if fmt in ("date", "date-time"):
             found[key] = fmt
+    # Kept with the schemas, so that their ids stay theirs.
+    made[tuple(map(id, schemas))] = (schemas, found)
     return found
