@@ -376,6 +376,8 @@ def test_changes_kept_beside_the_files_record(vault, monkeypatch):
     assert any(d.path == "a.md" and "Part two" in d.message for d in diagnostics)
     assert changes() == 0  # folded in
     assert set(cache.Cache.open(vault).files()) == {"a.md", "b.md", "sub/d.md"}
+    with sqlite3.connect(vault / cache.FOLDER / cache.FILE) as db:  # and no row kept for the note deleted
+        assert {path for path, in db.execute("SELECT path FROM notes")} == {"a.md", "b.md", "sub/d.md"}
 
 
 def test_the_link_suggester_is_kept_from_run_to_run(make_vault, monkeypatch):

@@ -482,13 +482,13 @@ class Run:
         if self.cache is None:
             return
         now = now_ns()
-        present = set(notes)
         updates: dict[str, Known | None] = {}
         for path, st in touched.items():
             updates[path] = (*trusted(st, now), *self.known[path][2:])
         for path in changed:  # maybe not checked (pre-commit): recorded as seen, when it was read
+            # (A note stat'ed, so one of `notes`: a recorded note gone has no stat.)
             h, st = self.hashes.get(path), self.moved.get(path)
-            if path in present and h is not None and st is not None and path in summaries:
+            if h is not None and st is not None and path in summaries:
                 updates[path] = (*trusted(st, now), h, summaries[path] or None)
             else:
                 updates[path] = None  # gone, unreadable, or not read: no record
@@ -502,7 +502,11 @@ class Run:
         updates = {p: k for p, k in updates.items() if k != self.known.get(p)}
         rows = [(c.path, c.entry.hash, key, self._deps(c.entry.deps), c.entry.diagnostics)
                 for c in checked if c.entry is not None]
-        gone = [p for p in self.known if p not in present]
+        # Recorded notes no longer there: `moved` gives them no stat (and
+        # so it does a note that vanished while being stat'ed, still listed).
+        unseen = [p for p, st in self.moved.items() if st is None and p in self.known]
+        present = set(notes) if unseen else ()
+        gone = [p for p in unseen if p not in present]
         if not updates and not rows and not gone:
             return
         try:
