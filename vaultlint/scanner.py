@@ -391,9 +391,16 @@ def wiki_link(m: re.Match, embed: bool, kind: str = "wiki") -> Link | None:
     """The link a match of `_WIKI` is; None for search syntax or `[[ ]]`."""
     inner, raw, subpath, alias = m.groups()
     target = raw.strip()
-    if not target and subpath is None and alias is None or inner[:2] in _SEARCH:
+    if target is raw and target:  # nothing to strip (most links): `strip` gave the string itself
+        lead = 0
+        written = len(raw)
+    else:
+        if not target and subpath is None and alias is None:
+            return None
+        lead = len(raw) - len(raw.lstrip())
+        written = len(raw.rstrip())
+    if inner.startswith(_SEARCH):
         return None
-    lead = len(raw) - len(raw.lstrip())
     if alias is not None:
         alias = alias.strip()
         # In a table the pipe is escaped as '\|'; the backslash is not part
@@ -404,11 +411,13 @@ def wiki_link(m: re.Match, embed: bool, kind: str = "wiki") -> Link | None:
         elif raw.endswith("\\"):
             raw = raw[:-1]
             target = raw.strip()
+            written = len(raw.rstrip())
     if subpath is not None:
         subpath = subpath.strip()
+    start, end = m.span()
     t_start = m.start(1) + lead
-    t_end = t_start + max(0, len(raw.rstrip()) - lead)
-    return _new(Link, (kind, embed, target, subpath, alias, m.start() - embed, m.end(), t_start, t_end))
+    return _new(Link, (kind, embed, target, subpath, alias, start - embed, end, t_start,
+                       t_start + max(0, written - lead)))
 
 
 def _markdown_link(m: re.Match) -> Link | None:
