@@ -47,7 +47,7 @@ from .diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
 FOLDER = ".vaultlint_cache"
 FILE = "cache.sqlite3"
 # Bump when what is stored changes meaning.
-FORMAT = f"7 vaultlint {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
+FORMAT = f"8 vaultlint {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
 # A file modified this recently may change again within the same mtime tick:
 # its stat is not stored, so that the next run compares its content.
 RACY_NS = 2_000_000_000
@@ -61,9 +61,14 @@ CREATE TABLE IF NOT EXISTS results (
     files TEXT NOT NULL,
     key TEXT NOT NULL,
     worst INTEGER NOT NULL,
-    diagnostics BLOB NOT NULL,
-    options TEXT,
-    text BLOB
+    diagnostics BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS result_texts (
+    paths TEXT PRIMARY KEY,
+    files TEXT NOT NULL,
+    key TEXT NOT NULL,
+    options TEXT NOT NULL,
+    text BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS notes (
     path TEXT PRIMARY KEY,
@@ -424,7 +429,8 @@ class Cache:
         try:
             with self.db:
                 self.db.execute("DELETE FROM results WHERE files != ?", (self.version,))
-                self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, NULL, NULL)",
+                self.db.execute("DELETE FROM result_texts WHERE files != ? OR paths = ?", (self.version, paths))
+                self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
                                 (paths, self.version, key, worst, pack(diagnostics)))
         except sqlite3.Error:
             return None
@@ -484,26 +490,28 @@ class Last:
         return self._get("diagnostics")
 
     def text(self, options: str) -> str | None:
-        text = self._get("text", "AND options = ?", (options,))
+        text = self._get("text", "result_texts", "AND options = ?", (options,))
         return None if text is None else text.decode("utf-8", "surrogatepass")
 
     def keep_text(self, options: str, text: str) -> None:
+        # In a table of its own: a text kept beside the diagnostics would
+        # write them again (35 MB at 100,000 notes).
         try:
             db = sqlite3.connect(self.file, timeout=5)
             try:
                 with db:
-                    db.execute("UPDATE results SET options = ?, text = ? WHERE paths = ? AND files = ? AND key = ?",
-                               (options, text.encode("utf-8", "surrogatepass"), self.paths, self.files, self.key))
+                    db.execute("INSERT OR REPLACE INTO result_texts VALUES (?, ?, ?, ?, ?)",
+                               (self.paths, self.files, self.key, options, text.encode("utf-8", "surrogatepass")))
             finally:
                 db.close()
         except sqlite3.Error:
             pass
 
-    def _get(self, column: str, more: str = "", args: tuple = ()):
+    def _get(self, column: str, table: str = "results", more: str = "", args: tuple = ()):
         try:
             db = sqlite3.connect(self.file, timeout=5)
             try:
-                row = db.execute(f"SELECT {column} FROM results WHERE paths = ? AND files = ? AND key = ? {more}",
+                row = db.execute(f"SELECT {column} FROM {table} WHERE paths = ? AND files = ? AND key = ? {more}",
                                  (self.paths, self.files, self.key, *args)).fetchone()
             finally:
                 db.close()
