@@ -137,3 +137,20 @@ def test_kepano_dates_are_read_from_types_json_and_only_a_link_is_reported(corpu
     assert [(d.rule, d.message) for d in result.diagnostics] == [
         ("date-format", "last: `[[2022-04]]` is a link, not a date"),
     ]
+
+
+# What a paragraph start is, in one pattern (tried at every character, so
+# the rule searches for it in pieces).
+PARAGRAPH_START = re.compile(r"\n[ \t]*\n|^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]|^ {0,3}#{1,6}[ \t]", re.M)
+
+
+@pytest.mark.parametrize("text", ["", "a\n\n- x\n* y\n+ z\n1. one\n22) two\n# h\n   ### h3\n    #### code?\n",
+                                  "\n\n\n\n", "a\n \t\nb\n-x\n- \n#no\n####### seven\n", "\r\n\r\n- crlf\r\n",
+                                  "- first\ntext\n\n\n\t- tab\n1234567890. long\n"])
+def test_paragraph_starts_are_those_of_the_one_pattern(text):
+    from vaultlint.rules.timestamp_order import paragraph_starts
+
+    for start in range(len(text) + 1):
+        expected = [m.end() if m.group().startswith("\n") else m.start() for m in PARAGRAPH_START.finditer(text, start)]
+        assert paragraph_starts(text, start) == expected, (text, start)
+
