@@ -113,6 +113,8 @@ def trusted(st: tuple[int, int], now_ns: int) -> tuple[int, int]:
 # Changes kept beside the files record before it is written whole again
 # (at least; a tenth of the record on large vaults).
 CHANGES_MAX = 1000
+# Bytes from which a result kept is large (see `Cache.put_result`).
+LARGE_RESULT = 1 << 20
 # From this many notes on, a forked child stats half of them (see `moved`).
 FORK_MIN = 20_000
 
@@ -426,12 +428,19 @@ class Cache:
         """Kept with the results of other runs under the same files record
         (a whole-vault run and a pre-commit run on a note); older ones go."""
         worst = max((d.severity.rank for d in diagnostics), default=-1)
+        data = pack(diagnostics)
+        # A large result (a whole vault's) is left to the next large run:
+        # deleting one takes a second at 100,000 notes, which a pre-commit
+        # run must not pay. Sizes are read without reading the blobs.
+        large = len(data) >= LARGE_RESULT
         try:
             with self.db:
-                self.db.execute("DELETE FROM results WHERE files != ?", (self.version,))
-                self.db.execute("DELETE FROM result_texts WHERE files != ? OR paths = ?", (self.version, paths))
+                self.db.execute("DELETE FROM results WHERE files != ? AND (? OR length(diagnostics) < ?)",
+                                (self.version, large, LARGE_RESULT))
+                self.db.execute("DELETE FROM result_texts WHERE paths = ? OR files != ? AND (? OR length(text) < ?)",
+                                (paths, self.version, large, LARGE_RESULT))
                 self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
-                                (paths, self.version, key, worst, pack(diagnostics)))
+                                (paths, self.version, key, worst, data))
         except sqlite3.Error:
             return None
         return Last(self.file, paths, self.version, key, worst)
