@@ -241,11 +241,14 @@ class Vault:
         notes the first."""
         base = path[path.rfind("/") + 1:]
         stem = base[:-3] if base.lower().endswith(".md") else base
+        # A key has its path's slashes: a file in another depth of folders
+        # is passed over without making its key.
+        depth, key = path.count("/"), self.key
         for file in reversed(self.named(stem)):
-            if self.key(file) == path:
+            if file.count("/") == depth and key(file) == path:
                 return file
         for file in self.named(base):
-            if file.lower().endswith(".md") and self.key(file)[:-3] == path:
+            if file.count("/") == depth and file.lower().endswith(".md") and key(file)[:-3] == path:
                 return file
         return None
 
