@@ -1,3 +1,3 @@
-from vaultlint.cli import main
+from vaultlint.cli import run
 
-main(prog_name="vaultlint")
+run()
