@@ -136,12 +136,12 @@ def lint(
     if staged and vault_dir is None:
         vault_dir = precommit.vault_root(paths)
     config, vault = open_vault(paths, vault_dir=vault_dir, config_file=config_file)
+    notes = select_notes(vault, paths) if paths or not staged else []
     # The cache's part begins now (its stats taken by a child process)
     # while this one loads the rules.
-    start = engine.Start(vault, few=bool(paths)) if cache else None
+    start = engine.Start(vault, len(notes)) if cache else None
     try:
         rules = config.active_rules(select, ignore)
-        notes = select_notes(vault, paths) if paths or not staged else []
     except BaseException:
         if start is not None:
             start.close()

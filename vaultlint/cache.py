@@ -208,14 +208,13 @@ class Entry:
     stat: Stat
     hash: bytes
     summary: dict  # {"aliases": [...]}
-    key: str
     deps: tuple[str, ...]  # the notes its check read
     diagnostics: bytes  # see `pack`
 
     def __reduce__(self):
         # Pickled by position (worker to parent): a slots dataclass's own
         # pickling looks its fields up each time, a twentieth of a cold run.
-        return Entry, (self.stat, self.hash, self.summary, self.key, self.deps, self.diagnostics)
+        return Entry, (self.stat, self.hash, self.summary, self.deps, self.diagnostics)
 
 
 # What the files record holds of a note: (size, mtime, content hash, summary);

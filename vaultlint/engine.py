@@ -60,7 +60,7 @@ CHUNKS_PER_WORKER = 8
 CHANGED_MAX_SHARE = 0.25
 # A run of this many notes or fewer (pre-commit) prepares the rules before it
 # knows what changed (see `Run.go`).
-PREPARE_EARLY_MAX = 100
+FEW_NOTES = 100
 # The share of the notes a forked child stats while this process goes on
 # (see `Start`), so that both end together: this process first reads the
 # files record and loads the rules (~0.25 s at 100,000 notes, whose stats
@@ -157,11 +157,11 @@ class Start:
     """The beginning of a cached run, made as soon as the vault is walked
     (`api.lint` loads the rules meanwhile): the cache opened, its files
     record read, and a forked child stat'ing most notes to see which moved.
-    With `few`, the run checks a few notes (pre-commit): the child takes a
-    larger share, since this process prepares the rules meanwhile (see
-    `Run.go`)."""
+    A run of `FEW_NOTES` or fewer (pre-commit) leaves the child a larger
+    share, since this process prepares the rules meanwhile (see `Run.go`)."""
 
-    def __init__(self, vault, few: bool = False):
+    def __init__(self, vault, checking: int):
+        self.few = checking <= FEW_NOTES
         self.cache = Cache.open(vault.root)
         self.known: dict[str, Known] = {}
         if self.cache is not None:
@@ -170,7 +170,7 @@ class Start:
             except Exception:  # unreadable: rebuilt, never trusted
                 self.cache.reset()
         self.notes = vault.note_paths
-        share = CHILD_SHARE_FEW if few else CHILD_SHARE
+        share = CHILD_SHARE_FEW if self.few else CHILD_SHARE
         self.moved = moved(vault.root, self.notes, self.known, child_share=share) if self.known else dict
 
     def close(self) -> None:
@@ -185,7 +185,7 @@ def find(vault, config, rules: list[Rule], paths: list[str], *, use_cache: bool 
     """What `check` finds, as a `Found`: the diagnostics are unpacked only
     when asked for. `start` is the beginning of the run, made earlier."""
     if start is None and use_cache:
-        start = Start(vault)
+        start = Start(vault, len(paths))
     try:
         found = Run(vault, config, rules, paths, start, jobs, progress).go(use_last)
     finally:
@@ -257,7 +257,7 @@ class Run:
         self.files_key = fingerprint_paths(self.vault.files)  # hashed once: 100,000 paths
         if self.cache is not None:  # what rules keep from run to run, made from the names
             self.ctx.store = (self.cache, fingerprint([config_key, self.files_key]))
-        if self.known and len(self.paths) <= PREPARE_EARLY_MAX:
+        if self.known and self.start.few:
             # A pre-commit run checks its notes: what checking needs of the
             # names (their index, the link suggester) is made now, while a
             # child process stats the vault's notes, not after.
@@ -575,5 +575,5 @@ def check_one(run: Run, path: str) -> Checked:
         diagnostics = note_diagnostics(run.rules, note, run.ctx)
     vault.forget(path)
     reads.discard(path)
-    entry = Entry(st, h, summary(note), "", tuple(sorted(reads)), pack(diagnostics))
+    entry = Entry(st, h, summary(note), tuple(sorted(reads)), pack(diagnostics))
     return Checked(path, entry, diagnostics)

@@ -219,6 +219,7 @@ class Vault:
                     shared[name].append(path)
         self._found: dict[tuple[str, str], tuple[str, ...]] = {}  # find()'s answers for these files
         self._anywhere: dict[str, tuple[str, ...]] = {}  # ... those that hold in every folder
+        self.__dict__.pop("by_slug", None)  # made from the files too: again when next asked
 
     def index(self) -> None:
         """Make the name index now, not on first use."""
@@ -266,7 +267,6 @@ class Vault:
         a commit removed them): for telling which links the removal broke."""
         other = copy.copy(self)
         other.files = sorted({*self.files, *extra})
-        other.__dict__.pop("by_slug", None)
         other._index()
         return other
 

@@ -61,7 +61,7 @@ from vaultlint.stamps import parse_time
 # pattern of `^` alternatives is tried at every character: eight times slower).
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _ITEM_OR_HEADING = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]| {0,3}#{1,6}[ \t]")
-_NEXT_ITEM_OR_HEADING = re.compile(r"\n(?:[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]| {0,3}#{1,6}[ \t])")
+_NEXT_ITEM_OR_HEADING = re.compile(rf"\n(?:{_ITEM_OR_HEADING.pattern})")
 
 
 def paragraph_starts(text: str, start: int) -> list[int]:
