@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import unicodedata
 
 import pytest
@@ -157,3 +158,14 @@ def test_index_keys_of_unusual_names(make_vault):
             base = base[:-3]
         assert path in vault.named(vault.key(base))
     assert vault.find("strasse/note", "x.md") == ["Straße/Note.MD"]
+
+
+def test_a_new_name_index_makes_the_slug_index_again(make_vault):
+    # `vaultlint mv` indexes a copy of the vault with the files renamed.
+    vault = Vault(make_vault({"Old Name.md": "x\n"}), resolution="slug")
+    assert vault.find("old_name", "x.md") == ["Old Name.md"]
+    after = copy.copy(vault)
+    after.files = ["New Name.md"]
+    after._index()
+    assert after.find("new_name", "x.md") == ["New Name.md"]
+    assert after.find("old_name", "x.md") == []
