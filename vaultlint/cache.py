@@ -115,7 +115,7 @@ def trusted(st: tuple[int, int], now_ns: int) -> tuple[int, int]:
 CHANGES_MAX = 1000
 # Bytes from which a result kept is large (see `Cache.put_result`).
 LARGE_RESULT = 1 << 20
-# From this many notes on, a forked child stats half of them (see `moved`).
+# From this many notes on, a forked child stats a share of them (see `moved`).
 FORK_MIN = 20_000
 
 
