@@ -17,8 +17,11 @@ gitignored), then times, each in a fresh process:
 - no-cache: `vaultlint check --no-cache VAULT` (up to 20,000 notes);
 - warm: the same again, nothing changed;
 - one changed: one note edited (a sentence added), then `vaultlint check
-  NOTE` as pre-commit runs it; one changed+link: the sentence holds a new
-  broken link (its suggestions need every name of the vault) and a stamp;
+  NOTE`; one changed+link: the sentence holds a new broken link (its
+  suggestions need every name of the vault) and a stamp;
+- pre-commit, pre-commit+link: the same edits, then as pre-commit runs the
+  hook: `git add NOTE`, then `vaultlint check --staged NOTE` from the vault's
+  top (the vault is made a git repository with every file committed, once);
 - suggestions: in this process, the link suggester asked for every distinct
   broken target of the vault (the share of a cold run they take).
 
@@ -168,6 +171,28 @@ def edit_one(root: Path, truth: Truth, new_link: bool) -> tuple[Path, bytes]:
     return note, original
 
 
+GIT_ENV = {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.org"}
+
+
+def git(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=root, env={**os.environ, **GIT_ENV},
+                          capture_output=True, check=False)
+
+
+def as_git_repository(root: Path) -> bool:
+    """Make the vault a git repository with every file committed, as a vault
+    under pre-commit is (once: it is kept with the vault); False without git."""
+    if shutil.which("git") is None:
+        return False
+    if git(root, "rev-parse", "--verify", "-q", "HEAD").returncode != 0:
+        print(f"  committing {root} to git (once)", file=sys.stderr)
+        for args in (("init", "-q"), ("add", "-A"), ("commit", "-q", "-m", "generated")):
+            if git(root, *args).returncode != 0:
+                return False
+    return True
+
+
 def bench(size: int, seed: int, repeat: int, vaults: Path) -> list[tuple[str, Run | float, str]]:
     root = vaults / f"{size}-{seed}"
     print(f"\n== {size} notes ({root})", file=sys.stderr)
@@ -185,8 +210,10 @@ def bench(size: int, seed: int, repeat: int, vaults: Path) -> list[tuple[str, Ru
         rows.append(("cold --no-cache", best([timed(vaultlint("--no-cache", str(root))) for _ in range(repeat)]),
                      f"vaultlint check --no-cache {root}"))
     rows.append(("warm", best([timed(vaultlint(str(root))) for _ in range(repeat)]), f"vaultlint check {root}"))
+    in_git = as_git_repository(root)
     for name, new_link in (("one changed", False), ("one changed+link", True)):
         note, original = edit_one(root, truth, new_link)
+        rel = note.relative_to(root).as_posix()
         try:
             runs = []
             for i in range(repeat):
@@ -194,8 +221,19 @@ def bench(size: int, seed: int, repeat: int, vaults: Path) -> list[tuple[str, Ru
                     note.write_bytes(note.read_bytes() + b"\n")
                 runs.append(timed(vaultlint(str(note))))
             rows.append((name, best(runs), f"vaultlint check {note}"))
+            if not in_git:
+                continue
+            runs = []
+            for _ in range(repeat):
+                note.write_bytes(note.read_bytes() + b"\n")
+                git(root, "add", rel)
+                runs.append(timed(vaultlint("--staged", rel), cwd=root))
+            rows.append((name.replace("one changed", "pre-commit"), best(runs),
+                         f"git add {rel}; vaultlint check --staged {rel} (in {root})"))
         finally:
             note.write_bytes(original)
+            if in_git:
+                git(root, "add", rel)
     seconds, targets, accuracy = suggestion_seconds(root, truth)
     rows.append(("suggestions", seconds, f"{targets} distinct broken targets (timed on a sample of 5000), "
                                          f"top-1 on near-misses {accuracy:.1%}"))
@@ -209,7 +247,7 @@ def table(size: int, rows) -> str:
     for name, run, command in rows:
         if isinstance(run, Run):
             rate = size / run.seconds
-            to_stat = f"{run.seconds / stat_floor:7.2f}" if name.startswith(("warm", "one changed")) else " " * 7
+            to_stat = f"{run.seconds / stat_floor:7.2f}" if name.startswith(("warm", "one", "pre")) else " " * 7
             out.append(f"{name:<16} {run.seconds:8.2f} {rate:9,.0f} {run.peak_mb:8.0f} "
                        f"{run.seconds / floor:8.2f} {to_stat}  {command}")
         else:

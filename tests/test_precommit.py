@@ -211,6 +211,83 @@ def test_staged_reports_links_to_headings_and_blocks_the_commit_removes(tmp_path
     ]
 
 
+@needs_git
+def test_the_content_hash_is_gits_blob_id(tmp_path):
+    from vaultlint.cache import digest
+
+    data = "# Caf\u00e9\r\n\nSee [[b]].\n".encode()
+    (tmp_path / "a.md").write_bytes(data)
+    git(tmp_path, "init", "-q")
+    assert digest(data).hex() == git(tmp_path, "hash-object", "a.md").stdout.strip()
+
+
+def _checked_once(vault: Path, monkeypatch) -> None:
+    monkeypatch.chdir(vault)
+    assert CliRunner().invoke(main, ["check"]).exit_code == 1  # the cache learns every note
+
+
+@needs_git
+def test_staged_sees_a_change_git_has_staged_in_a_note_not_given(tmp_path, monkeypatch):
+    """A pre-commit run trusts git's index for the notes it is not given:
+    one staged with other content than vaultlint recorded is read again."""
+    (tmp_path / ".obsidian").mkdir()
+    write(tmp_path, {"a.md": "See [[b#Later]].\n", "b.md": "# B\n"})
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "init")
+    _checked_once(tmp_path, monkeypatch)
+    write(tmp_path, {"b.md": "# B\n\n## Later\n"})
+    git(tmp_path, "add", "b.md")
+    out = CliRunner().invoke(main, ["check", "--staged", "--no-color", "a.md"])
+    assert out.exit_code == 0, out.output
+
+
+@needs_git
+def test_staged_sees_a_change_in_a_note_git_does_not_track(tmp_path, monkeypatch):
+    (tmp_path / ".obsidian").mkdir()
+    write(tmp_path, {"a.md": "See [[b#Later]].\n"})
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "a.md")
+    git(tmp_path, "commit", "-q", "-m", "init")
+    write(tmp_path, {"b.md": "# B\n"})  # never added
+    _checked_once(tmp_path, monkeypatch)
+    write(tmp_path, {"b.md": "# B\n\n## Later\n"})
+    out = CliRunner().invoke(main, ["check", "--staged", "--no-color", "a.md"])
+    assert out.exit_code == 0, out.output
+
+
+def test_staged_outside_git_stats_every_note(tmp_path, monkeypatch):
+    """Without git's index to ask (no repository here), a staged run stats
+    every note as any run does."""
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    (tmp_path / ".obsidian").mkdir()
+    write(tmp_path, {"a.md": "See [[b#Later]].\n", "b.md": "# B\n"})
+    _checked_once(tmp_path, monkeypatch)
+    write(tmp_path, {"b.md": "# B\n\n## Later\n"})
+    out = CliRunner().invoke(main, ["check", "--staged", "--no-color", "a.md"])
+    assert out.exit_code == 0, out.output
+
+
+@needs_git
+def test_staged_stats_only_the_notes_the_index_does_not_vouch_for(tmp_path):
+    """Which notes a staged run takes as changed: those given, those staged
+    with other content, those git does not track, those gone; not a note
+    whose change is unstaged (pre-commit stashes it before the hook runs)."""
+    from vaultlint.cache import digest, moved_staged
+
+    names = ["given.md", "staged.md", "unstaged.md", "same.md", "untracked.md", "gone.md"]
+    write(tmp_path, {name: f"# {name}\n" for name in names})
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", *names[:-2])
+    known = {name: (0, 0, digest((tmp_path / name).read_bytes()), None) for name in names}
+    write(tmp_path, {"staged.md": "new\n", "unstaged.md": "new\n", "given.md": "new\n", "untracked.md": "new\n"})
+    git(tmp_path, "add", "staged.md")
+    (tmp_path / "gone.md").unlink()
+    found = moved_staged(tmp_path, names[:-1], known, ["given.md"])()
+    assert sorted(found) == ["given.md", "gone.md", "staged.md", "untracked.md"]
+    assert found["gone.md"] is None and found["staged.md"] == (4, (tmp_path / "staged.md").stat().st_mtime_ns)
+
+
 def test_the_hooks_file_declares_both_hooks_serial_on_markdown():
     import yaml
 

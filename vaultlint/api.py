@@ -139,7 +139,7 @@ def lint(
     notes = select_notes(vault, paths) if paths or not staged else []
     # The cache's part begins now (its stats taken by a child process)
     # while this one loads the rules.
-    start = engine.Start(vault, len(notes)) if cache else None
+    start = engine.Start(vault, notes, staged=staged) if cache else None
     try:
         rules = config.active_rules(select, ignore)
     except BaseException:

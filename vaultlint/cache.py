@@ -21,6 +21,10 @@ can fix links elsewhere) and every note it read has the content it read.
 Each row carries what makes it valid, so a run that checks some notes only
 (pre-commit), or two runs at once, can leave no row wrongly trusted.
 
+A note's content hash is git's id of it as a blob: a pre-commit run learns
+from git's index which notes are as recorded, without a stat each (see
+`moved_staged`).
+
 A database that is corrupt, of another format or another vaultlint version is
 deleted and rebuilt, never trusted.
 """
@@ -33,7 +37,9 @@ import hashlib
 import json
 import marshal
 import os
+import re
 import sqlite3
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -47,7 +53,7 @@ from .diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
 FOLDER = ".vaultlint_cache"
 FILE = "cache.sqlite3"
 # Bump when what is stored changes meaning.
-FORMAT = f"8 vaultlint {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
+FORMAT = f"9 vaultlint {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
 # A file modified this recently may change again within the same mtime tick:
 # its stat is not stored, so that the next run compares its content.
 RACY_NS = 2_000_000_000
@@ -138,13 +144,68 @@ def moved(root: Path, paths: list[str], known: dict[str, Known], child_share: fl
         if other is not None:
             got = other()
             out.update(got if isinstance(got, dict) else _moved(root, paths[cut:], known))
-        if len(known) > len(paths) - len(out):  # some recorded note may be gone
-            present = set(paths)
-            out.update((path, None) for path in known if path not in present)
-        done.append(out)
+        done.append(_with_gone(out, paths, known))
         return out
 
     return result
+
+
+def moved_staged(root: Path, paths: list[str], known: dict[str, Known], given: Sequence[str]) -> Moved:
+    """`moved` for a pre-commit run, which trusts git's index: a note the
+    index holds with the content recorded (the same blob id) is taken as
+    unchanged without a stat. pre-commit stashes what is not staged before
+    it runs a hook, so the working tree then holds what the index holds.
+    The notes `given` (being committed), the notes git does not track and
+    those it holds with other content are stat'ed as `moved` does; every
+    note when git cannot be asked."""
+    index = _in_index(root)  # git reads its index meanwhile
+    done: list[dict] = []
+
+    def result() -> dict[str, tuple[int, int] | None]:
+        if done:
+            return done[0]
+        blobs = index()
+        if blobs is None:
+            unsure = paths
+        else:
+            wanted = set(given)
+            unsure = [p for p in paths if p in wanted or (k := known.get(p)) is None or blobs.get(p) != k[2].hex()]
+        done.append(_with_gone(_moved(root, unsure, known), paths, known))
+        return done[0]
+
+    return result
+
+
+# An entry of `git ls-files -s -z`: mode, blob id, stage, tab, path.
+_INDEX_ENTRY = re.compile(r"[0-7]{6} ([0-9a-f]{40,64}) [0-3]\t([^\0]*)\0")
+
+
+def _in_index(root: Path) -> Callable[[], dict[str, str] | None]:
+    """Start `git ls-files` on the vault; the function returned waits for
+    its answer: path (from the vault root) -> blob id in hex, or None when
+    git is missing or the vault is not in a work tree."""
+    try:
+        git = subprocess.Popen(["git", "ls-files", "-s", "-z"], cwd=root,
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    except OSError:
+        return lambda: None
+
+    def blobs() -> dict[str, str] | None:
+        out, _ = git.communicate()
+        if git.returncode != 0:
+            return None
+        return {path: blob for blob, path in _INDEX_ENTRY.findall(out.decode("utf-8", "surrogateescape"))}
+
+    return blobs
+
+
+def _with_gone(out: dict[str, tuple[int, int] | None], paths: list[str],
+               known: dict[str, Known]) -> dict[str, tuple[int, int] | None]:
+    """`out`, and None for each recorded note that is not among `paths`."""
+    if len(known) > len(paths) - len(out):  # those not in `out` are recorded
+        present = set(paths)
+        out.update((path, None) for path in known if path not in present)
+    return out
 
 
 Moved = Callable[[], dict[str, "tuple[int, int] | None"]]
@@ -198,7 +259,11 @@ def in_child(work: Callable[[], object]) -> Callable[[], object]:
 
 
 def digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
+    """The content's hash: git's id of it as a blob (SHA-1 of a header and
+    the bytes), so that git's index tells which notes are as recorded."""
+    h = hashlib.sha1(b"blob %d\0" % len(data))
+    h.update(data)
+    return h.digest()
 
 
 @dataclass(slots=True)

@@ -29,11 +29,13 @@ from .cache import (
     Entry,
     Known,
     Last,
+    Moved,
     Stat,
     digest,
     fingerprint,
     fingerprint_paths,
     moved,
+    moved_staged,
     no_gc,
     now_ns,
     pack,
@@ -154,14 +156,16 @@ def check(vault, config, rules: list[Rule], paths: list[str], *, use_cache: bool
 
 
 class Start:
-    """The beginning of a cached run, made as soon as the vault is walked
-    (`api.lint` loads the rules meanwhile): the cache opened, its files
-    record read, and a forked child stat'ing most notes to see which moved.
-    A run of `FEW_NOTES` or fewer (pre-commit) leaves the child a larger
-    share, since this process prepares the rules meanwhile (see `Run.go`)."""
+    """The beginning of a cached run over the notes `checking`, made as soon
+    as the vault is walked (`api.lint` loads the rules meanwhile): the cache
+    opened, its files record read, and a forked child stat'ing most notes to
+    see which moved. A run of `FEW_NOTES` or fewer leaves the child a larger
+    share, since this process prepares the rules meanwhile (see `Run.go`).
+    A `staged` run (pre-commit) asks git's index instead which notes are as
+    recorded, and stats only the others (see `cache.moved_staged`)."""
 
-    def __init__(self, vault, checking: int):
-        self.few = checking <= FEW_NOTES
+    def __init__(self, vault, checking: list[str], staged: bool = False):
+        self.few = len(checking) <= FEW_NOTES
         self.cache = Cache.open(vault.root)
         self.known: dict[str, Known] = {}
         if self.cache is not None:
@@ -170,8 +174,13 @@ class Start:
             except Exception:  # unreadable: rebuilt, never trusted
                 self.cache.reset()
         self.notes = vault.note_paths
-        share = CHILD_SHARE_FEW if self.few else CHILD_SHARE
-        self.moved = moved(vault.root, self.notes, self.known, child_share=share) if self.known else dict
+        if not self.known:
+            self.moved: Moved = dict
+        elif staged:
+            self.moved = moved_staged(vault.root, self.notes, self.known, checking)
+        else:
+            share = CHILD_SHARE_FEW if self.few else CHILD_SHARE
+            self.moved = moved(vault.root, self.notes, self.known, child_share=share)
 
     def close(self) -> None:
         self.moved()  # the child waited for, if nobody asked
@@ -185,7 +194,7 @@ def find(vault, config, rules: list[Rule], paths: list[str], *, use_cache: bool 
     """What `check` finds, as a `Found`: the diagnostics are unpacked only
     when asked for. `start` is the beginning of the run, made earlier."""
     if start is None and use_cache:
-        start = Start(vault, len(paths))
+        start = Start(vault, paths)
     try:
         found = Run(vault, config, rules, paths, start, jobs, progress).go(use_last)
     finally:
