@@ -229,15 +229,15 @@ class Suggester:
             hit = self._cache[key] = self._suggest(normalize(query), limit)
         return hit
 
-    def _candidates(self, norm: str, loose: bool = False) -> set[int]:
+    def _candidates(self, norm: str, loose: bool = False) -> set[int] | None:
         """The names that can score above the cutoff, roughly: those holding
         two of the query's four rarest words (a typo in one or two words
         still leaves two); for a query of one word, the names with a word
         that begins or ends like it; for two words, the names with a word
         beginning or ending like each of them (`loose`: like either, the
-        second chance when the first finds nothing)."""
+        second chance when the first finds nothing). None: every name."""
         if len(self.choices) <= SMALL:
-            return set(range(len(self.choices)))
+            return None
         words = list(dict.fromkeys(norm.split()))
         near = [[k for k in _word_keys(w) if k in self._index] for w in words]
         band = self._length_band(len(norm))
@@ -341,8 +341,9 @@ class Suggester:
     def _suggest(self, norm: str, limit: int) -> tuple[Candidate, ...]:
         if not norm or limit <= 0:
             return ()
-        ranked = self._rank(norm, self._candidates(norm))
-        if not ranked and len(norm.split()) == 2:
+        candidates = self._candidates(norm)
+        ranked = self._rank(norm, candidates)
+        if not ranked and candidates is not None and len(norm.split()) == 2:  # (None: every name was scored)
             ranked = self._rank(norm, self._candidates(norm, loose=True))
         out: list[Candidate] = []
         seen: set[str] = set()
@@ -355,22 +356,27 @@ class Suggester:
                 break
         return tuple(out)
 
-    def _rank(self, norm: str, ids: set[int]) -> list[tuple[int, float]]:
-        """The names among `ids` scoring at least the cutoff, best first."""
+    def _rank(self, norm: str, ids: set[int] | None) -> list[tuple[int, float]]:
+        """The names among `ids` (None: every name) scoring at least the
+        cutoff, best first."""
         # Letters may score a little under the cutoff when the words make up
         # for it (a word dropped from a short name). rapidfuzz skips names
         # whose length cannot reach `floor` before comparing their letters.
         floor = self.cutoff - LETTER_SLACK
-        ids = sorted(ids)
+        # Every name is scored as listed: a set of them, sorted and picked,
+        # would cost more than the scoring.
+        every = ids is None
+        ids = range(len(self.choices)) if every else sorted(ids)
         if not ids:
             return []
         best: dict[int, float] = {}
         sorted_norm = " ".join(sorted(norm.split()))
         # `score`, in C: `ratio`, then `token_sort_ratio` as `ratio` on the
         # names with their words sorted.
-        pick = operator.itemgetter(*ids)  # in C: a list comprehension costs as much as the scoring
+        # Picked in C: a list comprehension costs as much as the scoring.
+        pick = None if every else operator.itemgetter(*ids)
         for query, names in ((norm, self._normalized), (sorted_norm, self._sorted)):
-            chosen = pick(names) if len(ids) > 1 else [names[ids[0]]]
+            chosen = names if pick is None else pick(names) if len(ids) > 1 else [names[ids[0]]]
             for _name, s, j in process.extract(query, chosen, scorer=fuzz.ratio,
                                                processor=None, limit=None, score_cutoff=floor):
                 best[j] = max(s, best.get(j, 0.0))
