@@ -185,7 +185,8 @@ def as_git_repository(root: Path) -> bool:
     under pre-commit is (once: it is kept with the vault); False without git."""
     if shutil.which("git") is None:
         return False
-    if git(root, "rev-parse", "--verify", "-q", "HEAD").returncode != 0:
+    # (The vault's own repository: the one around it, this one, ignores it.)
+    if not (root / ".git").is_dir() or git(root, "rev-parse", "--verify", "-q", "HEAD").returncode != 0:
         print(f"  committing {root} to git (once)", file=sys.stderr)
         for args in (("init", "-q"), ("add", "-A"), ("commit", "-q", "-m", "generated")):
             if git(root, *args).returncode != 0:

@@ -169,3 +169,13 @@ def test_a_new_name_index_makes_the_slug_index_again(make_vault):
     after._index()
     assert after.find("new_name", "x.md") == ["New Name.md"]
     assert after.find("old_name", "x.md") == []
+
+
+def test_the_walk_lists_files_not_hidden_and_follows_no_folder_link(make_vault):
+    root = make_vault({
+        "Home.md": "", "a/b/Deep.md": "", "a/.hidden.md": "", ".git/config": "", "img/pic.png": "",
+    })
+    (root / "a" / "b" / "loop").symlink_to(root / "a", target_is_directory=True)  # followed, it never ends
+    (root / "Link.md").symlink_to(root / "Home.md")
+    (root / "Dangling.md").symlink_to(root / "nowhere.md")
+    assert Vault(root).files == ["Dangling.md", "Home.md", "Link.md", "a/b/Deep.md", "img/pic.png"]

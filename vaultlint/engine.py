@@ -17,7 +17,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
@@ -273,12 +273,16 @@ class Run:
             self.vault.index()
             self._prepare()
         changed, touched = self._changed(notes)
-        summaries = {p: k[3] or NO_SUMMARY for p, k in self.known.items() if p not in changed}
+        # (Most notes' summaries are empty: one pass finds the others.)
+        summarised = [(p, k[3]) for p, k in self.known.items() if k[3] and p not in changed]
+        summaries = dict.fromkeys(self.known.keys() - changed, NO_SUMMARY)
+        summaries.update(summarised)
         key = None
         if len(changed) <= max(50, CHANGED_MAX_SHARE * len(notes)):
             # Every note is summarised now (one the record lacks is changed).
-            summaries.update(self._summaries(changed))
-            self.vault.every_alias = every_alias(summaries)
+            fresh = self._summaries(changed)
+            summaries.update(fresh)
+            self.vault.every_alias = every_alias([*summarised, *fresh.items()])
             key = self._key(config_key, self.vault.every_alias)
         self.vault.summaries = summaries
         paths = fingerprint_paths(self.paths)
@@ -302,7 +306,7 @@ class Run:
                     summaries[c.path] = c.entry.summary
         if key is None:
             summaries.update(self._summaries([p for p in notes if p not in summaries]))
-            key = self._key(config_key, every_alias(summaries))
+            key = self._key(config_key, every_alias(summaries.items()))
         out += self._vault_rules(key)
         self._store(key, checked, changed, touched, summaries, notes)
         del checked  # its packed rows, stored now: memory for the sorting and the report
@@ -549,9 +553,10 @@ def _check_chunk(paths: list[str]) -> list[Checked]:
     return out
 
 
-def every_alias(summaries: dict[str, dict]) -> list[tuple[str, tuple[str, ...]]]:
-    """(path, aliases) of the notes whose summary lists aliases, by path."""
-    return sorted((p, tuple(s["aliases"])) for p, s in summaries.items() if s.get("aliases"))
+def every_alias(summaries: Iterable[tuple[str, dict]]) -> list[tuple[str, tuple[str, ...]]]:
+    """(path, aliases) of the notes whose summary (path, summary) lists
+    aliases, by path."""
+    return sorted((p, tuple(s["aliases"])) for p, s in summaries if s.get("aliases"))
 
 
 def summary(note) -> dict:
