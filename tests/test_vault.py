@@ -124,6 +124,24 @@ def test_kept_answers_are_the_answers_of_every_folder(make_vault):
             assert vault.candidates(target, source) == fresh, (target, source)
 
 
+@pytest.mark.parametrize("resolution", ["obsidian", "slug"])
+@pytest.mark.parametrize("case_sensitive", [False, True])
+def test_a_bare_name_finds_what_the_long_way_finds(make_vault, resolution, case_sensitive):
+    """A bare name that one file or none has is answered without looking
+    for paths: the answer must be the long way's, from every folder."""
+    import itertools
+
+    files = {"Alpha.md": "", "a/alpha.md": "", "a/Beta.md": "", "b/Gamma.md": "", "b/x.md.md": "", "pic.png": "",
+             "c/pic.png.md": "", "c/Delta.md": "", "c/deep/Eps.md": "", "some_title.md": "", "d/some_title.md": "",
+             "one_slug.md": "", "Ärger.md": "", "e/Ω.png": "", "f/A b.md": ""}
+    vault = Vault(make_vault(files), resolution=resolution, case_sensitive=case_sensitive)
+    targets = ["Alpha", "alpha", "Beta", "beta", "Gamma", "x", "x.md", "pic.png", "pic.png.md", "Delta", "Eps",
+               "Some Title", "One Slug", "one slug!", "ärger", "A\u0308rger", "Ω.png", "ω.PNG", "A b", "a  b",
+               "Missing", "a.b", "tail.", "Beta "]
+    for target, folder in itertools.product(targets, ["", "a", "b", "c", "c/deep", "d", "e", "f"]):
+        assert vault._find(target, folder) == vault._search(target, folder), (target, folder)
+
+
 @pytest.mark.parametrize("case_sensitive", [False, True])
 def test_index_answers_as_a_file_by_file_index_would(tmp_path, case_sensitive):
     # Names shared by several files, case variants (a case-sensitive disk),
