@@ -447,3 +447,24 @@ def test_a_pool_run_makes_the_link_suggester_once_and_keeps_it(make_vault, monke
     one = api.lint([root / "n3.md"])
     assert len(builds) == 1  # read from the cache
     assert [d.message for d in one.diagnostics] == [d.message for d in pooled.diagnostics if d.path == "n3.md"]
+
+
+def test_a_links_suggestions_are_kept_while_the_names_stay(make_vault, monkeypatch):
+    """The suggestions for a broken link's target are kept: a pre-commit run
+    on a note whose broken links were seen before neither reads nor asks
+    the suggester; a new name (which may be the better answer) asks again."""
+    from vaultlint import suggest
+
+    root = make_vault({"alpha note.md": "x\n", "b.md": "[[alpha nte]] and ![[pic.pgn]]\n", "pic.png": ""})
+    first = api.lint([root])  # asks, and keeps the answers
+    asked = []
+    original = suggest.Suggester.suggest
+    monkeypatch.setattr(suggest.Suggester, "suggest", lambda self, *a: asked.append(a) or original(self, *a))
+    write(root, "b.md", "[[alpha nte]] and ![[pic.pgn]] again\n")
+    again = api.lint([root / "b.md"], staged=True)
+    assert asked == []
+    assert [(d.message, d.fix) for d in again.diagnostics] == [(d.message, d.fix) for d in first.diagnostics]
+    assert "did you mean `alpha note`" in again.diagnostics[0].message
+    write(root, "alpha notes.md", "x\n")
+    api.lint([root / "b.md"], staged=True)
+    assert len(asked) == 2  # a note's target and an attachment's

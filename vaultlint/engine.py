@@ -166,6 +166,7 @@ class Start:
 
     def __init__(self, vault, checking: list[str], staged: bool = False):
         self.few = len(checking) <= FEW_NOTES
+        self.staged = staged
         self.cache = Cache.open(vault.root)
         self.known: dict[str, Known] = {}
         if self.cache is not None:
@@ -267,11 +268,15 @@ class Run:
         if self.cache is not None:  # what rules keep from run to run, made from the names
             self.ctx.store = (self.cache, fingerprint([config_key, self.files_key]))
         if self.known and self.start.few:
-            # A pre-commit run checks its notes: what checking needs of the
+            # A run of a few notes checks them: what checking needs of the
             # names (their index, the link suggester) is made now, while a
-            # child process stats the vault's notes, not after.
+            # child process stats the vault's notes, not after. A staged
+            # run's child is done sooner, and the suggestions its notes had
+            # before are kept (`Context.answers`): the suggester may not be
+            # needed at all.
             self.vault.index()
-            self._prepare()
+            if not self.start.staged:
+                self._prepare()
         changed, touched = self._changed(notes)
         # (Most notes' summaries are empty: one pass finds the others.)
         summarised = [(p, k[3]) for p, k in self.known.items() if k[3] and p not in changed]
@@ -308,6 +313,7 @@ class Run:
             summaries.update(self._summaries([p for p in notes if p not in summaries]))
             key = self._key(config_key, every_alias(summaries.items()))
         out += self._vault_rules(key)
+        self.ctx.save_answers()
         self._store(key, checked, changed, touched, summaries, notes)
         del checked  # its packed rows, stored now: memory for the sorting and the report
         # Only the notes that hold suppressions are read again.

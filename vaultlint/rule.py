@@ -63,6 +63,8 @@ class Context:
     store: tuple[Any, str] | None = None
     # What `of_note` made: key -> (the note, the value), for the note being checked.
     per_note: dict[str, tuple[Note, Any]] = field(default_factory=dict)
+    # What `answers` gave: key -> the answers, those added since marked.
+    kept_answers: dict[str, Answers] = field(default_factory=dict)
 
     @cached_property
     def checked(self) -> frozenset[str]:
@@ -95,6 +97,30 @@ class Context:
             kept = self.per_note[key] = (note, make(note))
         return kept[1]
 
+    def answers(self, key: str) -> Answers:
+        """A dict of answers that rules fill as they check (the suggestions
+        for a link target), kept from run to run in the cache like a
+        `lasting` memo: for answers that depend on the vault's names and the
+        config only, it is empty again when they or vaultlint change. What
+        a run adds is saved at its end (`save_answers`); values must be
+        marshal data. A pre-commit run then finds the suggestions for the
+        links its note had before without loading the suggester."""
+        found = self.kept_answers.get(key)
+        if found is None:
+            stored = self.store[0].lasting(key, self.store[1]) if self.store is not None else None
+            found = self.kept_answers[key] = Answers(stored if isinstance(stored, dict) else {})
+        return found
+
+    def save_answers(self) -> None:
+        """Keep in the cache the answers added in this run."""
+        if self.store is None:
+            return
+        cache, version = self.store
+        for key, found in self.kept_answers.items():
+            if found.added:
+                cache.put_lasting(key, version, dict(found))
+                found.added = False
+
     def _kept(self, key: str, make, to_data, from_data):
         """The value the cache keeps for `key`, else made and kept."""
         cache, version = self.store
@@ -107,6 +133,16 @@ class Context:
         value = make()
         cache.put_lasting(key, version, to_data(value))
         return value
+
+
+class Answers(dict):
+    """A dict that knows whether anything was added to it (see `Context.answers`)."""
+
+    added = False
+
+    def __setitem__(self, key, value) -> None:
+        self.added = True
+        super().__setitem__(key, value)
 
 
 class Rule:

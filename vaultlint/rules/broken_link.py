@@ -98,7 +98,13 @@ def suggest_target(ctx, target: str, limit: int) -> tuple[Candidate, ...]:
     attachment = is_attachment_link(name)
     if not attachment and name.lower().endswith(".md"):
         name = name[:-3]
-    return link_suggester(ctx, attachment).suggest(name, limit)
+    # Asked again in the next runs while the names stay the same: kept.
+    answers = ctx.answers(f"link-suggestions:{'attachments' if attachment else 'notes'}")
+    key = f"{limit} {name}"
+    found = answers.get(key)
+    if found is None:
+        found = answers[key] = [(c.value, c.score) for c in link_suggester(ctx, attachment).suggest(name, limit)]
+    return tuple(Candidate(value, score) for value, score in found)
 
 
 class BrokenLink(Rule):
