@@ -273,7 +273,7 @@ def test_staged_stats_only_the_notes_the_index_does_not_vouch_for(tmp_path):
     """Which notes a staged run takes as changed: those given, those staged
     with other content, those git does not track, those gone; not a note
     whose change is unstaged (pre-commit stashes it before the hook runs)."""
-    from vaultlint.cache import digest, moved_staged
+    from vaultlint.cache import digest, list_index, moved_staged
 
     names = ["given.md", "staged.md", "unstaged.md", "same.md", "untracked.md", "gone.md"]
     write(tmp_path, {name: f"# {name}\n" for name in names})
@@ -283,7 +283,7 @@ def test_staged_stats_only_the_notes_the_index_does_not_vouch_for(tmp_path):
     write(tmp_path, {"staged.md": "new\n", "unstaged.md": "new\n", "given.md": "new\n", "untracked.md": "new\n"})
     git(tmp_path, "add", "staged.md")
     (tmp_path / "gone.md").unlink()
-    found = moved_staged(tmp_path, names[:-1], known, ["given.md"])()
+    found = moved_staged(tmp_path, names[:-1], known, ["given.md"], list_index(tmp_path))()
     assert sorted(found) == ["given.md", "gone.md", "staged.md", "untracked.md"]
     assert found["gone.md"] is None and found["staged.md"] == (4, (tmp_path / "staged.md").stat().st_mtime_ns)
 

@@ -150,27 +150,45 @@ def moved(root: Path, paths: list[str], known: dict[str, Known], child_share: fl
     return result
 
 
-def moved_staged(root: Path, paths: list[str], known: dict[str, Known], given: Sequence[str]) -> Moved:
-    """`moved` for a pre-commit run, which trusts git's index: a note the
-    index holds with the content recorded (the same blob id) is taken as
-    unchanged without a stat. pre-commit stashes what is not staged before
-    it runs a hook, so the working tree then holds what the index holds.
-    The notes `given` (being committed), the notes git does not track and
-    those it holds with other content are stat'ed as `moved` does; every
-    note when git cannot be asked.
+def list_index(root: Path) -> subprocess.Popen | None:
+    """`git ls-files` started on the vault, to be given to `moved_staged`
+    (started before the files record is read, it lists meanwhile); None
+    when there is no git."""
+    try:
+        return subprocess.Popen(["git", "ls-files", "--stage", "-z"], cwd=root,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    except OSError:
+        return None
 
-    Comparing 100,000 notes with the index takes a forked child (another
-    core) a third of a second, while this process goes on."""
-    unvouched = in_child(lambda: _not_in_index(root, known)) if hasattr(os, "fork") else (
-        lambda: _not_in_index(root, known))
+
+def moved_staged(root: Path, paths: list[str], known: dict[str, Known], given: Sequence[str],
+                 listing: subprocess.Popen | None) -> Moved:
+    """`moved` for a pre-commit run, which trusts git's index (`listing`, see
+    `list_index`): a note the index holds with the content recorded (the
+    same blob id) is taken as unchanged without a stat. pre-commit stashes
+    what is not staged before it runs a hook, so the working tree then
+    holds what the index holds. The notes `given` (being committed), the
+    notes git does not track and those it holds with other content are
+    stat'ed as `moved` does; every note when git cannot tell (no git, not a
+    work tree, ids that are not SHA-1 as the hashes recorded are).
+
+    A forked child (another core) reads the listing and compares, a third
+    of a second at 100,000 notes, while this process goes on."""
+    if listing is None:
+        unvouched: Callable[[], object] = lambda: None  # noqa: E731
+    elif hasattr(os, "fork"):
+        unvouched = in_child(lambda: _not_in_index(listing.stdout.read(), known, paths))
+        listing.stdout.close()  # the child's to read
+    else:
+        unvouched = lambda: _not_in_index(listing.stdout.read(), known, paths)  # noqa: E731
     done: list[dict] = []
 
     def result() -> dict[str, tuple[int, int] | None]:
         if done:
             return done[0]
-        recorded_otherwise = unvouched()
-        if isinstance(recorded_otherwise, list):
-            unsure = {*recorded_otherwise, *given, *(set(paths) - known.keys())}
+        not_vouched = unvouched()
+        if listing is not None and listing.wait() == 0 and isinstance(not_vouched, list):
+            unsure = {*not_vouched, *given}
         else:  # git could not tell
             unsure = set(paths)
         done.append(_with_gone(_moved(root, list(unsure), known), paths, known))
@@ -179,26 +197,18 @@ def moved_staged(root: Path, paths: list[str], known: dict[str, Known], given: S
     return result
 
 
-def _not_in_index(root: Path, known: dict[str, Known]) -> list[str] | None:
-    """The recorded notes that git's index does not hold with the content
-    recorded (other content, or not at all); None when git cannot tell:
-    it is missing, the vault is not in a work tree, or its ids are not
-    SHA-1 (the hashes recorded are)."""
-    try:
-        git = subprocess.run(["git", "ls-files", "--stage", "-z"], cwd=root, stdin=subprocess.DEVNULL,
-                             capture_output=True, check=False)
-    except OSError:
-        return None
-    if git.returncode != 0:
-        return None
+def _not_in_index(listed: bytes, known: dict[str, Known], paths: list[str]) -> list[str] | None:
+    """The notes of `paths` that git's index (as `git ls-files --stage -z`
+    lists it) does not vouch for: not recorded, or recorded with content
+    the index does not hold. None when the listing is not of SHA-1 ids."""
     # Each entry: mode (6 digits), blob id, stage, a tab, the path. The
     # entries a note recorded would have are compared with git's as sets of
     # strings: one pass over the notes, not one for each step.
-    listed = git.stdout.decode("utf-8", "surrogateescape").split("\0")
-    if listed[0] and not _INDEX_ENTRY.fullmatch(listed[0], 0, 50):  # SHA-256 ids, or another layout
+    entries = listed.decode("utf-8", "surrogateescape").split("\0")
+    if entries[0] and not _INDEX_ENTRY.fullmatch(entries[0], 0, 50):
         return None
     expected = {f"100644 {k[2].hex()} 0\t{path}" for path, k in known.items()}
-    return [entry[50:] for entry in expected.difference(listed)]
+    return [entry[50:] for entry in expected.difference(entries)] + list(set(paths) - known.keys())
 
 
 _INDEX_ENTRY = re.compile(r"[0-7]{6} [0-9a-f]{40} [0-3]\t")

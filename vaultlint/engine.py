@@ -17,7 +17,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
@@ -34,6 +34,7 @@ from .cache import (
     digest,
     fingerprint,
     fingerprint_paths,
+    list_index,
     moved,
     moved_staged,
     no_gc,
@@ -168,6 +169,7 @@ class Start:
         self.few = len(checking) <= FEW_NOTES
         self.staged = staged
         self.cache = Cache.open(vault.root)
+        listing = list_index(vault.root) if staged and self.cache is not None else None
         self.known: dict[str, Known] = {}
         if self.cache is not None:
             try:
@@ -177,8 +179,11 @@ class Start:
         self.notes = vault.note_paths
         if not self.known:
             self.moved: Moved = dict
+            if listing is not None:
+                listing.kill()
+                listing.communicate()
         elif staged:
-            self.moved = moved_staged(vault.root, self.notes, self.known, checking)
+            self.moved = moved_staged(vault.root, self.notes, self.known, checking, listing)
         else:
             share = CHILD_SHARE_FEW if self.few else CHILD_SHARE
             self.moved = moved(vault.root, self.notes, self.known, child_share=share)
@@ -278,10 +283,9 @@ class Run:
             if not self.start.staged:
                 self._prepare()
         changed, touched = self._changed(notes)
+        summaries = Summaries(self.known, changed)
         # (Most notes' summaries are empty: one pass finds the others.)
         summarised = [(p, k[3]) for p, k in self.known.items() if k[3] and p not in changed]
-        summaries = dict.fromkeys(self.known.keys() - changed, NO_SUMMARY)
-        summaries.update(summarised)
         key = None
         if len(changed) <= max(50, CHANGED_MAX_SHARE * len(notes)):
             # Every note is summarised now (one the record lacks is changed).
@@ -495,7 +499,7 @@ class Run:
         return tuple((path, self._hash(path)) for path in sorted(reads))
 
     def _store(self, key: str, checked: list[Checked], changed: set[str], touched: dict[str, tuple[int, int]],
-               summaries: dict[str, dict], notes: list[str]) -> None:
+               summaries: Summaries, notes: list[str]) -> None:
         """The rows of the notes checked, and the changes to the files
         record as this run saw them."""
         if self.cache is None:
@@ -532,6 +536,47 @@ class Run:
             self.cache.save(self.known, updates, rows, gone)
         except Exception:  # a full disk or a locked database costs speed, not results
             pass
+
+
+class Summaries(MutableMapping):
+    """What the run knows of each note without reading it (see `summary`):
+    the files record's summary of each note that did not change, and the
+    summaries made in this run. Looked up in the record when asked, not
+    copied: a run of a few notes asks for a few of 100,000."""
+
+    def __init__(self, known: Mapping[str, Known], changed: set[str]):
+        self._known, self._changed, self._made = known, changed, {}
+
+    def __getitem__(self, path: str) -> Mapping[str, object]:
+        made = self._made.get(path)
+        if made is not None:
+            return made
+        if path in self._changed:
+            raise KeyError(path)
+        return self._known[path][3] or NO_SUMMARY
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._made or (path in self._known and path not in self._changed)
+
+    def get(self, path: str, default=None):  # as Mapping's, without raising and catching KeyError
+        made = self._made.get(path)
+        if made is not None:
+            return made
+        k = self._known.get(path)
+        return default if k is None or path in self._changed else k[3] or NO_SUMMARY
+
+    def __setitem__(self, path: str, summary: Mapping[str, object]) -> None:
+        self._made[path] = summary
+
+    def __delitem__(self, path: str) -> None:
+        raise TypeError("a run's summaries are only added to")
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._made
+        yield from (p for p in self._known if p not in self._changed and p not in self._made)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 _RUN: Run | None = None
