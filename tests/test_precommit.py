@@ -269,6 +269,23 @@ def test_staged_outside_git_stats_every_note(tmp_path, monkeypatch):
 
 
 @needs_git
+def test_staged_sees_a_new_note_when_another_went(tmp_path, monkeypatch):
+    """As many notes as recorded, but not the same ones: the new note (an
+    alias of it resolves a link) is found all the same."""
+    (tmp_path / ".obsidian").mkdir()
+    write(tmp_path, {"a.md": "See [[Foo]].\n", "b.md": "x\n", "c.md": "y\n"})
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "init")
+    _checked_once(tmp_path, monkeypatch)
+    (tmp_path / "c.md").unlink()
+    write(tmp_path, {"d.md": "---\naliases: [Foo]\n---\n"})
+    staged = CliRunner().invoke(main, ["check", "--staged", "--no-color", "a.md"])
+    fresh = CliRunner().invoke(main, ["check", "--no-cache", "--no-color", "a.md"])
+    assert "an alias of `d`" in fresh.output and staged.output == fresh.output
+
+
+@needs_git
 def test_staged_stats_only_the_notes_the_index_does_not_vouch_for(tmp_path):
     """Which notes a staged run takes as changed: those given, those staged
     with other content, those git does not track, those gone; not a note

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import config as config_module
 from . import engine
+from .cache import list_index
 from .config import Config, ConfigError
 from .diagnostics import Diagnostic, Severity
 from .engine import run_rules  # the plain run, without cache: part of this API
@@ -131,15 +132,19 @@ def lint(
     told `(done, total)` as notes are checked. With `staged` (pre-commit),
     only the notes given, plus the links elsewhere that files deleted or
     renamed in git's staging area break (see `vaultlint.precommit`)."""
+    listing = None
     if staged:
         from . import precommit
-    if staged and vault_dir is None:
-        vault_dir = precommit.vault_root(paths)
+
+        if vault_dir is None:
+            vault_dir = precommit.vault_root(paths)
+        if cache and vault_dir is not None:  # git lists its index while the vault is walked
+            listing = list_index(Path(vault_dir))
     config, vault = open_vault(paths, vault_dir=vault_dir, config_file=config_file)
     notes = select_notes(vault, paths) if paths or not staged else []
     # The cache's part begins now (its stats taken by a child process)
     # while this one loads the rules.
-    start = engine.Start(vault, notes, staged=staged) if cache else None
+    start = engine.Start(vault, notes, staged=staged, listing=listing) if cache else None
     try:
         rules = config.active_rules(select, ignore)
     except BaseException:

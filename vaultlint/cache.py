@@ -162,7 +162,7 @@ def list_index(root: Path) -> subprocess.Popen | None:
 
 
 def moved_staged(root: Path, paths: list[str], known: dict[str, Known], given: Sequence[str],
-                 listing: subprocess.Popen | None) -> Moved:
+                 listing: subprocess.Popen | None, all_recorded: bool = False) -> Moved:
     """`moved` for a pre-commit run, which trusts git's index (`listing`, see
     `list_index`): a note the index holds with the content recorded (the
     same blob id) is taken as unchanged without a stat. pre-commit stashes
@@ -171,16 +171,18 @@ def moved_staged(root: Path, paths: list[str], known: dict[str, Known], given: S
     notes git does not track and those it holds with other content are
     stat'ed as `moved` does; every note when git cannot tell (no git, not a
     work tree, ids that are not SHA-1 as the hashes recorded are).
+    `all_recorded`: every note of `paths` is known to be recorded (see
+    `Cache.save`), which spares looking.
 
     A forked child (another core) reads the listing and compares, a third
     of a second at 100,000 notes, while this process goes on."""
     if listing is None:
         unvouched: Callable[[], object] = lambda: None  # noqa: E731
     elif hasattr(os, "fork"):
-        unvouched = in_child(lambda: _not_in_index(listing.stdout.read(), known, paths))
+        unvouched = in_child(lambda: _not_in_index(listing.stdout.read(), known, () if all_recorded else paths))
         listing.stdout.close()  # the child's to read
     else:
-        unvouched = lambda: _not_in_index(listing.stdout.read(), known, paths)  # noqa: E731
+        unvouched = lambda: _not_in_index(listing.stdout.read(), known, () if all_recorded else paths)  # noqa: E731
     done: list[dict] = []
 
     def result() -> dict[str, tuple[int, int] | None]:
@@ -197,7 +199,7 @@ def moved_staged(root: Path, paths: list[str], known: dict[str, Known], given: S
     return result
 
 
-def _not_in_index(listed: bytes, known: dict[str, Known], paths: list[str]) -> list[str] | None:
+def _not_in_index(listed: bytes, known: dict[str, Known], paths: Sequence[str]) -> list[str] | None:
     """The notes of `paths` that git's index (as `git ls-files --stage -z`
     lists it) does not vouch for: not recorded, or recorded with content
     the index does not hold. None when the listing is not of SHA-1 ids."""
@@ -208,7 +210,8 @@ def _not_in_index(listed: bytes, known: dict[str, Known], paths: list[str]) -> l
     if entries[0] and not _INDEX_ENTRY.fullmatch(entries[0], 0, 50):
         return None
     expected = {f"100644 {k[2].hex()} 0\t{path}" for path, k in known.items()}
-    return [entry[50:] for entry in expected.difference(entries)] + list(set(paths) - known.keys())
+    expected.difference_update(entries)
+    return [entry[50:] for entry in expected] + list(set(paths) - known.keys())
 
 
 _INDEX_ENTRY = re.compile(r"[0-7]{6} [0-9a-f]{40} [0-3]\t")
@@ -382,6 +385,7 @@ class Cache:
         self.db = db
         self.file = file
         self.version = ""  # of the files record read or written last
+        self.names = ""  # the files of the run that wrote it (see `save`)
         self._changes = 0  # changes kept beside the record
 
     @classmethod
@@ -427,6 +431,7 @@ class Cache:
         in one piece, and the changes of the runs since it was written (a
         pre-commit run changes a note, not 100,000) beside it."""
         version = self.db.execute("SELECT value FROM meta WHERE key = 'files'").fetchone()
+        names = self.db.execute("SELECT value FROM meta WHERE key = 'names'").fetchone()
         row = self.db.execute("SELECT data FROM files WHERE id = 0").fetchone()
         changes = self.db.execute("SELECT path, data FROM file_changes").fetchall()
         with no_gc():
@@ -442,6 +447,7 @@ class Cache:
             else:
                 raise ValueError("the files record cannot be read")
         self.version = version[0] if version and (row or changes) else ""
+        self.names = names[0] if names and self.version else ""
         self._changes = len(changes)
         return files
 
@@ -462,12 +468,15 @@ class Cache:
             return
 
     def save(self, known: dict[str, Known], updates: dict[str, Known | None],
-             rows: Iterable[tuple[str, bytes, str, Deps, bytes]], gone: Iterable[str]) -> None:
+             rows: Iterable[tuple[str, bytes, str, Deps, bytes]], gone: Iterable[str], names: str) -> None:
         """In one transaction: the changes `updates` (None: no record) to
         the files record `known` (as `files` read it), the rows of the notes
         checked (path, hash, key, deps, diagnostics), and no rows for the
         notes `gone`. The changes are folded into the record once they
-        grow past a tenth of it."""
+        grow past a tenth of it. `names` is the fingerprint of the vault's
+        files as the run saw them: the record then holds none of the others
+        (a note gone is dropped from it), so that a run that sees the same
+        files, as many notes as recorded, knows them all recorded."""
         with self.db:
             self.db.executemany("INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?)",
                                 ((path, h, key, marshal.dumps(deps), diagnostics)
@@ -485,8 +494,9 @@ class Cache:
                 self.db.executemany("INSERT OR REPLACE INTO file_changes VALUES (?, ?)",
                                     ((path, marshal.dumps(k)) for path, k in updates.items()))
                 self._changes += len(updates)
-            self.version = os.urandom(8).hex()
-            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('files', ?)", (self.version,))
+            self.version, self.names = os.urandom(8).hex(), names
+            self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                                (("files", self.version), ("names", names)))
 
     # -- the last result ---------------------------------------------------
     # A run that finds every note as the files record has it, under the same

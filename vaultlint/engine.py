@@ -20,6 +20,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from functools import cached_property
+from subprocess import Popen
 from types import MappingProxyType
 
 from . import note as note_module
@@ -163,13 +164,15 @@ class Start:
     see which moved. A run of `FEW_NOTES` or fewer leaves the child a larger
     share, since this process prepares the rules meanwhile (see `Run.go`).
     A `staged` run (pre-commit) asks git's index instead which notes are as
-    recorded, and stats only the others (see `cache.moved_staged`)."""
+    recorded, and stats only the others (see `cache.moved_staged`); the
+    caller may have started the `listing` of the index before the walk."""
 
-    def __init__(self, vault, checking: list[str], staged: bool = False):
+    def __init__(self, vault, checking: list[str], staged: bool = False, listing: Popen | None = None):
         self.few = len(checking) <= FEW_NOTES
         self.staged = staged
         self.cache = Cache.open(vault.root)
-        listing = list_index(vault.root) if staged and self.cache is not None else None
+        if staged and listing is None and self.cache is not None:
+            listing = list_index(vault.root)
         self.known: dict[str, Known] = {}
         if self.cache is not None:
             try:
@@ -177,13 +180,15 @@ class Start:
             except Exception:  # unreadable: rebuilt, never trusted
                 self.cache.reset()
         self.notes = vault.note_paths
+        self.files_key = fingerprint_paths(vault.files)  # hashed once a run: 100,000 paths
         if not self.known:
             self.moved: Moved = dict
-            if listing is not None:
+            if listing is not None:  # nothing to compare it with
                 listing.kill()
                 listing.communicate()
         elif staged:
-            self.moved = moved_staged(vault.root, self.notes, self.known, checking, listing)
+            all_recorded = self.cache.names == self.files_key and len(self.known) == len(self.notes)
+            self.moved = moved_staged(vault.root, self.notes, self.known, checking, listing, all_recorded)
         else:
             share = CHILD_SHARE_FEW if self.few else CHILD_SHARE
             self.moved = moved(vault.root, self.notes, self.known, child_share=share)
@@ -267,9 +272,10 @@ class Run:
 
     def go(self, use_last: bool = True) -> Found:
         notes = self.vault.note_paths
-        self.known = self.start.known if self.start is not None and self.start.notes is notes else {}
+        started = self.start is not None and self.start.notes is notes  # (the vault's files as it found them)
+        self.known = self.start.known if started else {}
         config_key = make_config_key(self.config, self.rules)
-        self.files_key = fingerprint_paths(self.vault.files)  # hashed once: 100,000 paths
+        self.files_key = self.start.files_key if started else fingerprint_paths(self.vault.files)
         if self.cache is not None:  # what rules keep from run to run, made from the names
             self.ctx.store = (self.cache, fingerprint([config_key, self.files_key]))
         if self.known and self.start.few:
@@ -533,7 +539,7 @@ class Run:
         if not updates and not rows and not gone:
             return
         try:
-            self.cache.save(self.known, updates, rows, gone)
+            self.cache.save(self.known, updates, rows, gone, self.files_key)
         except Exception:  # a full disk or a locked database costs speed, not results
             pass
 
