@@ -338,29 +338,30 @@ def test_result_gone_before_it_is_read(vault):
     assert rows(result.diagnostics) == expected
 
 
-def test_a_pre_commit_run_leaves_a_large_result_for_a_large_run(vault, monkeypatch):
-    """Deleting the whole vault's result takes a second at 100,000 notes: a
-    run of a few notes deletes only small results of other runs."""
-    monkeypatch.setattr(cache, "LARGE_RESULT", 250)  # the whole vault's result is larger, one note's smaller
-
-    def results():
+def test_results_are_files_that_go_with_their_rows(vault, monkeypatch):
+    """A result kept whole, and its text, are files beside the database;
+    a stale one goes with its row, and so does a file no row names (a run
+    stopped between writing and naming it), once it is old enough."""
+    def kept():
         with sqlite3.connect(vault / cache.FOLDER / cache.FILE) as db:
-            return {size >= 250 for _, size in db.execute("SELECT paths, length(diagnostics) FROM results")}, \
-                db.execute("SELECT count(*) FROM results").fetchone()[0]
+            named = {b for t in ("results", "result_texts") for (b,) in db.execute(f"SELECT blob FROM {t}")}
+        return named, {f.name for f in (vault / cache.FOLDER / cache.BLOBS).iterdir()}
 
     for path in NOTES:  # recorded as they are (not too fresh to trust), so that a run can reuse them
         os.utime(vault / path, ns=(10**18, 10**18))
-    api.lint([vault])
-    assert results() == ({True}, 1)
+    CliRunner().invoke(main, ["check", str(vault)])
+    named, files = kept()
+    assert len(named) == 2 and named == files  # the result and its text
+    (vault / cache.FOLDER / cache.BLOBS / "left.tmp").write_bytes(b"half")
     write(vault, "b.md", NOTES["b.md"] + "More.\n")
-    same_as_cold(vault, paths=["b.md"])  # the files change: the whole result is stale, and stays
-    assert results() == ({True, False}, 2)
-    write(vault, "sub/d.md", NOTES["sub/d.md"] + "More.\n")
-    same_as_cold(vault, paths=["sub/d.md"])  # the first pre-commit result goes, the large one stays
-    assert results() == ({True, False}, 2)
+    same_as_cold(vault, paths=["b.md"])
+    named, files = kept()
+    assert len(named) == 1 and files == named | {"left.tmp"}  # the stale ones gone; the young orphan stays
+    monkeypatch.setattr(cache, "ORPHAN_NS", 0)
     write(vault, "b.md", NOTES["b.md"])
-    same_as_cold(vault)  # a large run: its result replaces the large one; the small stale one goes
-    assert results() == ({True}, 1)
+    CliRunner().invoke(main, ["check", str(vault)])
+    named, files = kept()
+    assert len(named) == 2 and named == files
 
 
 def test_stats_taken_by_a_forked_child_too(vault, monkeypatch):

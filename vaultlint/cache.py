@@ -53,7 +53,7 @@ from .diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
 FOLDER = ".vaultlint_cache"
 FILE = "cache.sqlite3"
 # Bump when what is stored changes meaning.
-FORMAT = f"9 vaultlint {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
+FORMAT = f"10 vaultlint {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
 # A file modified this recently may change again within the same mtime tick:
 # its stat is not stored, so that the next run compares its content.
 RACY_NS = 2_000_000_000
@@ -67,14 +67,14 @@ CREATE TABLE IF NOT EXISTS results (
     files TEXT NOT NULL,
     key TEXT NOT NULL,
     worst INTEGER NOT NULL,
-    diagnostics BLOB NOT NULL
+    blob TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS result_texts (
     paths TEXT PRIMARY KEY,
     files TEXT NOT NULL,
     key TEXT NOT NULL,
     options TEXT NOT NULL,
-    text BLOB NOT NULL
+    blob TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS notes (
     path TEXT PRIMARY KEY,
@@ -119,8 +119,12 @@ def trusted(st: tuple[int, int], now_ns: int) -> tuple[int, int]:
 # Changes kept beside the files record before it is written whole again
 # (at least; a tenth of the record on large vaults).
 CHANGES_MAX = 1000
-# Bytes from which a result kept is large (see `Cache.put_result`).
-LARGE_RESULT = 1 << 20
+# Where the results kept whole (and their texts) are, beside the database
+# (see `Cache.put_result`).
+BLOBS = "results"
+# A file there that no row names is deleted once it is this old (younger,
+# it may be another run's, about to be named).
+ORPHAN_NS = 60_000_000_000
 # From this many notes on, a forked child stats a share of them (see `moved`).
 FORK_MIN = 20_000
 
@@ -516,24 +520,44 @@ class Cache:
 
     def put_result(self, key: str, paths: str, diagnostics: Sequence[Diagnostic]) -> Last | None:
         """Kept with the results of other runs under the same files record
-        (a whole-vault run and a pre-commit run on a note); older ones go."""
+        (a whole-vault run and a pre-commit run on a note); older ones go,
+        with their texts.
+
+        A result is a file of its own beside the database, written whole
+        and then renamed into place, which the row names: at 100,000 notes
+        it is 35 MB, and SQLite took a second and a half to write one and
+        delete the one before (each page through its write-ahead log); a
+        file takes a twentieth of that."""
         worst = max((d.severity.rank for d in diagnostics), default=-1)
-        data = pack(diagnostics)
-        # A large result (a whole vault's) is left to the next large run:
-        # deleting one takes a second at 100,000 notes, which a pre-commit
-        # run must not pay. Sizes are read without reading the blobs.
-        large = len(data) >= LARGE_RESULT
         try:
+            blob = write_blob(self.file.parent, pack(diagnostics))
             with self.db:
-                self.db.execute("DELETE FROM results WHERE files != ? AND (? OR length(diagnostics) < ?)",
-                                (self.version, large, LARGE_RESULT))
-                self.db.execute("DELETE FROM result_texts WHERE paths = ? OR files != ? AND (? OR length(text) < ?)",
-                                (paths, self.version, large, LARGE_RESULT))
-                self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
-                                (paths, self.version, key, worst, data))
-        except sqlite3.Error:
+                stale = self._blobs("WHERE files != ? OR paths = ?", (self.version, paths))
+                self.db.execute("DELETE FROM results WHERE files != ? OR paths = ?", (self.version, paths))
+                self.db.execute("DELETE FROM result_texts WHERE files != ? OR paths = ?", (self.version, paths))
+                self.db.execute("INSERT INTO results VALUES (?, ?, ?, ?, ?)", (paths, self.version, key, worst, blob))
+        except (OSError, sqlite3.Error):
             return None
+        self._remove_blobs(stale)
         return Last(self.file, paths, self.version, key, worst)
+
+    def _blobs(self, where: str, args: tuple) -> list[str]:
+        """The files of the results and texts that rows `where` name."""
+        return [blob for table in ("results", "result_texts")
+                for (blob,) in self.db.execute(f"SELECT blob FROM {table} {where}", args)]
+
+    def _remove_blobs(self, stale: list[str]) -> None:
+        """Delete the files `stale` and those no row names (a run stopped
+        between writing one and naming it); a missing one is gone already."""
+        folder = self.file.parent / BLOBS
+        try:
+            named = set(self._blobs("", ()))
+            now = time.time_ns()
+            for entry in os.scandir(folder):
+                if entry.name in stale or (entry.name not in named and now - entry.stat().st_mtime_ns > ORPHAN_NS):
+                    os.unlink(entry.path)
+        except (OSError, sqlite3.Error):  # another run got there first, or the folder went: nothing to keep
+            pass
 
     # -- what rules keep from run to run (see Context.memo) ------------------
     def lasting(self, name: str, version: str):
@@ -586,37 +610,56 @@ class Last:
     worst: int  # the rank of the most severe problem; -1 for none
 
     def diagnostics(self) -> bytes | None:
-        return self._get("diagnostics")
+        return self._get("results")
 
     def text(self, options: str) -> str | None:
-        text = self._get("text", "result_texts", "AND options = ?", (options,))
+        text = self._get("result_texts", "AND options = ?", (options,))
         return None if text is None else text.decode("utf-8", "surrogatepass")
 
     def keep_text(self, options: str, text: str) -> None:
-        # In a table of its own: a text kept beside the diagnostics would
-        # write them again (35 MB at 100,000 notes).
+        # Kept apart from the result: the text of another format, asked for
+        # later, replaces it, not the result.
         try:
+            blob = write_blob(self.file.parent, text.encode("utf-8", "surrogatepass"))
             db = sqlite3.connect(self.file, timeout=5)
             try:
                 with db:
+                    old = db.execute("SELECT blob FROM result_texts WHERE paths = ?", (self.paths,)).fetchone()
                     db.execute("INSERT OR REPLACE INTO result_texts VALUES (?, ?, ?, ?, ?)",
-                               (self.paths, self.files, self.key, options, text.encode("utf-8", "surrogatepass")))
+                               (self.paths, self.files, self.key, options, blob))
             finally:
                 db.close()
-        except sqlite3.Error:
+            if old is not None:
+                (self.file.parent / BLOBS / old[0]).unlink(missing_ok=True)
+        except (OSError, sqlite3.Error):
             pass
 
-    def _get(self, column: str, table: str = "results", more: str = "", args: tuple = ()):
+    def _get(self, table: str, more: str = "", args: tuple = ()) -> bytes | None:
         try:
             db = sqlite3.connect(self.file, timeout=5)
             try:
-                row = db.execute(f"SELECT {column} FROM {table} WHERE paths = ? AND files = ? AND key = ? {more}",
+                row = db.execute(f"SELECT blob FROM {table} WHERE paths = ? AND files = ? AND key = ? {more}",
                                  (self.paths, self.files, self.key, *args)).fetchone()
             finally:
                 db.close()
-        except sqlite3.Error:
+            return None if row is None else (self.file.parent / BLOBS / row[0]).read_bytes()
+        except (OSError, sqlite3.Error):  # replaced by another run meanwhile
             return None
-        return row[0] if row else None
+
+
+def write_blob(folder: Path, data: bytes) -> str:
+    """Write `data` to a new file in `folder`/results, whole (a temporary
+    name, then renamed); its name."""
+    (folder / BLOBS).mkdir(exist_ok=True)
+    name = os.urandom(12).hex()
+    temporary = folder / BLOBS / f"{name}.tmp"
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, folder / BLOBS / name)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        raise
+    return name
 
 
 def _loads(data):
