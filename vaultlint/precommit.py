@@ -15,6 +15,10 @@ may split them across runs. `vaultlint check --staged NOTE...` therefore:
 Between two commits (pre-commit's `pre-push` stage sets PRE_COMMIT_FROM_REF
 and PRE_COMMIT_TO_REF) the changes are those of the range.
 
+Which notes changed since the cache learnt them comes from git's index, not
+from a stat of every note (see `cache.moved_staged`): pre-commit has stashed
+what is not staged, so the working tree holds what the index holds.
+
 Finding those links does not parse the vault: each note's text is searched
 for the names of the removed files and changed notes first, and only the
 notes that mention one are parsed. The old texts of changed notes come from
