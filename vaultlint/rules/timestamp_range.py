@@ -86,20 +86,22 @@ class TimestampRange(Rule):
     def check_note(self, note, ctx):
         key = self.options["duration-key"]
         value = note.data.get(key)
-        length, what = None, ""
+        length, by_duration = None, False
         if value is not None:
             length = parse_duration(value)
             if length is None:
                 yield self._bad_duration(note, key, value)
-            else:
-                what = f"the end of the video ({key}: {show(length)})"
+            by_duration = length is not None
         if length is None and self.options["max-length"]:
             limit, _why = parse_time(self.options["max-length"])
             if limit is not None:
-                length, what = float(limit.seconds), f"{show(limit.seconds)}, longer than any YouTube video"
+                length = float(limit.seconds)
         texts = note.body.padded_times
         if length is None or texts == [] or texts is not None and parse_time(max(texts))[0].seconds <= length:
             return  # no stamps, or the latest of the padded times is within the video
+        # The limit in words, only now: most notes have no stamp past it.
+        what = (f"the end of the video ({key}: {show(length)})" if by_duration
+                else f"{show(length)}, longer than any YouTube video")
         for stamp in note.body.stamps:
             text = stamp.time
             time, _why = parse_time(text) if text is not None else (None, "")
