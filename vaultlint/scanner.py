@@ -353,8 +353,11 @@ def apply_mask(text: str, ranges: list[tuple[int, int]]) -> str:
 # It begins with its literal `[[` so that re searches for it fast; a `!`
 # before it (an embed) is looked at by `wiki_links`.
 _WIKI = re.compile(r"\[\[(([^\[\]\n#|]*)(?:#([^\[\]\n|]*))?(?:\|([^\[\]\n]*))?)\]\]")
+# `[text](url)`; as `_WIKI`, it begins with its literal `[` (an optional
+# `!` first would make re try the pattern at every character), and the `!`
+# of an embed is looked at by `scan`.
 _MD_LINK = re.compile(
-    r"(!?)\[([^\[\]\n]*)\]\("
+    r"\[([^\[\]\n]*)\]\("
     r"[ \t]*(?:<([^<>\n]*)>|([^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*))"
     r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'))?[ \t]*\)"
 )
@@ -422,9 +425,9 @@ def wiki_link(m: re.Match, embed: bool, kind: str = "wiki") -> Link | None:
                        t_start + max(0, written - lead)))
 
 
-def _markdown_link(m: re.Match) -> Link | None:
-    url = m.group(3) if m.group(3) is not None else m.group(4)
-    url_start = m.start(3) if m.group(3) is not None else m.start(4)
+def _markdown_link(m: re.Match, embed: bool) -> Link | None:
+    url = m.group(2) if m.group(2) is not None else m.group(3)
+    url_start = m.start(2) if m.group(2) is not None else m.start(3)
     if not url or _SCHEME.match(url) or url.startswith("//"):
         return None
     path, _, fragment = url.partition("#")
@@ -433,8 +436,8 @@ def _markdown_link(m: re.Match) -> Link | None:
     if not target and subpath is None:
         return None
     return Link(
-        "markdown", m.group(1) == "!", target, subpath, m.group(2),
-        m.start(), m.end(), url_start, url_start + len(path),
+        "markdown", embed, target, subpath, m.group(1),
+        m.start() - embed, m.end(), url_start, url_start + len(path),
     )
 
 
@@ -468,7 +471,8 @@ def scan(text: str, start: int = 0, stamp_pattern: re.Pattern | None = None) -> 
         links = wiki_links(masked, start)
         if "](" in masked:
             for m in _MD_LINK.finditer(masked, start):
-                link = _markdown_link(m)
+                at = m.start()
+                link = _markdown_link(m, at > start and masked[at - 1] == "!")
                 if link is not None:
                     links.append(link)
             links.sort(key=lambda link: link.start)
