@@ -40,6 +40,9 @@ from .scanner import Link
 
 # Obsidian never indexes dot-folders and dot-files (.obsidian, .trash, .git).
 HIDDEN_PREFIX = "."
+# The answers of `Vault.candidates` kept at most: a note's links are
+# answered again from it, and the vault's common targets soon come back.
+FOUND_MAX = 20_000
 # In the keys of all files joined by NUL: the end of a note's key.
 _MD_END = re.compile(r"(?i)\.md\0")
 MARKERS = (".obsidian", ".vaultlint.toml")
@@ -353,6 +356,9 @@ class Vault:
         key = (target, source.rpartition("/")[0])
         found = self._found.get(key)
         if found is None:
+            if len(self._found) >= FOUND_MAX:  # a worker over 50,000 notes would keep a hundred megabytes
+                self._found.clear()
+                self._anywhere.clear()
             found = self._found[key] = tuple(self._find(target, key[1]))
             if len(found) < 2 and _folder_free(target):
                 self._anywhere[target] = found
