@@ -314,6 +314,7 @@ class Run:
                     out += unpack(diagnostics)
                     reused.add(path)
         checked = self._check_notes([p for p in self.paths if p not in reused])
+        self.ctx.save_kept()  # the workers are gone by now, and the results still packed
         with no_gc():
             for c in checked:
                 out += c.diagnostics if c.diagnostics is not None else unpack(c.entry.diagnostics)
@@ -323,7 +324,7 @@ class Run:
             summaries.update(self._summaries([p for p in notes if p not in summaries]))
             key = self._key(config_key, every_alias(summaries.items()))
         out += self._vault_rules(key)
-        self.ctx.save_answers()
+        self.ctx.save_kept()  # what the vault rules made, if anything
         self._store(key, checked, changed, touched, summaries, notes)
         del checked  # its packed rows, stored now: memory for the sorting and the report
         # Only the notes that hold suppressions are read again.

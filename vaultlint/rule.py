@@ -65,6 +65,9 @@ class Context:
     per_note: dict[str, tuple[Note, Any]] = field(default_factory=dict)
     # What `answers` gave: key -> the answers, those added since marked.
     kept_answers: dict[str, Answers] = field(default_factory=dict)
+    # `lasting` memo values made in this run and not yet in the cache:
+    # key -> (version, value, to_data), written by `save_kept`.
+    unsaved: dict[str, tuple[str, Any, Any]] = field(default_factory=dict)
 
     @cached_property
     def checked(self) -> frozenset[str]:
@@ -102,7 +105,7 @@ class Context:
         for a link target), kept from run to run in the cache like a
         `lasting` memo: for answers that depend on the vault's names and the
         config only, it is empty again when they or vaultlint change. What
-        a run adds is saved at its end (`save_answers`); values must be
+        a run adds is saved at its end (`save_kept`); values must be
         marshal data. A pre-commit run then finds the suggestions for the
         links its note had before without loading the suggester."""
         found = self.kept_answers.get(key)
@@ -111,11 +114,17 @@ class Context:
             found = self.kept_answers[key] = Answers(stored if isinstance(stored, dict) else {})
         return found
 
-    def save_answers(self) -> None:
-        """Keep in the cache the answers added in this run."""
+    def save_kept(self) -> None:
+        """Write to the cache the `lasting` values made in this run and the
+        answers added. The engine calls it once the notes are checked: a
+        suggester of 100,000 names is some 100 MB while it is written, which
+        must not add to the memory of worker processes still running."""
         if self.store is None:
             return
         cache, version = self.store
+        for key, (made_for, value, to_data) in self.unsaved.items():
+            cache.put_lasting(key, made_for, to_data(value))
+        self.unsaved.clear()
         for key, found in self.kept_answers.items():
             if found.added:
                 cache.put_lasting(key, version, dict(found))
@@ -131,7 +140,7 @@ class Context:
             except Exception:  # a cache from another version, or damaged: made again
                 pass
         value = make()
-        cache.put_lasting(key, version, to_data(value))
+        self.unsaved[key] = (version, value, to_data)
         return value
 
 

@@ -140,6 +140,18 @@ def near_duplicates(paths: Iterable[str], min_score: float, same_folder: bool = 
     """(first path, second path, score) of each pair of notes with
     near-identical names (in one folder, with `same_folder`), in path order."""
     paths = sorted(p for p in paths if p.lower().endswith(".md"))
+    if not same_folder:
+        return _near_duplicates(paths, min_score)
+    # One folder at a time: the keys of 100,000 names at once take 200 MB,
+    # and a vault then compares a few names, not every name sharing a key.
+    by_folder: dict[str, list[str]] = {}
+    for path in paths:
+        by_folder.setdefault(posixpath.dirname(path), []).append(path)
+    return sorted(pair for group in by_folder.values() for pair in _near_duplicates(group, min_score))
+
+
+def _near_duplicates(paths: list[str], min_score: float) -> list[tuple[str, str, float]]:
+    """`near_duplicates` among `paths` (sorted), unsorted."""
     names = [_name(p) for p in paths]
     folded = [n.casefold() for n in names]
     norms = [normalize(n) for n in names]
@@ -147,11 +159,8 @@ def near_duplicates(paths: Iterable[str], min_score: float, same_folder: bool = 
     buckets: dict[str, list[int]] = {}
     for i, norm in enumerate(norms):
         if norm:
-            # Within one folder only, a bucket per folder: a large vault
-            # then compares a few names, not every name sharing a key.
-            folder = posixpath.dirname(paths[i]) + "\0" if same_folder else ""
             for key in _keys(norm):
-                buckets.setdefault(folder + key, []).append(i)
+                buckets.setdefault(key, []).append(i)
     seen: set[tuple[int, int]] = set()
     out = []
     for ids in buckets.values():
@@ -164,14 +173,11 @@ def near_duplicates(paths: Iterable[str], min_score: float, same_folder: bool = 
                 seen.add((i, j))
                 if folded[i] == folded[j]:
                     continue  # the same name in two folders: ambiguous, not near
-                if same_folder and posixpath.dirname(paths[i]) != posixpath.dirname(paths[j]):
-                    continue
                 if series[i] == series[j] and norms[i] != norms[j]:
                     continue  # a series
                 s = score(norms[i], norms[j])
                 if s >= min_score and same_words(norms[i], norms[j]):
                     out.append((paths[i], paths[j], round(float(s), 1)))
-    out.sort()
     return out
 
 
