@@ -161,3 +161,27 @@ def test_large_vaults_prune_by_length_without_changing_an_answer():
         assert got == unpruned.suggest(query), query
         found += bool(got)
     assert found > 100  # the queries are near names: most find one
+
+
+def test_members_of_a_bitmap_are_its_bits_set():
+    """The suggester meets word postings as bitmaps of up to 100,000 names
+    and lists the names left by their bits, few or many."""
+    import random
+
+    from vaultlint.suggest import _members
+
+    rng = random.Random(3)
+    for size, count in [(8, 1), (10_600, 1), (10_600, 20), (10_600, 200), (10_600, 201), (106_000, 60),
+                        (106_000, 5_000), (64, 64)]:
+        ids = set(rng.sample(range(size), count)) | {size - 1}
+        assert _members(sum(1 << i for i in ids)) == ids, (size, count)
+    assert _members(0) == set()
+
+
+def test_words_alike_by_a_typo_or_another_form():
+    from vaultlint.suggest import words_alike
+
+    assert words_alike("ntoes", "notes") and words_alike("existence", "existential")
+    assert words_alike("measurment", "measurement") and words_alike("publish", "publishing")
+    assert not words_alike("derivative", "antiderivative") and not words_alike("exist", "exits!")
+    assert not words_alike("cat", "dog") and not words_alike("notion", "nation's")

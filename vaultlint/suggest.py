@@ -105,8 +105,9 @@ def words_alike(a: str, b: str) -> bool:
     shorter = min(len(a), len(b))
     if shorter >= 3 and OSA.distance(a, b) <= (2 if shorter >= 8 else 1):
         return True
-    common = len(os.path.commonprefix([a, b]))
-    return common >= 5 and common >= 0.75 * shorter
+    if shorter < 5 or a[:5] != b[:5]:  # (most pairs: no call to commonprefix, slow)
+        return False
+    return len(os.path.commonprefix([a, b])) >= 0.75 * shorter
 
 
 def word_score(a: str, b: str) -> float | None:
@@ -149,7 +150,7 @@ def _holds(ids: array, i: int) -> bool:
     return at < len(ids) and ids[at] == i
 
 
-_NONZERO = re.compile(rb"[^\x00]")
+_NONZERO_TO_ONE = bytes([0] + [1] * 255)
 _BITS_OF_BYTE = [tuple(b for b in range(8) if value >> b & 1) for value in range(256)]
 
 
@@ -158,14 +159,18 @@ def _members(bits: int) -> set[int]:
     if not bits:
         return set()
     if bits.bit_count() <= 200:
-        # Few: the bytes that are not zero, found in C, then their bits
-        # (writing 100,000 bits out as text costs more).
+        # Few: the bytes that are not zero, found in C (each made 1, then
+        # found by `find`, which looks for one byte fast; a pattern would
+        # try every byte), then their bits (writing 100,000 bits out as
+        # text costs more).
         data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
-        out: set[int] = set()
-        for m in _NONZERO.finditer(data):
-            at = m.start()
-            out.update([at * 8 + b for b in _BITS_OF_BYTE[data[at]]])
-        return out
+        marks = data.translate(_NONZERO_TO_ONE)
+        found = []
+        at = marks.find(1)
+        while at != -1:
+            found.append(at)
+            at = marks.find(1, at + 1)
+        return {at * 8 + b for at in found for b in _BITS_OF_BYTE[data[at]]}
     # Bit i of `bits` is character i of its reversed binary string.
     return {m.start() for m in _ONE.finditer(bin(bits)[:1:-1])}
 
