@@ -2,7 +2,8 @@
 
 One SQLite database (the standard library's `sqlite3`, in WAL mode so that two
 runs at once are safe) in `.vaultlint_cache/` at the vault root, which holds a
-`.gitignore` of `*` so that it is never committed. When the vault cannot be
+`.gitignore` of `*` so that it is never committed; beside it, in `results/`,
+the last results kept whole, as files that its rows name. When the vault cannot be
 written, the user's cache folder is used instead; when neither can, the run
 goes on without a cache. A vault folder without write bits counts as one
 that cannot be written, even for root.
