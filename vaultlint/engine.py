@@ -66,11 +66,13 @@ CHANGED_MAX_SHARE = 0.25
 # knows what changed (see `Run.go`).
 FEW_NOTES = 100
 # The share of the notes a forked child stats while this process goes on
-# (see `Start`), so that both end together: this process first reads the
-# files record and loads the rules (~0.25 s at 100,000 notes, whose stats
-# take ~0.6 s), and in a run of a few notes also prepares the rules (~0.25 s
-# more).
-CHILD_SHARE, CHILD_SHARE_FEW = 0.7, 0.9
+# (see `Start`), so that both end together. The child is forked once the
+# files record is read: this process then only loads the rules (~0.05 s at
+# 100,000 notes, whose stats take ~0.6 s) before it stats its share; in a
+# run of a few notes it also prepares the rules (~0.3 s). Measured on the
+# warm run of `python -m benchmarks` at 100,000 notes: 0.7 took 1.4-1.7 s,
+# 0.55 and 0.45 1.1-1.5 s.
+CHILD_SHARE, CHILD_SHARE_FEW = 0.5, 0.9
 
 Progress = Callable[[int, int], None]  # called with (notes done, notes to do)
 
