@@ -69,10 +69,10 @@ FEW_NOTES = 100
 # (see `Start`), so that both end together. The child is forked once the
 # files record is read: this process then only loads the rules (~0.05 s at
 # 100,000 notes, whose stats take ~0.6 s) before it stats its share; in a
-# run of a few notes it also prepares the rules (~0.3 s). Measured on the
-# warm run of `python -m benchmarks` at 100,000 notes: 0.7 took 1.4-1.7 s,
-# 0.55 and 0.45 1.1-1.5 s.
-CHILD_SHARE, CHILD_SHARE_FEW = 0.5, 0.9
+# run of a few notes it also prepares the rules (~0.3 s). Measured at
+# 100,000 notes: a warm run took 1.4-1.7 s with 0.7, 1.1-1.5 s with 0.55 or
+# 0.45; `check NOTE` after an edit 1.6-1.9 s with 0.9, 1.4-1.7 s with 0.75.
+CHILD_SHARE, CHILD_SHARE_FEW = 0.5, 0.75
 
 Progress = Callable[[int, int], None]  # called with (notes done, notes to do)
 
