@@ -226,7 +226,9 @@ class Vault:
         # A file name holds no NUL; NFC and case folding keep "\0" and "/"
         # where they are, so one call keys every path.
         keys = self.key("\0".join(files) + "\0")
-        names = [key.rpartition("/")[2] for key in _MD_END.sub("\0", keys).split("\0")]
+        # (Case folded, `.md` is lower case: `str.replace` is ten times faster than a pattern.)
+        stems = _MD_END.sub("\0", keys) if self.case_sensitive else keys.replace(".md\0", "\0")
+        names = [key.rpartition("/")[2] for key in stems.split("\0")]
         names.pop()  # after the last NUL
         self._one_named: dict[str, str] = dict(zip(names, files, strict=True))
         self._shared_names: dict[str, list[str]] = {}
