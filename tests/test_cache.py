@@ -469,3 +469,16 @@ def test_a_links_suggestions_are_kept_while_the_names_stay(make_vault, monkeypat
     write(root, "alpha notes.md", "x\n")
     api.lint([root / "b.md"], staged=True)
     assert len(asked) == 2  # a note's target and an attachment's
+
+
+def test_a_result_written_in_chunks_reads_back_whole(vault, monkeypatch):
+    monkeypatch.setattr(cache, "RESULT_CHUNK", 2)
+    monkeypatch.setattr(cache, "TEXT_CHUNK", 5)
+    for path in NOTES:
+        os.utime(vault / path, ns=(10**18, 10**18))
+    cold = CliRunner().invoke(main, ["check", "--no-cache", str(vault)]).output
+    assert CliRunner().invoke(main, ["check", str(vault)]).output == cold  # written, a few at a time
+    assert CliRunner().invoke(main, ["check", str(vault)]).output == cold  # the text read back
+    result = api.lint([vault])
+    assert result.found._diagnostics is None and len(result.diagnostics) > 2  # the result read back
+    assert rows(result.diagnostics) == rows(api.lint([vault], cache=False).diagnostics)

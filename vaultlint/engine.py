@@ -43,6 +43,7 @@ from .cache import (
     pack,
     trusted,
     unpack,
+    unpack_chunks,
 )
 from .cache import config_key as make_config_key
 from .config import ConfigError
@@ -239,7 +240,7 @@ class Found:
                 self._diagnostics = self._again()
             else:
                 with no_gc():
-                    self._diagnostics = unpack(packed)
+                    self._diagnostics = unpack_chunks(packed)
         return self._diagnostics
 
     @property
