@@ -193,6 +193,7 @@ def test_pool_equals_sequential(make_vault, monkeypatch):
     notes = {f"n{i}.md": f"# N{i}\n\n[[n{i + 1}]] [[n{i}#N{i}]] [[gone{i % 3}]] [[Nick]]\n" for i in range(30)}
     notes |= {"owner.md": "---\naliases: [Nick]\n---\nx\n", "meeting notes.md": "", "meeting note.md": ""}
     root = make_vault(notes)
+    (root / "bad.md").write_bytes(b"caf\xe9 in Latin-1\n")  # unreadable: its problem comes back from a worker too
     sequential = api.lint([root], cache=False, select=["ALL"])
     monkeypatch.setattr(engine, "POOL_MIN_NOTES", 1)
     pooled = api.lint([root], cache=False, jobs=2, select=["ALL"])
@@ -200,7 +201,7 @@ def test_pool_equals_sequential(make_vault, monkeypatch):
     cached = api.lint([root], jobs=2, select=["ALL"])  # the cold run that fills the cache
     assert rows(cached.diagnostics) == rows(sequential.diagnostics)
     found = {d.rule for d in pooled.diagnostics}
-    assert {"broken-link", "near-duplicate-note", "orphan-note"} <= found, found
+    assert {"broken-link", "near-duplicate-note", "orphan-note", "unreadable-note"} <= found, found
     assert any("alias of `owner`" in d.message for d in pooled.diagnostics)
 
 

@@ -304,11 +304,6 @@ class Entry:
     deps: tuple[str, ...]  # the notes its check read
     diagnostics: bytes  # see `pack`
 
-    def __reduce__(self):
-        # Pickled by position (worker to parent): a slots dataclass's own
-        # pickling looks its fields up each time, a twentieth of a cold run.
-        return Entry, (self.stat, self.hash, self.summary, self.deps, self.diagnostics)
-
 
 # What the files record holds of a note: (size, mtime, content hash, summary);
 # the summary is None when empty (most notes).

@@ -15,6 +15,7 @@ changes, adds and renames notes and compares.
 from __future__ import annotations
 
 import gc
+import marshal
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
@@ -151,8 +152,22 @@ class Checked:
     entry: Entry | None  # None when the file could not be read (never cached)
     diagnostics: list[Diagnostic] | None  # None when from a worker: `entry` has them packed
 
-    def __reduce__(self):  # see Entry.__reduce__
-        return Checked, (self.path, self.entry, self.diagnostics)
+    def packed(self) -> tuple:
+        """As plain data (for marshal): (path, the entry's fields) for a note
+        read, (path, None, its problems packed) for one that could not be."""
+        e = self.entry
+        if e is None:
+            return self.path, None, pack(self.diagnostics or ())
+        return self.path, (e.stat.size, e.stat.mtime, e.hash, e.summary, e.deps, e.diagnostics)
+
+    @classmethod
+    def unpacked(cls, data: tuple) -> Checked:
+        """What `packed` made, back; the diagnostics of a note read stay
+        packed in its entry (`diagnostics` is None)."""
+        if data[1] is None:
+            return cls(data[0], None, unpack(data[2]))
+        path, (size, mtime, h, summary, deps, diagnostics) = data
+        return cls(path, Entry(Stat(size, mtime), h, summary or NO_SUMMARY, deps, diagnostics), None)
 
 
 def check(vault, config, rules: list[Rule], paths: list[str], *, use_cache: bool = True,
@@ -421,7 +436,6 @@ class Run:
         global _RUN
         _RUN = self  # the workers are forked: they inherit the run as it is
         fork = multiprocessing.get_context("fork")
-        out: list[Checked] = []
         store = self.ctx.store
         try:
             if not self.vault.aliases_known:
@@ -442,21 +456,25 @@ class Run:
             # collector leaves it alone, and so leaves its pages shared
             # with the parent instead of copying them into each worker.
             gc.freeze()
-            # The results stay packed until the workers are gone (a fifth of
-            # the memory: at 100,000 notes the parent's unpacked results and
-            # the workers' memory would peak together). no_gc: they are
-            # still hundreds of thousands of objects.
-            with no_gc(), fork.Pool(self.jobs, initializer=_worker_start) as pool:
+            # A chunk's results come back as one bytes object, unpacked once
+            # the workers are gone: at 100,000 notes the parent's results as
+            # objects (or their diagnostics unpacked) and the workers' memory
+            # would peak together.
+            packed: list[bytes] = []
+            with fork.Pool(self.jobs, initializer=_worker_start) as pool:
                 results = pool.imap_unordered(_check_chunk, self._chunks(paths))
                 self._vault_rules_early()  # while the workers check the notes
-                for done in results:
-                    out += done
-                    self.progress(len(out), len(paths))
+                done = 0
+                for count, chunk in results:
+                    packed.append(chunk)
+                    done += count
+                    self.progress(done, len(paths))
         finally:
             _RUN = None
             self.ctx.store = store
             gc.unfreeze()
-        return out
+        with no_gc():  # hundreds of thousands of objects, none in a cycle
+            return [Checked.unpacked(c) for chunk in packed for c in marshal.loads(chunk)]
 
     def _chunks(self, paths: list[str]) -> list[list[str]]:
         size = max(1, len(paths) // (self.jobs * CHUNKS_PER_WORKER))
@@ -603,15 +621,11 @@ def _aliases_of_chunk(paths: list[str]) -> list[tuple[str, tuple[str, ...]]]:
     return _RUN.vault.aliases_by_note(paths)
 
 
-def _check_chunk(paths: list[str]) -> list[Checked]:
-    """Check notes in a worker. The diagnostics travel back packed, as the
-    cache keeps them (a fifth of the cost of pickling the records)."""
+def _check_chunk(paths: list[str]) -> tuple[int, bytes]:
+    """Check notes in a worker: how many, and what was found, packed (the
+    diagnostics as the cache keeps them; see `Checked.packed`)."""
     assert _RUN is not None
-    out = [check_one(_RUN, path) for path in paths]
-    for c in out:
-        if c.entry is not None:
-            c.diagnostics = None
-    return out
+    return len(paths), marshal.dumps([check_one(_RUN, path).packed() for path in paths])
 
 
 def every_alias(summaries: Iterable[tuple[str, dict]]) -> list[tuple[str, tuple[str, ...]]]:
