@@ -395,15 +395,6 @@ def wiki_links(text: str, start: int, end: int | None = None, kind: str = "wiki"
 def wiki_link(m: re.Match, embed: bool, kind: str = "wiki") -> Link | None:
     """The link a match of `_WIKI` is; None for search syntax or `[[ ]]`."""
     inner, raw, subpath, alias = m.groups()
-    target = raw.strip()
-    if target is raw and target:  # nothing to strip (most links): `strip` gave the string itself
-        lead = 0
-        written = len(raw)
-    else:
-        if not target and subpath is None and alias is None:
-            return None
-        lead = len(raw) - len(raw.lstrip())
-        written = len(raw.rstrip())
     if inner.startswith(_SEARCH):
         return None
     if alias is not None:
@@ -415,14 +406,17 @@ def wiki_link(m: re.Match, embed: bool, kind: str = "wiki") -> Link | None:
                 subpath = subpath[:-1]
         elif raw.endswith("\\"):
             raw = raw[:-1]
-            target = raw.strip()
-            written = len(raw.rstrip())
     if subpath is not None:
         subpath = subpath.strip()
+    target = raw.strip()
+    if not target and subpath is None and alias is None:
+        return None
+    # Where the target begins, after spaces (`strip` gives the string itself
+    # when there are none, as in most links).
+    lead = 0 if target is raw else raw.find(target[0]) if target else len(raw)
     start, end = m.span()
     t_start = m.start(1) + lead
-    return _new(Link, (kind, embed, target, subpath, alias, start - embed, end, t_start,
-                       t_start + max(0, written - lead)))
+    return _new(Link, (kind, embed, target, subpath, alias, start - embed, end, t_start, t_start + len(target)))
 
 
 def _markdown_link(m: re.Match, embed: bool) -> Link | None:
