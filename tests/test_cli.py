@@ -195,3 +195,13 @@ def test_a_rule_that_crashes_is_reported_and_the_run_goes_on(make_vault):
     lines = run("check", root, "--select", "no-todo").output.splitlines()
     assert lines[0] == "a.md:1:1: no-todo left in the note"
     assert lines[1].startswith("b.md:1:1: internal-error rule `no-todo` crashed: AssertionError")
+
+
+def test_kept_output_is_printed_as_it_was_made(capsys):
+    """The bytes of a kept text go to stdout as they are; a text with bytes
+    that may begin a surrogate (Hangul too) goes through click: the same."""
+    from vaultlint.cli import echo_utf8
+
+    for text in ("a.md:1:1: broken-link note `Ideaz` not found\n", "노트.md:1:1: broken-link note `한` not found\n"):
+        echo_utf8(text.encode("utf-8"))
+        assert capsys.readouterr().out == text

@@ -48,11 +48,11 @@ class LintResult:
     def diagnostics(self, diagnostics: list[Diagnostic]) -> None:
         self.found = engine.Found(diagnostics)
 
-    def text(self, options: str, make: Callable[[list[Diagnostic]], str]) -> str:
-        """`make(self.diagnostics)`, kept with the result in the cache: the
-        same result asked again with the same `options` (all else the text
-        depends on) gets it back without unpacking a diagnostic."""
-        return self.found.text(options, make)
+    def encoded(self, options: str, make: Callable[[list[Diagnostic]], str]) -> bytes:
+        """`make(self.diagnostics)` in UTF-8, kept with the result in the
+        cache: the same result asked again with the same `options` (all else
+        the text depends on) gets it back without unpacking a diagnostic."""
+        return self.found.encoded(options, make)
 
     def failed(self, at_least: Severity) -> bool:
         """Whether a problem of `at_least` this severity was found."""

@@ -626,9 +626,9 @@ class Last:
     def diagnostics(self) -> bytes | None:
         return self._get("results")
 
-    def text(self, options: str) -> str | None:
-        text = self._get("result_texts", "AND options = ?", (options,))
-        return None if text is None else text.decode("utf-8", "surrogatepass")
+    def kept_text(self, options: str) -> bytes | None:
+        """The text kept of the result for `options`, in UTF-8 (see `keep_text`)."""
+        return self._get("result_texts", "AND options = ?", (options,))
 
     def keep_text(self, options: str, text: str) -> None:
         # Kept apart from the result: the text of another format, asked for

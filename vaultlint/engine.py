@@ -265,17 +265,20 @@ class Found:
             return self.last.worst
         return max((d.severity.rank for d in self.diagnostics), default=-1)
 
-    def text(self, options: str, make: Callable[[list[Diagnostic]], str]) -> str:
-        """What `make` makes of the diagnostics, kept with the cached result:
-        the same result asked again with the same `options` (everything the
-        text depends on besides the diagnostics) gets the same text back."""
+    def encoded(self, options: str, make: Callable[[list[Diagnostic]], str]) -> bytes:
+        """What `make` makes of the diagnostics, in UTF-8 (lone surrogates
+        passed), kept with the cached result: the same result asked again
+        with the same `options` (everything the text depends on besides the
+        diagnostics) gets the same bytes back, as they were kept, neither
+        decoded nor encoded again (23 MB at 100,000 notes)."""
         if self.last is None:
-            return make(self.diagnostics)
-        text = self.last.text(options)
-        if text is None:
+            return make(self.diagnostics).encode("utf-8", "surrogatepass")
+        data = self.last.kept_text(options)
+        if data is None:
             text = make(self.diagnostics)
             self.last.keep_text(options, text)
-        return text
+            data = text.encode("utf-8", "surrogatepass")
+        return data
 
 
 class Run:
