@@ -321,7 +321,9 @@ class Run:
             self.vault.every_alias = every_alias([*summarised, *fresh.items()])
             key = self._key(config_key, self.vault.every_alias)
         self.vault.summaries = summaries
-        paths = fingerprint_paths(self.paths)
+        # The notes checked, as the result kept is named: all of them (not
+        # hashed: 100,000 paths), or these.
+        paths = "every note" if len(self.paths) == len(notes) else fingerprint_paths(self.paths)
         if (use_last and key is not None and self.cache is not None and not changed and not touched
                 and len(self.known) == len(notes)):
             last = self.cache.last(key, paths)

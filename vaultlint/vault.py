@@ -40,6 +40,8 @@ from .scanner import Link
 
 # Obsidian never indexes dot-folders and dot-files (.obsidian, .trash, .git).
 HIDDEN_PREFIX = "."
+# `.md` in any case: a note (nothing lowers to `m` or `d` but `M` and `D`).
+NOTE_SUFFIXES = (".md", ".MD", ".Md", ".mD")
 # The answers of `Vault.candidates` kept at most: a note's links are
 # answered again from it, and the vault's common targets soon come back.
 FOUND_MAX = 20_000
@@ -203,7 +205,7 @@ class Vault:
         """Every note, excluded ones too (they are still link targets). Made
         once per list of files: a run asks often, and a vault has 100,000."""
         if self._notes_of is not self.files:
-            self._note_paths = [p for p in self.files if p.lower().endswith(".md")]
+            self._note_paths = [p for p in self.files if p.endswith(NOTE_SUFFIXES)]  # (no `lower()` a file)
             self._notes_of = self.files
         return self._note_paths
 
