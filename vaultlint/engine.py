@@ -178,8 +178,8 @@ def check(vault, config, rules: list[Rule], paths: list[str], *, use_cache: bool
 class Start:
     """The beginning of a cached run over the notes `checking`, made as soon
     as the vault is walked (`api.lint` loads the rules meanwhile): the cache
-    opened, its files record read, and a forked child stat'ing most notes to
-    see which moved. A run of `FEW_NOTES` or fewer leaves the child a larger
+    opened, its files record read, and a forked child stat'ing a share of the
+    notes to see which moved. A run of `FEW_NOTES` or fewer leaves the child a larger
     share, since this process prepares the rules meanwhile (see `Run.go`).
     A `staged` run (pre-commit) asks git's index instead which notes are as
     recorded, and stats only the others (see `cache.moved_staged`); the
