@@ -185,13 +185,13 @@ def moved_staged(root: Path, paths: list[str], known: dict[str, Known], given: S
 
     A forked child (another core) reads the listing and compares, a third
     of a second at 100,000 notes, while this process goes on."""
-    if listing is None:
-        unvouched: Callable[[], object] = lambda: None  # noqa: E731
-    elif hasattr(os, "fork"):
-        unvouched = in_child(lambda: _not_in_index(listing.stdout.read(), known, () if all_recorded else paths))
+    def compare() -> list[str] | None:
+        return None if listing is None else _not_in_index(listing.stdout.read(), known, () if all_recorded else paths)
+
+    unvouched: Callable[[], object] = compare
+    if listing is not None and hasattr(os, "fork"):
+        unvouched = in_child(compare)
         listing.stdout.close()  # the child's to read
-    else:
-        unvouched = lambda: _not_in_index(listing.stdout.read(), known, () if all_recorded else paths)  # noqa: E731
     done: list[dict] = []
 
     def result() -> dict[str, tuple[int, int] | None]:

@@ -311,11 +311,11 @@ class Run:
                 self._prepare()
         changed, touched = self._changed(notes)
         summaries = Summaries(self.known, changed)
-        # (Most notes' summaries are empty: one pass finds the others.)
-        summarised = [(p, k[3]) for p, k in self.known.items() if k[3] and p not in changed]
         key = None
         if len(changed) <= max(50, CHANGED_MAX_SHARE * len(notes)):
-            # Every note is summarised now (one the record lacks is changed).
+            # Every note is summarised now (one the record lacks is changed);
+            # most summaries are empty: one pass finds the others.
+            summarised = [(p, k[3]) for p, k in self.known.items() if k[3] and p not in changed]
             fresh = self._summaries(changed)
             summaries.update(fresh)
             self.vault.every_alias = every_alias([*summarised, *fresh.items()])
@@ -580,23 +580,21 @@ class Summaries(MutableMapping):
     def __init__(self, known: Mapping[str, Known], changed: set[str]):
         self._known, self._changed, self._made = known, changed, {}
 
-    def __getitem__(self, path: str) -> Mapping[str, object]:
-        made = self._made.get(path)
-        if made is not None:
-            return made
-        if path in self._changed:
-            raise KeyError(path)
-        return self._known[path][3] or NO_SUMMARY
-
-    def __contains__(self, path: object) -> bool:
-        return path in self._made or (path in self._known and path not in self._changed)
-
-    def get(self, path: str, default=None):  # as Mapping's, without raising and catching KeyError
+    def get(self, path: str, default=None):  # the lookup itself: Mapping's would raise and catch KeyError
         made = self._made.get(path)
         if made is not None:
             return made
         k = self._known.get(path)
         return default if k is None or path in self._changed else k[3] or NO_SUMMARY
+
+    def __getitem__(self, path: str) -> Mapping[str, object]:
+        found = self.get(path)
+        if found is None:
+            raise KeyError(path)
+        return found
+
+    def __contains__(self, path: object) -> bool:
+        return self.get(path) is not None
 
     def __setitem__(self, path: str, summary: Mapping[str, object]) -> None:
         self._made[path] = summary

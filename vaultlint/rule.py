@@ -63,11 +63,9 @@ class Context:
     store: tuple[Any, str] | None = None
     # What `of_note` made: key -> (the note, the value), for the note being checked.
     per_note: dict[str, tuple[Note, Any]] = field(default_factory=dict)
-    # What `answers` gave: key -> the answers, those added since marked.
-    kept_answers: dict[str, Answers] = field(default_factory=dict)
-    # `lasting` memo values made in this run and not yet in the cache:
-    # key -> (version, value, to_data), written by `save_kept`.
-    unsaved: dict[str, tuple[str, Any, Any]] = field(default_factory=dict)
+    # The `lasting` memo values of this run: key -> (value, to_data, whether
+    # the cache lacks it), written by `save_kept`.
+    lasting: dict[str, tuple[Any, Any, bool]] = field(default_factory=dict)
 
     @cached_property
     def checked(self) -> frozenset[str]:
@@ -102,45 +100,41 @@ class Context:
 
     def answers(self, key: str) -> Answers:
         """A dict of answers that rules fill as they check (the suggestions
-        for a link target), kept from run to run in the cache like a
-        `lasting` memo: for answers that depend on the vault's names and the
-        config only, it is empty again when they or vaultlint change. What
-        a run adds is saved at its end (`save_kept`); values must be
-        marshal data. A pre-commit run then finds the suggestions for the
-        links its note had before without loading the suggester."""
-        found = self.kept_answers.get(key)
-        if found is None:
-            stored = self.store[0].lasting(key, self.store[1]) if self.store is not None else None
-            found = self.kept_answers[key] = Answers(stored if isinstance(stored, dict) else {})
-        return found
+        for a link target): a `lasting` memo that grows, for answers that
+        depend on the vault's names and the config only; what a run adds is
+        kept too (`save_kept`). Values must be marshal data. A pre-commit
+        run then finds the suggestions for the links its note had before
+        without loading the suggester."""
+        return self.memo(key, Answers, lasting=(dict, Answers))
 
     def save_kept(self) -> None:
-        """Write to the cache the `lasting` values made in this run and the
-        answers added. The engine calls it once the notes are checked: a
+        """Write to the cache the `lasting` values made in this run, and the
+        answers added to. The engine calls it once the notes are checked: a
         suggester of 100,000 names is some 100 MB while it is written, which
         must not add to the memory of worker processes still running."""
         if self.store is None:
             return
         cache, version = self.store
-        for key, (made_for, value, to_data) in self.unsaved.items():
-            cache.put_lasting(key, made_for, to_data(value))
-        self.unsaved.clear()
-        for key, found in self.kept_answers.items():
-            if found.added:
-                cache.put_lasting(key, version, dict(found))
-                found.added = False
+        for key, (value, to_data, unsaved) in self.lasting.items():
+            if unsaved or (isinstance(value, Answers) and value.added):
+                cache.put_lasting(key, version, to_data(value))
+                self.lasting[key] = (value, to_data, False)
+                if isinstance(value, Answers):
+                    value.added = False
 
     def _kept(self, key: str, make, to_data, from_data):
-        """The value the cache keeps for `key`, else made and kept."""
+        """The value the cache keeps for `key`, else made (and kept by `save_kept`)."""
         cache, version = self.store
         data = cache.lasting(key, version)
         if data is not None:
             try:
-                return from_data(data)
+                value = from_data(data)
+                self.lasting[key] = (value, to_data, False)
+                return value
             except Exception:  # a cache from another version, or damaged: made again
                 pass
         value = make()
-        self.unsaved[key] = (version, value, to_data)
+        self.lasting[key] = (value, to_data, True)
         return value
 
 
