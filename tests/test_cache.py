@@ -483,3 +483,17 @@ def test_a_result_written_in_chunks_reads_back_whole(vault, monkeypatch):
     result = api.lint([vault])
     assert result.found._diagnostics is None and len(result.diagnostics) > 2  # the result read back
     assert rows(result.diagnostics) == rows(api.lint([vault], cache=False).diagnostics)
+
+
+def test_a_kept_result_cut_short_is_not_trusted(vault):
+    """The result files are not synced to disk: after a crash one may be
+    short or empty. The run then makes the result again, as a fresh run would."""
+    for path in NOTES:
+        os.utime(vault / path, ns=(10**18, 10**18))
+    cold = CliRunner().invoke(main, ["check", "--no-cache", str(vault)]).output
+    assert CliRunner().invoke(main, ["check", str(vault)]).output == cold  # the result and its text kept
+    for blob in (vault / cache.FOLDER / cache.BLOBS).iterdir():
+        blob.write_bytes(blob.read_bytes()[: len(blob.read_bytes()) // 2])
+    assert CliRunner().invoke(main, ["check", str(vault)]).output == cold
+    result = api.lint([vault])
+    assert rows(result.diagnostics) == rows(api.lint([vault], cache=False).diagnostics)

@@ -55,7 +55,7 @@ from .diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
 FOLDER = ".vaultlint_cache"
 FILE = "cache.sqlite3"
 # Bump when what is stored changes meaning.
-FORMAT = f"10 vaultlint {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
+FORMAT = f"11 vaultlint {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
 # A file modified this recently may change again within the same mtime tick:
 # its stat is not stored, so that the next run compares its content.
 RACY_NS = 2_000_000_000
@@ -69,14 +69,16 @@ CREATE TABLE IF NOT EXISTS results (
     files TEXT NOT NULL,
     key TEXT NOT NULL,
     worst INTEGER NOT NULL,
-    blob TEXT NOT NULL
+    blob TEXT NOT NULL,
+    size INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS result_texts (
     paths TEXT PRIMARY KEY,
     files TEXT NOT NULL,
     key TEXT NOT NULL,
     options TEXT NOT NULL,
-    blob TEXT NOT NULL
+    blob TEXT NOT NULL,
+    size INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS notes (
     path TEXT PRIMARY KEY,
@@ -544,12 +546,13 @@ class Cache:
             # Packed a chunk at a time: 150,000 diagnostics packed at once
             # take 70 MB more, at the end of a run, when memory is at its peak.
             chunks = (pack(diagnostics[i:i + RESULT_CHUNK]) for i in range(0, len(diagnostics), RESULT_CHUNK))
-            blob = write_blob(self.file.parent, chunks)
+            blob, size = write_blob(self.file.parent, chunks)
             with self.db:
                 stale = self._blobs("WHERE files != ? OR paths = ?", (self.version, paths))
                 self.db.execute("DELETE FROM results WHERE files != ? OR paths = ?", (self.version, paths))
                 self.db.execute("DELETE FROM result_texts WHERE files != ? OR paths = ?", (self.version, paths))
-                self.db.execute("INSERT INTO results VALUES (?, ?, ?, ?, ?)", (paths, self.version, key, worst, blob))
+                self.db.execute("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?)",
+                                (paths, self.version, key, worst, blob, size))
         except (OSError, sqlite3.Error):
             return None
         self._remove_blobs(stale)
@@ -634,14 +637,14 @@ class Last:
         # Kept apart from the result: the text of another format, asked for
         # later, replaces it, not the result.
         try:
-            blob = write_blob(self.file.parent, (text[i:i + TEXT_CHUNK].encode("utf-8", "surrogatepass")
-                                                 for i in range(0, len(text), TEXT_CHUNK)))
+            blob, size = write_blob(self.file.parent, (text[i:i + TEXT_CHUNK].encode("utf-8", "surrogatepass")
+                                                       for i in range(0, len(text), TEXT_CHUNK)))
             db = sqlite3.connect(self.file, timeout=5)
             try:
                 with db:
                     old = db.execute("SELECT blob FROM result_texts WHERE paths = ?", (self.paths,)).fetchone()
-                    db.execute("INSERT OR REPLACE INTO result_texts VALUES (?, ?, ?, ?, ?)",
-                               (self.paths, self.files, self.key, options, blob))
+                    db.execute("INSERT OR REPLACE INTO result_texts VALUES (?, ?, ?, ?, ?, ?)",
+                               (self.paths, self.files, self.key, options, blob, size))
             finally:
                 db.close()
             if old is not None:
@@ -653,30 +656,32 @@ class Last:
         try:
             db = sqlite3.connect(self.file, timeout=5)
             try:
-                row = db.execute(f"SELECT blob FROM {table} WHERE paths = ? AND files = ? AND key = ? {more}",
+                row = db.execute(f"SELECT blob, size FROM {table} WHERE paths = ? AND files = ? AND key = ? {more}",
                                  (self.paths, self.files, self.key, *args)).fetchone()
             finally:
                 db.close()
-            return None if row is None else (self.file.parent / BLOBS / row[0]).read_bytes()
+            data = None if row is None else (self.file.parent / BLOBS / row[0]).read_bytes()
         except (OSError, sqlite3.Error):  # replaced by another run meanwhile
             return None
+        # The file is not synced to disk (a cache): after a crash it may be
+        # short, even empty, and is then not trusted.
+        return data if data is not None and len(data) == row[1] else None
 
 
-def write_blob(folder: Path, chunks: Iterable[bytes]) -> str:
+def write_blob(folder: Path, chunks: Iterable[bytes]) -> tuple[str, int]:
     """Write `chunks` to a new file in `folder`/results, whole (a temporary
-    name, then renamed); its name."""
+    name, then renamed); its name and size."""
     (folder / BLOBS).mkdir(exist_ok=True)
     name = os.urandom(12).hex()
     temporary = folder / BLOBS / f"{name}.tmp"
     try:
         with open(temporary, "wb") as out:
-            for chunk in chunks:
-                out.write(chunk)
+            size = sum(out.write(chunk) for chunk in chunks)
         os.replace(temporary, folder / BLOBS / name)
     except OSError:
         temporary.unlink(missing_ok=True)
         raise
-    return name
+    return name, size
 
 
 def _loads(data):
