@@ -360,12 +360,15 @@ class Vault:
         key = (target, source.rpartition("/")[0])
         found = self._found.get(key)
         if found is None:
-            if len(self._found) >= FOUND_MAX:  # a worker over 50,000 notes would keep a hundred megabytes
+            if len(self._found) + len(self._anywhere) >= FOUND_MAX:  # a worker over 50,000 notes would keep 100 MB
                 self._found.clear()
                 self._anywhere.clear()
-            found = self._found[key] = tuple(self._find(target, key[1]))
+            found = tuple(self._find(target, key[1]))
+            # Kept once: by target alone when it holds in every folder.
             if len(found) < 2 and _folder_free(target):
                 self._anywhere[target] = found
+            else:
+                self._found[key] = found
         return found
 
     def _find(self, target: str, folder: str) -> list[str]:
