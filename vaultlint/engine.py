@@ -36,7 +36,6 @@ from .cache import (
     digest,
     fingerprint,
     fingerprint_paths,
-    list_index,
     moved,
     moved_staged,
     no_gc,
@@ -182,15 +181,14 @@ class Start:
     notes to see which moved. A run of `FEW_NOTES` or fewer leaves the child a larger
     share, since this process prepares the rules meanwhile (see `Run.go`).
     A `staged` run (pre-commit) asks git's index instead which notes are as
-    recorded, and stats only the others (see `cache.moved_staged`); the
-    caller may have started the `listing` of the index before the walk."""
+    recorded, and stats only the others (see `cache.moved_staged`): the
+    caller starts that `listing` of the index before the walk (`api.lint`);
+    without one, every note is stat'ed."""
 
     def __init__(self, vault, checking: list[str], staged: bool = False, listing: Popen | None = None):
         self.few = len(checking) <= FEW_NOTES
         self.staged = staged
         self.cache = Cache.open(vault.root)
-        if staged and listing is None and self.cache is not None:
-            listing = list_index(vault.root)
         self.known: dict[str, Known] = {}
         if self.cache is not None:
             try:
