@@ -185,3 +185,16 @@ def test_words_alike_by_a_typo_or_another_form():
     assert words_alike("measurment", "measurement") and words_alike("publish", "publishing")
     assert not words_alike("derivative", "antiderivative") and not words_alike("exist", "exits!")
     assert not words_alike("cat", "dog") and not words_alike("notion", "nation's")
+
+
+def test_near_duplicates_across_the_vault_come_in_path_order():
+    """`vaultlint links` lists the near-duplicate pairs in path order, however
+    the names fall into buckets (a pair found late may sort first)."""
+    from vaultlint.rules.near_duplicate_note import near_duplicates
+
+    paths = ["Meeting notes a.md", "Meeting notes b.md", "Meeting notez a.md", "Meeting notez b.md",
+             "Meting notes a.md", "Meting notes b.md", "Apple pie recipe.md", "Apple pie recipes.md",
+             "Meeting notes.md", "Meeting note.md"]
+    for same_folder in (False, True):
+        pairs = near_duplicates(paths, 80.0, same_folder)
+        assert len(pairs) > 3 and pairs == sorted(pairs), same_folder

@@ -141,7 +141,7 @@ def near_duplicates(paths: Iterable[str], min_score: float, same_folder: bool = 
     near-identical names (in one folder, with `same_folder`), in path order."""
     paths = sorted(p for p in paths if p.lower().endswith(".md"))
     if not same_folder:
-        return _near_duplicates(paths, min_score)
+        return sorted(_near_duplicates(paths, min_score))
     # One folder at a time: the keys of 100,000 names at once take 200 MB,
     # and a vault then compares a few names, not every name sharing a key.
     by_folder: dict[str, list[str]] = {}
