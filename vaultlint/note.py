@@ -258,7 +258,7 @@ class Note:
     frontmatter: FrontMatter | None = None
     frontmatter_problem: YamlProblem | None = None  # a block that never closes
     body_start: int = 0
-    body: Body = field(default_factory=lambda: Body((), (), (), (), ()))
+    body: Body = field(default_factory=lambda: Body((), (), (), (), (), []))
 
     # -- positions --------------------------------------------------------
     @cached_property

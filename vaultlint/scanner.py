@@ -87,9 +87,10 @@ class Body:
         self.links, self.headings, self.block_ids = links, headings, block_ids
         self.masked = masked  # ranges that are not prose
         # The stamps' times when they are all valid `HH:MM:SS`, padded, each
-        # its own label (see `vaultlint.stamps.padded`), else None.
-        self.padded_times = padded_times if stamps is None else padded_times_of(stamps)
-        self._stamps = stamps
+        # its own label (see `vaultlint.stamps.padded`); [] without stamps;
+        # None otherwise (the rules then look at the stamps).
+        self.padded_times = padded_times
+        self._stamps = stamps  # None: found in `source` when first asked for
         self._source = source  # (text, start, pattern) to find the stamps in, until they are made
 
     @property
@@ -478,13 +479,12 @@ def scan(text: str, start: int = 0, stamp_pattern: re.Pattern | None = None) -> 
     if "^" in masked:
         for m in _BLOCK_ID.finditer(masked, start):
             block_ids.append(BlockId(m.group(2), m.start(1), m.end(1)))
-    if stamp_pattern is None:
-        return Body(tuple(links), tuple(headings), tuple(block_ids), (), tuple(ranges))
-    times, labels = _stamp_texts(masked, start, stamp_pattern)
-    if not times:
-        return Body(tuple(links), tuple(headings), tuple(block_ids), (), tuple(ranges))
-    return Body(tuple(links), tuple(headings), tuple(block_ids), None, tuple(ranges),
-                padded(times, labels), (text, start, stamp_pattern))
+    stamps, padded_times, source = (), [], None
+    if stamp_pattern is not None:
+        times, labels = _stamp_texts(masked, start, stamp_pattern)
+        if times:  # the stamps themselves are made when a rule asks for them
+            stamps, padded_times, source = None, padded(times, labels), (text, start, stamp_pattern)
+    return Body(tuple(links), tuple(headings), tuple(block_ids), stamps, tuple(ranges), padded_times, source)
 
 
 def _stamp_texts(masked: str, start: int, pattern: re.Pattern) -> tuple[list[str], list[str] | None]:
@@ -508,10 +508,3 @@ def find_stamps(masked: str, start: int, pattern: re.Pattern) -> tuple[Stamp, ..
         stamps.append(_new(Stamp, (*spans[0], time, label, spans[t] if time is not None else None,
                                    spans[lb] if label is not None else None)))
     return tuple(stamps)
-
-
-def padded_times_of(stamps: tuple[Stamp, ...]) -> list[str] | None:
-    """`padded` of the times and labels of `stamps` (labels that took no
-    part in a match are no labels)."""
-    labels = [s.label for s in stamps]
-    return padded([s.time for s in stamps], None if labels == [None] * len(labels) else labels)

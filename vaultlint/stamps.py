@@ -77,7 +77,7 @@ def padded(times: list, labels: list | None) -> list[str] | None:
     a call a stamp. A note without stamps has [] of them."""
     if not times:
         return []
-    if labels is not None and labels != times or None in times:
+    if labels is not None and labels != times:
         return None
     return times if _PADDED_LINES.fullmatch("\n".join(times) + "\n") else None
 
