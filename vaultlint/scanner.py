@@ -383,13 +383,11 @@ _new = tuple.__new__
 def wiki_links(text: str, start: int, end: int | None = None, kind: str = "wiki") -> list[Link]:
     """The wiki links and embeds in text[start:end]."""
     found = []
-    after = start  # where the last link ended: a `!` before it is not the next one's
     for m in _WIKI.finditer(text, start, len(text) if end is None else end):
-        at = m.start()
-        link = wiki_link(m, at > after and text[at - 1] == "!", kind)
+        at = m.start()  # (right after another link, text[at - 1] is its `]`)
+        link = wiki_link(m, at > start and text[at - 1] == "!", kind)
         if link is not None:
             found.append(link)
-        after = m.end()
     return found
 
 
