@@ -154,3 +154,13 @@ def test_paragraph_starts_are_those_of_the_one_pattern(text):
         expected = [m.end() if m.group().startswith("\n") else m.start() for m in PARAGRAPH_START.finditer(text, start)]
         assert paragraph_starts(text, start) == expected, (text, start)
 
+
+
+def test_a_time_across_lines_is_no_padded_time(make_vault):
+    """A pattern of one's own may take a newline into the time: two padded
+    times on two lines are then one time, and not a valid one."""
+    config = 'timestamp-pattern = "\\\\[(?P<time>[^\\\\]]*)\\\\]"\n'
+    root = make_vault({"a.md": "x [01:02:03\n04:05:06] y\n"}, config=config)
+    result = api.lint([root], select=["timestamp-format"], cache=False)
+    assert [d.message for d in result.diagnostics] == [
+        "time `01:02:03\n04:05:06` is not a valid time (not a time in the form HH:MM:SS)"]
