@@ -88,17 +88,10 @@ def _shown_words(alias: str) -> tuple[str, ...]:
     return () if all(w in COMMON_WORDS for w in words) else words
 
 
-def _all_between(text: str, words, start: int, end: int) -> bool:
+def _all_in(text: str, words, start: int = 0, end: int | None = None) -> bool:
     """Whether each of `words` is in text[start:end] (without copying it)."""
     for w in words:
         if text.find(w, start, end) == -1:
-            return False
-    return True
-
-
-def _all_in(text: str, words) -> bool:
-    for w in words:
-        if w not in text:
             return False
     return True
 
@@ -129,18 +122,14 @@ class DuplicatedLinkText(Rule):
             # from the line, then from the sentence, says so without
             # splitting them into words.
             line_start = text.rfind("\n", 0, link.start) + 1
-            if folded is None:
-                if not _all_in(text[line_start:link.start].casefold(), shown):
-                    continue
-            elif not _all_between(folded, shown, line_start, link.start):
+            if not (_all_in(folded, shown, line_start, link.start) if folded is not None
+                    else _all_in(text[line_start:link.start].casefold(), shown)):
                 continue
             sentence_start = line_start
             for m in _SENTENCE_END.finditer(text, line_start, link.start):
                 sentence_start = m.end()
-            if sentence_start > line_start:
-                sentence = text[sentence_start:link.start].casefold()
-                if any(w not in sentence for w in shown):
-                    continue
+            if sentence_start > line_start and not _all_in(text[sentence_start:link.start].casefold(), shown):
+                continue
             if blocked is None:
                 blocked = list(note.body.masked) + [(link.start, link.end) for link in note.body.links]
                 if "<" in text:  # words in HTML attributes (`class="icon-apple-journal"`) are not prose
