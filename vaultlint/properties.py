@@ -63,7 +63,8 @@ def date_properties(note: Note, ctx: Context) -> dict[str, str]:
 
     made = ctx.memo("properties.date_properties", dict)
     schemas = tuple(note_schemas(note, ctx).schemas)
-    kept = made.get(tuple(map(id, schemas)))
+    key = tuple(map(id, schemas))
+    kept = made.get(key)
     if kept is not None:
         return kept[1]
     found = {key: DATE_FORMATS[kind] for key, kind in vault_types(ctx).items() if kind in DATE_FORMATS}
@@ -71,5 +72,5 @@ def date_properties(note: Note, ctx: Context) -> dict[str, str]:
         if fmt in ("date", "date-time"):
             found[key] = fmt
     # Kept with the schemas, so that their ids stay theirs.
-    made[tuple(map(id, schemas))] = (schemas, found)
+    made[key] = (schemas, found)
     return found
