@@ -451,6 +451,34 @@ def test_a_pool_run_makes_the_link_suggester_once_and_keeps_it(make_vault, monke
     assert [d.message for d in one.diagnostics] == [d.message for d in pooled.diagnostics if d.path == "n3.md"]
 
 
+def test_a_pool_run_asks_the_suggester_once_a_target(make_vault, monkeypatch, tmp_path):
+    """Each worker would ask for the targets of its own notes, and a target
+    is written in many notes: a pool run asks once for each, before the
+    notes are checked (`Rule.prepare_targets`), and not for what is in code.
+    The workers are processes: the questions are counted in a file."""
+    from vaultlint import suggest
+
+    notes = {f"n{i}.md": f"[[n{i + 1}]] [[nothign {i % 3}]] `[[in code]]`\n\n```\n[[fenced]]\n```\n"
+             for i in range(40)}
+    root = make_vault({**notes, "nothing 0.md": "", "nothing 1.md": "", "nothing 2.md": ""})
+    asked_file = tmp_path / "asked"
+    original = suggest.Suggester.suggest
+
+    def counted(self, query, limit=3):
+        with open(asked_file, "a") as out:
+            out.write(query + "\n")
+        return original(self, query, limit)
+
+    monkeypatch.setattr(suggest.Suggester, "suggest", counted)
+    sequential = api.lint([root], cache=False)
+    asked_file.unlink()
+    monkeypatch.setattr(engine, "POOL_MIN_NOTES", 1)
+    pooled = api.lint([root], cache=False, jobs=2)
+    assert sorted(asked_file.read_text().split("\n")[:-1]) == ["n40", "nothign 0", "nothign 1", "nothign 2"]
+    assert rows(pooled.diagnostics) == rows(sequential.diagnostics)
+    assert "did you mean `nothing 1`" in next(d.message for d in pooled.diagnostics if d.path == "n1.md")
+
+
 def test_a_links_suggestions_are_kept_while_the_names_stay(make_vault, monkeypatch):
     """The suggestions for a broken link's target are kept: a pre-commit run
     on a note whose broken links were seen before neither reads nor asks

@@ -18,6 +18,7 @@ import gc
 import marshal
 import multiprocessing
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -441,18 +442,7 @@ class Run:
         fork = multiprocessing.get_context("fork")
         store = self.ctx.store
         try:
-            if not self.vault.aliases_known:
-                # Every note's aliases, read by the workers, before any note
-                # is checked (a broken link may be another note's alias);
-                # then a new pool, forked with them. The parent meanwhile
-                # prepares what the rules share.
-                with fork.Pool(self.jobs) as pool:
-                    pending = pool.map_async(_aliases_of_chunk, self._chunks(self.vault.note_paths))
-                    self._prepare()
-                    found = pending.get()
-                self.vault.use_aliases(pair for chunk in found for pair in chunk)
-            else:
-                self._prepare()
+            self._read_ahead(fork, paths)
             # The workers must not use the parent's connection to the cache.
             self.ctx.store = None
             # What the workers inherit is never garbage: frozen, the cycle
@@ -479,18 +469,64 @@ class Run:
         with no_gc():  # hundreds of thousands of objects, none in a cycle
             return [Checked.unpacked(c) for chunk in packed for c in marshal.loads(chunk)]
 
+    def _read_ahead(self, fork, paths: list[str]) -> None:
+        """Before the notes are checked, a quick look at their bytes in a
+        first pool of workers: every note's aliases, unless the cache knows
+        them (a broken link may be another note's alias); and the link
+        targets of the notes to check, for the rules that work on each
+        target once (`Rule.prepare_targets`, which a second pool helps).
+        This process meanwhile prepares what the rules share."""
+        by_target = [r for r in self.rules if type(r).prepare_targets is not Rule.prepare_targets]
+        self.ahead_aliases = not self.vault.aliases_known
+        if not self.ahead_aliases and not by_target:
+            self._prepare()
+            return
+        # The notes whose targets are read: all those read (None), or these.
+        self.ahead_targets: set[str] | None = (
+            set() if not by_target else None if not self.ahead_aliases or len(paths) == len(self.vault.note_paths)
+            else set(paths))
+        read = self.vault.note_paths if self.ahead_aliases else paths
+        with fork.Pool(self.jobs) as pool:
+            pending = pool.map_async(_read_ahead_chunk, self._chunks(read))
+            self._prepare()
+            found = pending.get()
+        if self.ahead_aliases:
+            self.vault.use_aliases(pair for aliases, _ in found for pair in aliases)
+        if by_target:
+            targets = set().union(*(targets for _, targets in found))
+            for rule in by_target:
+                self._guarded_prepare(lambda: rule.prepare_targets(self.ctx, targets, self._spread))  # noqa: B023
+
+    def _spread(self, fn: Callable, items: list) -> list:
+        """`[fn(item) for item in items]`, worked out by a pool of workers
+        forked now (they inherit `fn`): see `Rule.prepare_targets`."""
+        global _TASK
+        if not items:
+            return []
+        _TASK = fn
+        gc.freeze()  # (see `_check_in_pool`)
+        try:
+            with multiprocessing.get_context("fork").Pool(self.jobs, initializer=_worker_start) as pool:
+                return [out for chunk in pool.map(_task_chunk, self._chunks(items)) for out in chunk]
+        finally:
+            _TASK = None
+
     def _chunks(self, paths: list[str]) -> list[list[str]]:
         size = max(1, len(paths) // (self.jobs * CHUNKS_PER_WORKER))
         return [paths[i:i + size] for i in range(0, len(paths), size)]
 
     def _prepare(self) -> None:
         for rule in self.rules:
-            try:
-                rule.prepare(self.ctx)
-            except ConfigError:
-                raise
-            except Exception:  # only a head start: its checks meet the trouble and report it
-                pass
+            self._guarded_prepare(lambda: rule.prepare(self.ctx))  # noqa: B023 (called at once)
+
+    @staticmethod
+    def _guarded_prepare(prepare: Callable[[], None]) -> None:
+        try:
+            prepare()
+        except ConfigError:
+            raise
+        except Exception:  # only a head start: its checks meet the trouble and report it
+            pass
 
     def _vault_rules_early(self) -> None:
         """Run now the vault rules the cache holds nothing of (a cold run),
@@ -617,9 +653,44 @@ def _worker_start() -> None:
     gc.set_threshold(20_000, 50, 100)
 
 
-def _aliases_of_chunk(paths: list[str]) -> list[tuple[str, tuple[str, ...]]]:
-    assert _RUN is not None
-    return _RUN.vault.aliases_by_note(paths)
+# `[[target`, as `Run._read_ahead` looks for it in a note's bytes: quick,
+# not exact (see `Rule.prepare_targets`).
+_WIKI_TARGET = re.compile(rb"\[\[([^\[\]|#^\n]+)")
+
+
+def _read_ahead_chunk(paths: list[str]) -> tuple[list[tuple[str, tuple[str, ...]]], set[str]]:
+    """(path, aliases) of the notes of `paths` that have aliases, and the
+    link targets they write that no file answers (see `Run._read_ahead`):
+    each note read once."""
+    run = _RUN
+    assert run is not None
+    vault, wanted = run.vault, run.ahead_targets
+    aliases: list[tuple[str, tuple[str, ...]]] = []
+    found: set[bytes] = set()
+    for path in paths:
+        try:
+            data = note_module.read_bytes(vault.root, path)
+        except NoteReadError:
+            continue
+        if wanted is None or path in wanted:
+            # What is in code is no link: backticks toggle code, a fence's three too.
+            outside_code = b"\n".join(data.split(b"`")[::2]) if b"`" in data else data
+            found.update(_WIKI_TARGET.findall(outside_code))
+        if run.ahead_aliases:
+            of_note = vault.aliases_of(path, data)
+            if of_note:
+                aliases.append((path, of_note))
+    targets = {target.decode("utf-8", "replace").strip() for target in found}
+    # (The name index is made once a worker, in parallel; the aliases are not known yet.)
+    return aliases, {target for target in targets if not vault.candidates(target, "")}
+
+
+_TASK: Callable | None = None  # what `Run._spread` asks its workers to do
+
+
+def _task_chunk(items: list) -> list:
+    assert _TASK is not None
+    return [_TASK(item) for item in items]
 
 
 def _check_chunk(paths: list[str]) -> tuple[int, bytes]:

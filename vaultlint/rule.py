@@ -27,14 +27,17 @@ kept in the cache for the next runs while the vault's names, the config and
 vaultlint stay the same (`broken-link`'s suggester: a pre-commit run reads
 it instead of building it). `prepare(ctx)` is called once before the notes
 are checked, in the parent process of a run over worker processes, so that
-what it puts in `ctx.memo` is made once and inherited by every worker.
+what it puts in `ctx.memo` is made once and inherited by every worker;
+`prepare_targets(ctx, targets, spread)` likewise does work once for each
+link target the notes name (`broken-link` asks for its suggestions so),
+spread over the workers.
 """
 
 from __future__ import annotations
 
 import inspect
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -45,6 +48,9 @@ from .note import Note
 if TYPE_CHECKING:
     from .config import Config
     from .vault import Vault
+
+# `spread(fn, items)`: `[fn(item) for item in items]` over worker processes.
+Spread = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
 
 __all__ = ["Applicability", "Context", "Diagnostic", "Edit", "Fix", "Rule", "Severity"]
 
@@ -199,6 +205,22 @@ class Rule:
         the parent, so that the workers inherit what it made instead of
         each making it again; in a pre-commit run, while the notes are
         stat'ed to see which changed. Nothing by default."""
+
+    def prepare_targets(self, ctx: Context, targets: Set[str], spread: Spread) -> None:
+        """Work to do once a run for each link target the notes to check
+        name, before they are checked, in the parent process of a run over
+        worker processes (the only runs that call it): each worker would
+        otherwise do it again for the targets of its own notes.
+
+        `targets` is every distinct `[[target]]` written in those notes
+        that no file answers from the root (`ctx.vault.candidates(target,
+        "")`), as a quick look at their bytes found them: it may hold text
+        that is no link, and lacks the targets of other kinds of links. So
+        what this makes is a head start, put where the checks look first
+        (`ctx.answers`, `ctx.memo`), never the only way to know.
+        `spread(fn, items)` is `[fn(item) for item in items]`, worked out by
+        the worker processes: `fn` may be any callable (they are forked),
+        its results must pickle. Nothing by default."""
 
     # -- building diagnostics ------------------------------------------------
     def diagnostic(

@@ -476,13 +476,12 @@ class Vault:
         return self._aliases is not None or self.every_alias is not None
 
     def aliases_by_note(self, paths: Iterable[str]) -> list[tuple[str, tuple[str, ...]]]:
-        """(path, aliases) of the notes of `paths` that have aliases (the
-        engine asks its worker processes, a share of the vault each)."""
+        """(path, aliases) of the notes of `paths` that have aliases."""
         summaries = self.summaries
         # Most notes have a summary without aliases (a warm run knows them
         # all): looked up inline, no call a note.
         return [(path, aliases) for path in paths
-                if (path not in summaries or "aliases" in summaries[path]) and (aliases := self._aliases_of(path))]
+                if (path not in summaries or "aliases" in summaries[path]) and (aliases := self.aliases_of(path))]
 
     def use_aliases(self, by_note: Iterable[tuple[str, tuple[str, ...]]]) -> None:
         """Index the aliases of every note (as `aliases_by_note` gave them)."""
@@ -491,9 +490,10 @@ class Vault:
             for alias in aliases:
                 self._aliases.setdefault(self.key(alias.strip()), []).append(path)
 
-    def _aliases_of(self, path: str) -> tuple[str, ...]:
-        """From the cache's summary when it has one (see `vaultlint.engine`);
-        else read, without counting as a dependency (aliases are in the run
+    def aliases_of(self, path: str, data: bytes | None = None) -> tuple[str, ...]:
+        """A note's aliases: from the cache's summary when it has one (see
+        `vaultlint.engine`); else read (`data`, its bytes, when the caller
+        has them), without counting as a dependency (aliases are in the run
         key) and without keeping the note (memory stays flat)."""
         known = self.summaries.get(path)
         if known is not None:
@@ -501,7 +501,9 @@ class Vault:
         kept = path in self._notes
         if not kept:
             try:  # most notes have no aliases: a look at the bytes says so without parsing
-                if b"alias" not in note_module.read_bytes(self.root, path):
+                if data is None:
+                    data = note_module.read_bytes(self.root, path)
+                if b"alias" not in data:
                     return ()
             except NoteReadError:
                 return ()

@@ -94,17 +94,33 @@ def link_suggester(ctx, attachments: bool) -> Suggester:
 
 def suggest_target(ctx, target: str, limit: int) -> tuple[Candidate, ...]:
     """Files the broken `target` probably meant, best first."""
+    attachment, name = _asked(target)
+    # Asked again in the next runs while the names stay the same: kept.
+    answers = ctx.answers(_ANSWERS[attachment])
+    key = f"{limit} {name}"
+    found = answers.get(key)
+    if found is None:
+        found = answers[key] = _answer(link_suggester(ctx, attachment), name, limit)
+    return tuple(Candidate(value, score) for value, score in found)
+
+
+# Where the suggestions for broken links are kept (`ctx.answers`), by whether they are for attachments.
+_ANSWERS = {False: "link-suggestions:notes", True: "link-suggestions:attachments"}
+
+
+def _asked(target: str) -> tuple[bool, str]:
+    """Whether `target` names an attachment, and the name the suggester is
+    asked for: its file name, less `.md` for a note."""
     name = target.rsplit("/", 1)[-1]
     attachment = is_attachment_link(name)
     if not attachment and name.lower().endswith(".md"):
         name = name[:-3]
-    # Asked again in the next runs while the names stay the same: kept.
-    answers = ctx.answers(f"link-suggestions:{'attachments' if attachment else 'notes'}")
-    key = f"{limit} {name}"
-    found = answers.get(key)
-    if found is None:
-        found = answers[key] = [(c.value, c.score) for c in link_suggester(ctx, attachment).suggest(name, limit)]
-    return tuple(Candidate(value, score) for value, score in found)
+    return attachment, name
+
+
+def _answer(suggester: Suggester, name: str, limit: int) -> list[tuple[str, float]]:
+    """An answer as `ctx.answers` keeps it: marshal data."""
+    return [(c.value, c.score) for c in suggester.suggest(name, limit)]
 
 
 class BrokenLink(Rule):
@@ -120,6 +136,30 @@ class BrokenLink(Rule):
     def prepare(self, ctx):
         link_suggester(ctx, False)  # made once, not in every worker
 
+    def prepare_targets(self, ctx, targets, spread):
+        # Each worker would suggest for every broken target its own notes
+        # hold, and a target is written in many notes: at 100,000 notes
+        # both workers asked the suggester for nearly all 10,000 targets.
+        # Asked once here, spread over the workers, kept in the answers.
+        limit = self._limit
+        answers = ctx.answers(_ANSWERS[False])
+        vault = ctx.vault
+        names = set()
+        for target in targets:
+            attachment, name = _asked(target)
+            if not (attachment or f"{limit} {name}" in answers or vault.alias_owners(target)):
+                names.add(name)
+        if names:
+            asked = sorted(names)
+            suggester = link_suggester(ctx, False)
+            for name, found in zip(asked, spread(lambda n: _answer(suggester, n, limit), asked), strict=True):
+                answers[f"{limit} {name}"] = found
+
+    @property
+    def _limit(self) -> int:
+        """How many suggestions are asked for: two at least, to tell a clear winner."""
+        return max(self.options["max-suggestions"], 2)
+
     def check_note(self, note, ctx):
         # Only whether the file exists: a missing heading is broken-heading's.
         for link in note_links(note, ctx).missing:
@@ -128,7 +168,7 @@ class BrokenLink(Rule):
             if owners:
                 yield self._alias(note, link, owners)
                 continue
-            candidates = suggest_target(ctx, link.target, max(self.options["max-suggestions"], 2))
+            candidates = suggest_target(ctx, link.target, self._limit)
             names = [c.value for c in candidates][: self.options["max-suggestions"]]
             hint = f" (did you mean `{names[0]}`?)" if names else ""
             fix = None
