@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from vaultlint import api
 from vaultlint.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -303,6 +304,30 @@ def test_staged_stats_only_the_notes_the_index_does_not_vouch_for(tmp_path):
     found = moved_staged(tmp_path, names[:-1], known, ["given.md"], list_index(tmp_path))()
     assert sorted(found) == ["given.md", "gone.md", "staged.md", "untracked.md"]
     assert found["gone.md"] is None and found["staged.md"] == (4, (tmp_path / "staged.md").stat().st_mtime_ns)
+
+
+@needs_git
+def test_the_index_is_compared_in_a_child_with_the_record_it_reads(tmp_path):
+    """A staged run's child reads the files record on its own, while the
+    run reads it too: its answer holds only for the same record. When
+    another run wrote the record between the two reads, every note is
+    stat'ed (an unstaged edit then shows), as when git cannot tell."""
+    from vaultlint.cache import Cache, fingerprint_paths, index_compared, list_index, moved_staged
+
+    write(tmp_path, {"a.md": "# a\n", "unstaged.md": "# u\n"})
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "a.md", "unstaged.md")
+    api.lint([tmp_path])  # records both
+    write(tmp_path, {"unstaged.md": "changed, not staged\n"})
+    notes = ["a.md", "unstaged.md"]
+    for version, unstaged_seen in ((None, False), ("another", True)):
+        cache = Cache.open(tmp_path)
+        listing = list_index(tmp_path)
+        compared = index_compared(cache, listing, notes, fingerprint_paths(notes))
+        known = cache.files()
+        moved = moved_staged(tmp_path, notes, known, [], listing, compared=(compared, version or cache.version))
+        assert ("unstaged.md" in moved()) is unstaged_seen
+        cache.close()
 
 
 def test_the_hooks_file_declares_both_hooks_serial_on_markdown():

@@ -37,6 +37,7 @@ from .cache import (
     digest,
     fingerprint,
     fingerprint_paths,
+    index_compared,
     moved,
     moved_staged,
     no_gc,
@@ -190,22 +191,30 @@ class Start:
         self.few = len(checking) <= FEW_NOTES
         self.staged = staged
         self.cache = Cache.open(vault.root)
+        self.notes = vault.note_paths
+        self.files_key = fingerprint_paths(vault.files)  # hashed once a run: 100,000 paths
+        compared = None
+        if staged and listing is not None and self.cache is not None:
+            compared = index_compared(self.cache, listing, self.notes, self.files_key)
         self.known: dict[str, Known] = {}
         if self.cache is not None:
             try:
                 self.known = self.cache.files()
             except Exception:  # unreadable: rebuilt, never trusted
                 self.cache.reset()
-        self.notes = vault.note_paths
-        self.files_key = fingerprint_paths(vault.files)  # hashed once a run: 100,000 paths
         if not self.known:
             self.moved: Moved = dict
             if listing is not None:  # nothing to compare it with
                 listing.kill()
-                listing.communicate()
+                if compared is None:
+                    listing.communicate()
+                else:  # the child has the listing's output
+                    listing.wait()
+                    compared()
         elif staged:
             all_recorded = self.cache.names == self.files_key and len(self.known) == len(self.notes)
-            self.moved = moved_staged(vault.root, self.notes, self.known, checking, listing, all_recorded)
+            self.moved = moved_staged(vault.root, self.notes, self.known, checking, listing, all_recorded,
+                                      None if compared is None else (compared, self.cache.version))
         else:
             share = CHILD_SHARE_FEW if self.few else CHILD_SHARE
             self.moved = moved(vault.root, self.notes, self.known, child_share=share)
