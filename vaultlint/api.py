@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import bisect
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -88,11 +89,11 @@ def open_vault(
 
 def select_notes(vault: Vault, paths: Iterable[str | os.PathLike]) -> list[str]:
     """The notes to check: those under the paths given (all when none),
-    less the excluded ones."""
-    notes = vault.included(vault.note_paths)
+    less the excluded ones; in the vault's order."""
+    notes = vault.note_paths
     paths = list(paths)
     if not paths:
-        return notes
+        return vault.included(notes)
     wanted: set[str] = set()
     root = vault.root.resolve()
     for p in paths:
@@ -103,12 +104,19 @@ def select_notes(vault: Vault, paths: Iterable[str | os.PathLike]) -> list[str]:
             raise UsageError(f"{p} is outside the vault {root}") from None
         if absolute.is_dir():
             if rel == ".":
-                return notes  # the whole vault
+                return vault.included(notes)  # the whole vault
             prefix = rel + "/"
             wanted.update(n for n in notes if n.startswith(prefix))
-        elif rel in vault.files or rel.lower().endswith(".md"):
+        else:
             wanted.add(rel)
-    return [n for n in notes if n in wanted]
+    # The notes are sorted: a note given is looked up, not the 100,000
+    # notes each looked up among those given (pre-commit gives a few).
+    return vault.included(sorted(n for n in wanted if _holds(notes, n)))
+
+
+def _holds(ordered: list[str], item: str) -> bool:
+    at = bisect.bisect_left(ordered, item)
+    return at < len(ordered) and ordered[at] == item
 
 
 def lint(
@@ -132,14 +140,16 @@ def lint(
     told `(done, total)` as notes are checked. With `staged` (pre-commit),
     only the notes given, plus the links elsewhere that files deleted or
     renamed in git's staging area break (see `vaultlint.precommit`)."""
-    listing = None
+    listing = asked = None
     if staged:
         from . import precommit
 
         if vault_dir is None:
             vault_dir = precommit.vault_root(paths)
-        if cache and vault_dir is not None:  # git lists its index while the vault is walked
-            listing = list_index(Path(vault_dir))
+        if vault_dir is not None:  # git answers while the vault is walked
+            asked = precommit.ask_staged(Path(vault_dir))
+            if cache:
+                listing = list_index(Path(vault_dir))
     config, vault = open_vault(paths, vault_dir=vault_dir, config_file=config_file)
     notes = select_notes(vault, paths) if paths or not staged else []
     # The cache's part begins now (its stats taken by a child process)
@@ -158,7 +168,7 @@ def lint(
     result.found = engine.find(vault, config, rules, notes, use_cache=cache, jobs=jobs, progress=progress,
                                start=start)
     if staged:
-        broken = precommit.broken_by_commit(vault, precommit.staged_changes(vault.root, vault), check, notes)
+        broken = precommit.broken_by_commit(vault, precommit.staged_changes(vault.root, vault, asked), check, notes)
         result.diagnostics = sorted(result.diagnostics + broken, key=lambda d: d.sort_key)
     return result
 

@@ -80,18 +80,44 @@ def _span() -> tuple[list[str], str]:
     return ([start, end], start) if start and end else (["--cached"], "HEAD")
 
 
-def staged_changes(root: Path, vault: Vault | None = None) -> Changes:
+class Asked:
+    """A git command started now, its answer read when needed: a pre-commit
+    run asks git while it walks the vault instead of after (two git
+    commands took 0.04 s at the end of each run)."""
+
+    def __init__(self, cwd: Path, *args: str):
+        try:
+            self.process: subprocess.Popen | None = subprocess.Popen(
+                ["git", *args], cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL)
+        except OSError:  # no git
+            self.process = None
+
+    def answer(self) -> str | None:
+        """Its output; None when it failed."""
+        if self.process is None:
+            return None
+        out, _ = self.process.communicate()
+        return out.decode("utf-8", "surrogateescape") if self.process.returncode == 0 else None
+
+
+def ask_staged(root: Path) -> tuple[Asked, Asked]:
+    """What `staged_changes` asks git: the repository's top, and the diff."""
+    return (Asked(root, "rev-parse", "--show-toplevel"),
+            Asked(root, "diff", *_span()[0], "--name-status", "-M", "--no-ext-diff", "-z"))
+
+
+def staged_changes(root: Path, vault: Vault | None = None, asked: tuple[Asked, Asked] | None = None) -> Changes:
     """Files of the vault (paths from its root) that the commit deletes or
     renames, and, given the vault, the headings and block ids that the notes
     it changes lose: from git's staging area, or between PRE_COMMIT_FROM_REF
-    and PRE_COMMIT_TO_REF when pre-commit sets them."""
-    top = _git(root, "rev-parse", "--show-toplevel")
-    if top is None:
+    and PRE_COMMIT_TO_REF when pre-commit sets them. `asked`: `ask_staged`'s
+    questions for `root`, asked earlier."""
+    top_asked, diff_asked = asked or ask_staged(root)
+    top, out = top_asked.answer(), diff_asked.answer()
+    if top is None or not out:
         return Changes()
-    span, before = _span()
-    out = _git(root, "diff", *span, "--name-status", "-M", "--no-ext-diff", "-z")
-    if not out:
-        return Changes()
+    before = _span()[1]
     fields = out.split("\0")
     gone: dict[str, str | None] = {}
     modified: list[str] = []
