@@ -330,6 +330,54 @@ def test_the_index_is_compared_in_a_child_with_the_record_it_reads(tmp_path):
         cache.close()
 
 
+@needs_git
+def test_the_index_image_answers_as_the_record_does(tmp_path, monkeypatch):
+    """The record, kept beside itself as the git index it would be, with
+    the changes made since on top, vouches for the same notes as the record
+    read whole: after a note is staged with new content, another is edited
+    without staging, one is recorded anew, one is added and one removed."""
+    from vaultlint import cache as cache_module
+    from vaultlint.cache import Cache, _not_in_index, fingerprint_paths
+
+    monkeypatch.setattr(cache_module, "CHANGES_MAX", 4)  # the first run writes the record whole, the next ones changes
+    write(tmp_path, {f"{name}.md": f"# {name}\n" for name in "abcde"})
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", ".")
+
+    def both():
+        vault = api.open_vault([tmp_path])[1]
+        notes, listed = vault.note_paths, subprocess.run(["git", "ls-files", "--stage", "-z"], cwd=tmp_path,
+                                                         capture_output=True, check=True).stdout
+        cache = Cache.open(tmp_path)
+        try:
+            image_changes = cache.db.execute("SELECT count(*) FROM file_changes").fetchone()[0]
+            with monkeypatch.context() as patch:  # the record is not read: the image answers
+                patch.setattr(Cache, "files", lambda self: pytest.fail("the record was read"))
+                version, by_image = cache.compared_with_index(listed, notes, fingerprint_paths(vault.files))
+            assert cache.db.execute("SELECT count(*) FROM index_image").fetchone()[0] == 1
+            by_record = _not_in_index(listed, cache.files(), ())
+            assert version == cache.version
+        finally:
+            cache.close()
+        assert sorted(by_image) == sorted(by_record)
+        return sorted(by_image), image_changes
+
+    api.lint([tmp_path])
+    assert both() == ([], 0)
+    write(tmp_path, {"b.md": "staged\n", "c.md": "not staged\n"})
+    git(tmp_path, "add", "b.md")
+    assert both() == (["b.md"], 0)
+    # A run that stats the notes records b's new content and c's, as
+    # changes beside the image; the index holds c's old content.
+    api.lint([tmp_path / "b.md"])
+    assert both() == (["c.md"], 2)
+    write(tmp_path, {"b.md": "staged again\n", "d.md": "staged\n"})
+    git(tmp_path, "add", "b.md", "c.md", "d.md")
+    assert both() == (["b.md", "d.md"], 2)
+    git(tmp_path, "rm", "-q", "--cached", "e.md")  # no longer in the index: not vouched for
+    assert both()[0] == ["b.md", "d.md", "e.md"]
+
+
 def test_the_hooks_file_declares_both_hooks_serial_on_markdown():
     import yaml
 

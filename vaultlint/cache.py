@@ -55,7 +55,7 @@ from .diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
 FOLDER = ".vaultlint_cache"
 FILE = "cache.sqlite3"
 # Bump when what is stored changes meaning.
-FORMAT = f"11 vaultlint {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
+FORMAT = f"12 vaultlint {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
 # A file modified this recently may change again within the same mtime tick:
 # its stat is not stored, so that the next run compares its content.
 RACY_NS = 2_000_000_000
@@ -64,6 +64,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (id INTEGER PRIMARY KEY CHECK (id = 0), data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS file_changes (path TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS index_image (id INTEGER PRIMARY KEY CHECK (id = 0), data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS results (
     paths TEXT PRIMARY KEY,
     files TEXT NOT NULL,
@@ -188,11 +189,9 @@ def index_compared(cache: Cache, listing: subprocess.Popen, paths: list[str], fi
         return None
 
     def compare() -> tuple[str, list[str] | None]:
-        db = sqlite3.connect(f"{cache.file.absolute().as_uri()}?mode=ro", uri=True, timeout=30)
-        record = Cache(db, cache.file)
-        known = record.files()
-        all_recorded = record.names == files_key and len(known) == len(paths)
-        return record.version, _not_in_index(listing.stdout.read(), known, () if all_recorded else paths)
+        db = sqlite3.connect(f"{cache.file.absolute().as_uri()}?mode=ro", uri=True, timeout=30,
+                             isolation_level=None)
+        return Cache(db, cache.file).compared_with_index(listing.stdout.read(), paths, files_key)
 
     vouched = in_child(compare)
     listing.stdout.close()  # the child's to read
@@ -257,12 +256,47 @@ def _not_in_index(listed: bytes, known: dict[str, Known], paths: Sequence[str]) 
     entries = listed.decode("utf-8", "surrogateescape").split("\0")
     if entries[0] and not _INDEX_ENTRY.fullmatch(entries[0], 0, 50):
         return None
-    expected = {f"100644 {k[2].hex()} 0\t{path}" for path, k in known.items()}
+    expected = {_index_entry(path, k) for path, k in known.items()}
     expected.difference_update(entries)
     return [entry[50:] for entry in expected] + list(set(paths) - known.keys())
 
 
 _INDEX_ENTRY = re.compile(r"[0-7]{6} [0-9a-f]{40} [0-3]\t")
+
+
+def _index_entry(path: str, known: Known) -> str:
+    """The entry of git's index (as `git ls-files --stage` lists it) that
+    holds the content recorded for a note."""
+    return f"100644 {known[2].hex()} 0\t{path}"
+
+
+def index_image(record: dict[str, Known]) -> bytes:
+    """The files record as the entries git's index would hold for it (see
+    `_not_in_index`), NUL-separated, as git lists them: kept beside the
+    record when it is written whole (see `Cache.compared_with_index`)."""
+    return "\0".join(_index_entry(path, k) for path, k in record.items()).encode("utf-8", "surrogateescape")
+
+
+def _not_in_image(listed: bytes, image: bytes, changes: list[tuple[str, bytes]]) -> list[str] | None:
+    """`_not_in_index` for a record that holds every note, from its
+    `index_image` and the changes made to it since (path, its record
+    marshalled, or None); compared as bytes."""
+    entries = listed.split(b"\0")
+    if entries[0] and not _INDEX_ENTRY.fullmatch(entries[0][:50].decode("ascii", "replace")):
+        return None
+    expected = set(image.split(b"\0"))
+    expected.difference_update(entries)
+    changed = {path: _loads(data) for path, data in changes}
+    out = [path for entry in expected if (path := entry[50:].decode("utf-8", "surrogateescape")) not in changed]
+    listed_set = set(entries) if changed else set()
+    for path, k in changed.items():
+        if k is None:
+            continue  # no longer recorded: not a note now (the record holds every note)
+        if not (isinstance(k, tuple) and len(k) == 4):
+            raise ValueError("the files record cannot be read")
+        if _index_entry(path, k).encode("utf-8", "surrogateescape") not in listed_set:
+            out.append(path)
+    return out
 
 
 def _with_gone(out: dict[str, tuple[int, int] | None], paths: list[str],
@@ -538,10 +572,11 @@ class Cache:
             self.db.executemany("DELETE FROM notes WHERE path = ?", ((p,) for p in gone))
             if not updates:
                 return
+            count = len(known) + sum((k is not None) - (path in known) for path, k in updates.items())
             if self._changes + len(updates) > max(CHANGES_MAX, len(known) // 10):
-                whole = {**known, **updates}
-                self.db.execute("INSERT OR REPLACE INTO files VALUES (0, ?)",
-                                (marshal.dumps({p: k for p, k in whole.items() if k is not None}),))
+                whole = {p: k for p, k in {**known, **updates}.items() if k is not None}
+                self.db.execute("INSERT OR REPLACE INTO files VALUES (0, ?)", (marshal.dumps(whole),))
+                self.db.execute("INSERT OR REPLACE INTO index_image VALUES (0, ?)", (index_image(whole),))
                 self.db.execute("DELETE FROM file_changes")
                 self._changes = 0
             else:
@@ -550,7 +585,25 @@ class Cache:
                 self._changes += len(updates)
             self.version, self.names = os.urandom(8).hex(), names
             self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                                (("files", self.version), ("names", names)))
+                                (("files", self.version), ("names", names), ("count", str(count))))
+
+    def compared_with_index(self, listed: bytes, paths: Sequence[str], files_key: str) -> tuple[str, list[str] | None]:
+        """(the version of the files record, the notes of `paths` that git's
+        index, as `listed`, does not vouch for: see `_not_in_index`). When
+        the record holds every note of `paths` (`files_key` as in `save`),
+        it is compared as the git index it would be, kept beside it (see
+        `index_image`), without being read: 0.07 s at 100,000 notes against
+        0.13 s to read it and 0.15 s to compare."""
+        with self.db:  # one snapshot
+            self.db.execute("BEGIN")
+            meta = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('files', 'names', 'count')"))
+            image = self.db.execute("SELECT data FROM index_image WHERE id = 0").fetchone()
+            if image is None or meta.get("names") != files_key or meta.get("count") != str(len(paths)):
+                known = self.files()
+                all_recorded = self.names == files_key and len(known) == len(paths)
+                return self.version, _not_in_index(listed, known, () if all_recorded else paths)
+            changes = self.db.execute("SELECT path, data FROM file_changes").fetchall()
+        return meta["files"], _not_in_image(listed, image[0], changes)
 
     # -- the last result ---------------------------------------------------
     # A run that finds every note as the files record has it, under the same

@@ -56,8 +56,15 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
+# rapidfuzz (its import is a tenth of vaultlint's) is imported on first
+# use: a pre-commit run whose links' suggestions are kept never needs it.
+fuzz = process = OSA = None
+
+
+def _import_rapidfuzz() -> None:
+    global fuzz, process, OSA
+    from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import OSA
 
 _SEPARATORS = re.compile(r"[\W_]+")
 _ONE = re.compile("1")
@@ -93,6 +100,8 @@ def _word_keys(word: str) -> tuple[str, str, str]:
 
 def score(a: str, b: str) -> float:
     """How alike two normalised names are, 0..100, by their letters."""
+    if fuzz is None:
+        _import_rapidfuzz()
     return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b))
 
 
@@ -102,6 +111,8 @@ def words_alike(a: str, b: str) -> bool:
     or more), or in another form (`existence`, `existential`: the same
     first letters, five at least and three quarters of the shorter word).
     `derivative` and `antiderivative` are two words."""
+    if OSA is None:
+        _import_rapidfuzz()
     shorter = min(len(a), len(b))
     if shorter >= 3 and OSA.distance(a, b) <= (2 if shorter >= 8 else 1):
         return True
@@ -183,6 +194,7 @@ class Suggester:
     """
 
     def __init__(self, choices: Iterable[str], *, cutoff: float = 80.0):
+        _import_rapidfuzz()
         self.choices = list(dict.fromkeys(choices))
         self.cutoff = cutoff
         self._normalized = [normalize(c) for c in self.choices]
@@ -217,6 +229,7 @@ class Suggester:
         choices, cutoff, normalized, sorted_words, index = data
         if not (len(choices) == len(normalized) == len(sorted_words)):
             raise ValueError("not a suggester's data")
+        _import_rapidfuzz()
         self = cls.__new__(cls)
         self.choices, self.cutoff, self._normalized, self._sorted = choices, cutoff, normalized, sorted_words
         self._index = {}

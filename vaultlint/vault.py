@@ -218,20 +218,26 @@ class Vault:
     def key(self, name: str) -> str:
         return normalize_name(name, self.case_sensitive)
 
-    def _index(self) -> None:
-        # By name (the file name's key, less `.md` for a note): most names
-        # belong to one file, kept as a string; the few shared by several
-        # files are kept as lists. Made from all the keys at once, in C
-        # where it can be: 100,000 files a run cannot afford a Python loop
-        # of dict and list work each (half a second on its own).
-        files = self.files
+    def name_keys(self) -> list[str]:
+        """The key of each file's name (less `.md` for a note), in the order
+        of `files`: what the name index is made of. Made from all the paths
+        at once, in C where it can be: 100,000 files a run cannot afford a
+        Python loop of dict and list work each."""
         # A file name holds no NUL; NFC and case folding keep "\0" and "/"
         # where they are, so one call keys every path.
-        keys = self.key("\0".join(files) + "\0")
+        keys = self.key("\0".join(self.files) + "\0")
         # (Case folded, `.md` is lower case: `str.replace` is ten times faster than a pattern.)
         stems = _MD_END.sub("\0", keys) if self.case_sensitive else keys.replace(".md\0", "\0")
         names = [key.rpartition("/")[2] for key in stems.split("\0")]
         names.pop()  # after the last NUL
+        return names
+
+    def _index(self, names: list[str] | None = None) -> None:
+        # By name: most names belong to one file, kept as a string; the few
+        # shared by several files are kept as lists.
+        files = self.files
+        if names is None or len(names) != len(files):
+            names = self.name_keys()
         self._one_named: dict[str, str] = dict(zip(names, files, strict=True))
         self._shared_names: dict[str, list[str]] = {}
         if len(self._one_named) < len(files):
@@ -243,10 +249,11 @@ class Vault:
         self._anywhere: dict[str, tuple[str, ...]] = {}  # ... those that hold in every folder
         self.__dict__.pop("by_slug", None)  # made from the files too: again when next asked
 
-    def index(self) -> None:
-        """Make the name index now, not on first use."""
+    def index(self, names: list[str] | None = None) -> None:
+        """Make the name index now, not on first use; from `names` (as
+        `name_keys` made them, kept from an earlier run) when given."""
         if "_one_named" not in self.__dict__:
-            self._index()
+            self._index(names)
 
     def named(self, name: str) -> list[str]:
         """The files whose name has the key `name` (less `.md` for a note),

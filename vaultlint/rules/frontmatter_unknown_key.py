@@ -34,8 +34,6 @@ Fix safety
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz, process
-
 from vaultlint.diagnostics import Applicability
 from vaultlint.rule import Rule, Severity
 from vaultlint.schemas import note_schemas, schema_set
@@ -91,6 +89,8 @@ class FrontmatterUnknownKey(Rule):
         start, end = fm.node_span(key_node) if key_node is not None else fm.node_span(fm.root)
         # Plain edit distance: keys are short, and partial matches (`n` in
         # `duration`) are not what a typo looks like.
+        from rapidfuzz import fuzz, process  # (imported when needed: see vaultlint.suggest)
+
         best = process.extractOne(key, choices, scorer=fuzz.ratio, processor=normalize,
                                   score_cutoff=self.options["min-score"])
         inside = f" in {where(path)}" if path else ""

@@ -65,8 +65,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from rapidfuzz.distance import Levenshtein
-
 from vaultlint.diagnostics import Diagnostic
 from vaultlint.rule import Rule, Severity
 from vaultlint.suggest import normalize, score
@@ -133,7 +131,13 @@ def _variants(a: str, b: str) -> bool:
     `information`)."""
     common = len(posixpath.commonprefix([a, b]))
     shorter = min(len(a), len(b))
-    return (common >= 5 and common >= 0.75 * shorter) or (shorter >= 4 and Levenshtein.distance(a, b) <= 1)
+    if common >= 5 and common >= 0.75 * shorter:
+        return True
+    if shorter < 4:
+        return False
+    from rapidfuzz.distance import Levenshtein  # (imported when needed: see vaultlint.suggest)
+
+    return Levenshtein.distance(a, b) <= 1
 
 
 def near_duplicates(paths: Iterable[str], min_score: float, same_folder: bool = False) -> list[tuple[str, str, float]]:
