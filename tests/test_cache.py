@@ -525,3 +525,25 @@ def test_a_kept_result_cut_short_is_not_trusted(vault):
     assert CliRunner().invoke(main, ["check", str(vault)]).output == cold
     result = api.lint([vault])
     assert rows(result.diagnostics) == rows(api.lint([vault], cache=False).diagnostics)
+
+
+def test_a_large_vault_is_walked_by_a_child_while_the_record_is_read(vault, monkeypatch):
+    """From `WALK_IN_CHILD_MIN` notes recorded, a forked child walks the
+    vault while the files record is read: it finds the same files, and the
+    run the same problems."""
+    from vaultlint.vault import walk
+
+    monkeypatch.setattr(engine, "WALK_IN_CHILD_MIN", 3)
+    api.lint([vault])  # records the notes
+    start = engine.Start(vault)
+    try:
+        walked = start.files()
+    finally:
+        start.close()
+    assert walked is not None and sorted(walked) == sorted(walk(vault)) and "sub/c.md" in walked
+    write(vault, "sub/new.md", "[[a]] and [[missing note]]\n")
+    same_as_cold(vault)
+    monkeypatch.setattr(engine, "WALK_IN_CHILD_MIN", 10**9)
+    start = engine.Start(vault)
+    assert start.files() is None  # a small vault is walked by the run itself
+    start.close()

@@ -67,6 +67,13 @@ def open_vault(
     config_file: str | os.PathLike | None = None,
 ) -> tuple[Config, Vault]:
     """Find the root, read the config, index the vault."""
+    root = vault_root(paths, vault_dir)
+    config = config_module.load(root, Path(config_file) if config_file else None)
+    return config, _vault(root, config)
+
+
+def vault_root(paths: Sequence[str | os.PathLike] = (), vault_dir: str | os.PathLike | None = None) -> Path:
+    """The root of the vault of `paths` (`vault_dir` when given)."""
     for p in paths:
         if not Path(p).exists():
             raise UsageError(f"no such file or folder: {p}")
@@ -74,17 +81,19 @@ def open_vault(
         root = Path(vault_dir).resolve()
         if not root.is_dir():
             raise UsageError(f"--vault {vault_dir}: not a folder")
-    else:
-        root = find_root(paths)
-    config = config_module.load(root, Path(config_file) if config_file else None)
-    vault = Vault(
+        return root
+    return find_root(paths)
+
+
+def _vault(root: Path, config: Config, files: list[str] | None = None) -> Vault:
+    return Vault(
         root,
         exclude=config.exclude,
         case_sensitive=config.case_sensitive,
         resolution=config.resolution,
         stamp_pattern=config.stamp_regex(),
+        files=files,
     )
-    return config, vault
 
 
 def select_notes(vault: Vault, paths: Iterable[str | os.PathLike]) -> list[str]:
@@ -150,17 +159,22 @@ def lint(
             asked = precommit.ask_staged(Path(vault_dir))
             if cache:
                 listing = list_index(Path(vault_dir))
-    config, vault = open_vault(paths, vault_dir=vault_dir, config_file=config_file)
-    notes = select_notes(vault, paths) if paths or not staged else []
-    # The cache's part begins now (its stats taken by a child process)
-    # while this one loads the rules.
-    start = engine.Start(vault, notes, staged=staged, listing=listing) if cache else None
+    root = vault_root(paths, vault_dir)
+    # The cache's part begins now: its files record is read (and a large
+    # vault walked by a child process meanwhile) before the config and the
+    # rules are loaded; then its stats are taken by a child process.
+    start = engine.Start(root) if cache else None
     try:
+        config = config_module.load(root, Path(config_file) if config_file else None)
         rules = config.active_rules(select, ignore)
+        vault = _vault(root, config, start.files() if start is not None else None)
+        notes = select_notes(vault, paths) if paths or not staged else []
     except BaseException:
         if start is not None:
             start.close()
         raise
+    if start is not None:
+        start.begin(vault, notes, staged=staged, listing=listing)
     result = LintResult(vault.root, config, vault, rules, notes)
     def check(notes: list[str]) -> list[Diagnostic]:
         return engine.check(vault, config, rules, notes, use_cache=cache, jobs=jobs, progress=progress)

@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from subprocess import Popen
 from types import MappingProxyType
 
@@ -37,6 +38,7 @@ from .cache import (
     digest,
     fingerprint,
     fingerprint_paths,
+    in_child,
     index_compared,
     moved,
     moved_staged,
@@ -52,6 +54,7 @@ from .config import ConfigError
 from .diagnostics import Diagnostic, Severity
 from .note import Note, NoteReadError
 from .rule import Context, Rule
+from .vault import walk
 
 UNREADABLE = "unreadable-note"
 NO_SUMMARY: Mapping[str, object] = MappingProxyType({})  # most notes' (one, not 100,000 empty dicts)
@@ -76,6 +79,9 @@ FEW_NOTES = 100
 # 100,000 notes: a warm run took 1.4-1.7 s with 0.7, 1.1-1.5 s with 0.55 or
 # 0.45; `check NOTE` after an edit 1.6-1.9 s with 0.9, 1.4-1.7 s with 0.75.
 CHILD_SHARE, CHILD_SHARE_FEW = 0.5, 0.75
+# From this many notes recorded, the vault is walked by a forked child while
+# the files record is read (see `Start`).
+WALK_IN_CHILD_MIN = 20_000
 
 Progress = Callable[[int, int], None]  # called with (notes done, notes to do)
 
@@ -177,41 +183,60 @@ def check(vault, config, rules: list[Rule], paths: list[str], *, use_cache: bool
 
 
 class Start:
-    """The beginning of a cached run over the notes `checking`, made as soon
-    as the vault is walked (`api.lint` loads the rules meanwhile): the cache
-    opened, its files record read, and a forked child stat'ing a share of the
-    notes to see which moved. A run of `FEW_NOTES` or fewer leaves the child a larger
+    """The beginning of a cached run, in two steps so that it overlaps the
+    walk of the vault. `Start(root)`: the cache opened and its files record
+    read; on a large vault (as many notes as the record holds), a forked
+    child walks the vault meanwhile (`files`). `begin(vault, checking)`, once the vault is walked
+    and the rules loaded: a forked child stats a share of the notes to see
+    which moved. A run of `FEW_NOTES` or fewer leaves the child a larger
     share, since this process prepares the rules meanwhile (see `Run.go`).
     A `staged` run (pre-commit) asks git's index instead which notes are as
     recorded, and stats only the others (see `cache.moved_staged`): the
     caller starts that `listing` of the index before the walk (`api.lint`);
     without one, every note is stat'ed."""
 
-    def __init__(self, vault, checking: list[str], staged: bool = False, listing: Popen | None = None):
+    def __init__(self, root: Path):
+        self.cache = Cache.open(root)
+        self.known: dict[str, Known] = {}
+        self.moved: Moved = dict
+        self.few = self.staged = False
+        self.notes: list[str] | None = None
+        self._walked = None
+        if self.cache is None:
+            return
+        if self.cache.recorded() >= WALK_IN_CHILD_MIN and hasattr(os, "fork"):
+            # At 100,000 notes the walk and the record each take 0.15 s.
+            self._walked = in_child(lambda: walk(root))
+        try:
+            self.known = self.cache.files()
+        except Exception:  # unreadable: rebuilt, never trusted
+            self.cache.reset()
+
+    @classmethod
+    def of(cls, vault, checking: list[str]) -> Start:
+        start = cls(vault.root)
+        start.begin(vault, checking)
+        return start
+
+    def files(self) -> list[str] | None:
+        """The vault's files as the child walked them; None when no child
+        did (or it failed): the caller walks."""
+        walked, self._walked = self._walked, None
+        found = walked() if walked is not None else None
+        return found if isinstance(found, list) else None
+
+    def begin(self, vault, checking: list[str], staged: bool = False, listing: Popen | None = None) -> None:
+        self.files()  # (the child waited for, if its walk was not used)
         self.few = len(checking) <= FEW_NOTES
         self.staged = staged
-        self.cache = Cache.open(vault.root)
         self.notes = vault.note_paths
         self.files_key = fingerprint_paths(vault.files)  # hashed once a run: 100,000 paths
-        compared = None
-        if staged and listing is not None and self.cache is not None:
-            compared = index_compared(self.cache, listing, self.notes, self.files_key)
-        self.known: dict[str, Known] = {}
-        if self.cache is not None:
-            try:
-                self.known = self.cache.files()
-            except Exception:  # unreadable: rebuilt, never trusted
-                self.cache.reset()
         if not self.known:
-            self.moved: Moved = dict
             if listing is not None:  # nothing to compare it with
                 listing.kill()
-                if compared is None:
-                    listing.communicate()
-                else:  # the child has the listing's output
-                    listing.wait()
-                    compared()
+                listing.communicate()
         elif staged:
+            compared = None if listing is None else index_compared(self.cache, listing, self.notes, self.files_key)
             all_recorded = self.cache.names == self.files_key and len(self.known) == len(self.notes)
             self.moved = moved_staged(vault.root, self.notes, self.known, checking, listing, all_recorded,
                                       None if compared is None else (compared, self.cache.version))
@@ -220,6 +245,7 @@ class Start:
             self.moved = moved(vault.root, self.notes, self.known, child_share=share)
 
     def close(self) -> None:
+        self.files()
         self.moved()  # the child waited for, if nobody asked
         if self.cache is not None:
             self.cache.close()
@@ -231,7 +257,7 @@ def find(vault, config, rules: list[Rule], paths: list[str], *, use_cache: bool 
     """What `check` finds, as a `Found`: the diagnostics are unpacked only
     when asked for. `start` is the beginning of the run, made earlier."""
     if start is None and use_cache:
-        start = Start(vault, paths)
+        start = Start.of(vault, paths)
     try:
         found = Run(vault, config, rules, paths, start, jobs, progress).go(use_last)
     finally:
