@@ -186,16 +186,16 @@ class Start:
     """The beginning of a cached run, in two steps so that it overlaps the
     walk of the vault. `Start(root)`: the cache opened and its files record
     read; on a large vault (as many notes as the record holds), a forked
-    child walks the vault meanwhile (`files`). `begin(vault, checking)`, once the vault is walked
-    and the rules loaded: a forked child stats a share of the notes to see
-    which moved. A run of `FEW_NOTES` or fewer leaves the child a larger
+    child walks the vault meanwhile (`files`). `begin(vault, checking)`,
+    once the vault is walked and the rules loaded: a forked child stats a
+    share of the notes to see which moved. A run of `FEW_NOTES` or fewer leaves the child a larger
     share, since this process prepares the rules meanwhile (see `Run.go`).
     A `staged` run (pre-commit) asks git's index instead which notes are as
     recorded, and stats only the others (see `cache.moved_staged`): the
     caller starts that `listing` of the index before the walk (`api.lint`);
     without one, every note is stat'ed."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, walk_too: bool = True):
         self.cache = Cache.open(root)
         self.known: dict[str, Known] = {}
         self.moved: Moved = dict
@@ -204,7 +204,7 @@ class Start:
         self._walked = None
         if self.cache is None:
             return
-        if self.cache.recorded() >= WALK_IN_CHILD_MIN and hasattr(os, "fork"):
+        if walk_too and self.cache.recorded() >= WALK_IN_CHILD_MIN and hasattr(os, "fork"):
             # At 100,000 notes the walk and the record each take 0.15 s.
             self._walked = in_child(lambda: walk(root))
         try:
@@ -214,7 +214,7 @@ class Start:
 
     @classmethod
     def of(cls, vault, checking: list[str]) -> Start:
-        start = cls(vault.root)
+        start = cls(vault.root, walk_too=False)  # (walked already)
         start.begin(vault, checking)
         return start
 
