@@ -312,7 +312,7 @@ def test_the_index_is_compared_in_a_child_with_the_record_it_reads(tmp_path):
     run reads it too: its answer holds only for the same record. When
     another run wrote the record between the two reads, every note is
     stat'ed (an unstaged edit then shows), as when git cannot tell."""
-    from vaultlint.cache import Cache, fingerprint_paths, index_compared, list_index, moved_staged
+    from vaultlint.cache import Cache, index_compared, list_index, moved_staged
 
     write(tmp_path, {"a.md": "# a\n", "unstaged.md": "# u\n"})
     git(tmp_path, "init", "-q")
@@ -323,7 +323,7 @@ def test_the_index_is_compared_in_a_child_with_the_record_it_reads(tmp_path):
     for version, unstaged_seen in ((None, False), ("another", True)):
         cache = Cache.open(tmp_path)
         listing = list_index(tmp_path)
-        compared = index_compared(cache, listing, notes, fingerprint_paths(notes))
+        compared = index_compared(cache, listing)
         known = cache.files()
         moved = moved_staged(tmp_path, notes, known, [], listing, compared=(compared, version or cache.version))
         assert ("unstaged.md" in moved()) is unstaged_seen
@@ -337,7 +337,7 @@ def test_the_index_image_answers_as_the_record_does(tmp_path, monkeypatch):
     read whole: after a note is staged with new content, another is edited
     without staging, one is recorded anew, one is added and one removed."""
     from vaultlint import cache as cache_module
-    from vaultlint.cache import Cache, _not_in_index, fingerprint_paths
+    from vaultlint.cache import Cache, _not_in_index
 
     monkeypatch.setattr(cache_module, "CHANGES_MAX", 4)  # the first run writes the record whole, the next ones changes
     write(tmp_path, {f"{name}.md": f"# {name}\n" for name in "abcde"})
@@ -345,17 +345,16 @@ def test_the_index_image_answers_as_the_record_does(tmp_path, monkeypatch):
     git(tmp_path, "add", ".")
 
     def both():
-        vault = api.open_vault([tmp_path])[1]
-        notes, listed = vault.note_paths, subprocess.run(["git", "ls-files", "--stage", "-z"], cwd=tmp_path,
-                                                         capture_output=True, check=True).stdout
+        listed = subprocess.run(["git", "ls-files", "--stage", "-z"], cwd=tmp_path, capture_output=True,
+                                check=True).stdout
         cache = Cache.open(tmp_path)
         try:
             image_changes = cache.db.execute("SELECT count(*) FROM file_changes").fetchone()[0]
             with monkeypatch.context() as patch:  # the record is not read: the image answers
                 patch.setattr(Cache, "files", lambda self: pytest.fail("the record was read"))
-                version, by_image = cache.compared_with_index(listed, notes, fingerprint_paths(vault.files))
+                version, by_image = cache.compared_with_index(listed)
             assert cache.db.execute("SELECT count(*) FROM index_image").fetchone()[0] == 1
-            by_record = _not_in_index(listed, cache.files(), ())
+            by_record = _not_in_index(listed, cache.files())
             assert version == cache.version
         finally:
             cache.close()

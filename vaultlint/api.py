@@ -163,7 +163,7 @@ def lint(
     # The cache's part begins now: its files record is read (and a large
     # vault walked by a child process meanwhile) before the config and the
     # rules are loaded; then its stats are taken by a child process.
-    start = engine.Start(root) if cache else None
+    start = engine.Start(root, listing=listing) if cache else None
     try:
         config = config_module.load(root, Path(config_file) if config_file else None)
         rules = config.active_rules(select, ignore)

@@ -178,22 +178,26 @@ def list_index(root: Path) -> subprocess.Popen | None:
 Vouched = Callable[[], "tuple[str, list[str]] | None"]
 
 
-def index_compared(cache: Cache, listing: subprocess.Popen, paths: list[str], files_key: str) -> Vouched | None:
-    """The comparison `moved_staged` makes, by a forked child on a
-    connection of its own (see `Cache.compared_with_index`: it compares the
-    record kept as an index image, without reading the record), while this
-    process makes the name index. None without fork."""
+def index_compared(cache: Cache, listing: subprocess.Popen) -> Vouched | None:
+    """The comparison `moved_staged` makes, started by a forked child as
+    soon as the cache is open, on a connection of its own: it needs neither
+    the walk of the vault nor this process's read of the files record (see
+    `Cache.compared_with_index`), and runs beside both. None without fork."""
     if not hasattr(os, "fork"):
         return None
-
-    def compare() -> tuple[str, list[str] | None]:
-        db = sqlite3.connect(f"{cache.file.absolute().as_uri()}?mode=ro", uri=True, timeout=30,
-                             isolation_level=None)
-        return Cache(db, cache.file).compared_with_index(listing.stdout.read(), paths, files_key)
-
-    vouched = in_child(compare)
+    vouched = in_child(lambda: compared_with_index(cache.file, listing))
     listing.stdout.close()  # the child's to read
     return vouched
+
+
+def compared_with_index(file: Path, listing: subprocess.Popen) -> tuple[str, list[str] | None]:
+    """`Cache.compared_with_index` on a connection of its own to the cache
+    `file` (in a forked child, never the parent's), with what `listing` lists."""
+    db = sqlite3.connect(f"{file.absolute().as_uri()}?mode=ro", uri=True, timeout=30, isolation_level=None)
+    try:
+        return Cache(db, file).compared_with_index(listing.stdout.read())
+    finally:
+        db.close()
 
 
 def moved_staged(root: Path, paths: list[str], known: dict[str, Known], given: Sequence[str],
@@ -208,14 +212,14 @@ def moved_staged(root: Path, paths: list[str], known: dict[str, Known], given: S
     stat'ed as `moved` does; every note when git cannot tell (no git, not a
     work tree, ids that are not SHA-1 as the hashes recorded are).
     `all_recorded`: every note of `paths` is known to be recorded (see
-    `Cache.save`), which spares looking.
+    `Cache.save`), which spares looking for the others.
 
     A forked child (another core) reads the listing and compares, a third
     of a second at 100,000 notes, while this process goes on; or that
     comparison was started earlier (`compared`: `index_compared`'s, and the
     version of the files record `known` is, which the child's must be)."""
     def compare() -> list[str] | None:
-        return None if listing is None else _not_in_index(listing.stdout.read(), known, () if all_recorded else paths)
+        return None if listing is None else _not_in_index(listing.stdout.read(), known)
 
     unvouched: Callable[[], object] = compare
     if compared is not None:
@@ -236,6 +240,8 @@ def moved_staged(root: Path, paths: list[str], known: dict[str, Known], given: S
         not_vouched = unvouched()
         if listing is not None and listing.wait() == 0 and isinstance(not_vouched, list):
             unsure = {*not_vouched, *given}
+            if not all_recorded:  # the notes not recorded
+                unsure.update(set(paths) - known.keys())
         else:  # git could not tell
             unsure = set(paths)
         done.append(_with_gone(_moved(root, list(unsure), known), paths, known))
@@ -244,10 +250,10 @@ def moved_staged(root: Path, paths: list[str], known: dict[str, Known], given: S
     return result
 
 
-def _not_in_index(listed: bytes, known: dict[str, Known], paths: Sequence[str]) -> list[str] | None:
-    """The notes of `paths` that git's index (as `git ls-files --stage -z`
-    lists it) does not vouch for: not recorded, or recorded with content
-    the index does not hold. None when the listing is not of SHA-1 ids."""
+def _not_in_index(listed: bytes, known: dict[str, Known]) -> list[str] | None:
+    """The notes recorded (`known`) that git's index (as `git ls-files
+    --stage -z` lists it) does not vouch for: it does not hold them, or
+    holds other content. None when the listing is not of SHA-1 ids."""
     # Each entry: mode (6 digits), blob id, stage, a tab, the path. The
     # entries a note recorded would have are compared with git's as sets of
     # strings: one pass over the notes, not one for each step.
@@ -256,7 +262,7 @@ def _not_in_index(listed: bytes, known: dict[str, Known], paths: Sequence[str]) 
         return None
     expected = {_index_entry(path, k) for path, k in known.items()}
     expected.difference_update(entries)
-    return [entry[50:] for entry in expected] + list(set(paths) - known.keys())
+    return [entry[50:] for entry in expected]
 
 
 _INDEX_ENTRY = re.compile(r"[0-7]{6} [0-9a-f]{40} [0-3]\t")
@@ -276,9 +282,9 @@ def index_image(record: dict[str, Known]) -> bytes:
 
 
 def _not_in_image(listed: bytes, image: bytes, changes: list[tuple[str, bytes]]) -> list[str] | None:
-    """`_not_in_index` for a record that holds every note, from its
-    `index_image` and the changes made to it since (path, its record
-    marshalled, or None); compared as bytes."""
+    """`_not_in_index` from the record's `index_image` and the changes
+    made to it since (path, its record marshalled, or None); compared as
+    bytes."""
     entries = listed.split(b"\0")
     if entries[0] and not _INDEX_ENTRY.fullmatch(entries[0][:50].decode("ascii", "replace")):
         return None
@@ -290,7 +296,7 @@ def _not_in_image(listed: bytes, image: bytes, changes: list[tuple[str, bytes]])
     listed_set = set(entries) if changed else set()
     for path, k in changed.items():
         if k is None:
-            continue  # no longer recorded: not a note now (the record holds every note)
+            continue  # no longer recorded
         if not (isinstance(k, tuple) and len(k) == 4):
             raise ValueError("the files record cannot be read")
         if _index_entry(path, k).encode("utf-8", "surrogateescape") not in listed_set:
@@ -597,23 +603,21 @@ class Cache:
             self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                                 (("files", self.version), ("names", names), ("count", str(count))))
 
-    def compared_with_index(self, listed: bytes, paths: Sequence[str], files_key: str) -> tuple[str, list[str] | None]:
-        """(the version of the files record, the notes of `paths` that git's
-        index, as `listed`, does not vouch for: see `_not_in_index`). When
-        the record holds every note of `paths` (`files_key` as in `save`),
-        it is compared as the git index it would be, kept beside it (see
-        `index_image`), without being read: at 100,000 notes, reading it
-        took 0.13-0.18 s before the same comparison."""
+    def compared_with_index(self, listed: bytes) -> tuple[str, list[str] | None]:
+        """(the version of the files record, the notes it records that git's
+        index, as `listed`, does not vouch for: see `_not_in_index`). The
+        record is compared as the git index it would be, kept beside it (see
+        `index_image`), with the changes since, without being read whole: at
+        100,000 notes reading it took 0.13-0.18 s before the comparison."""
         with self.db:  # one snapshot
             self.db.execute("BEGIN")
-            meta = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('files', 'names', 'count')"))
             image = self.db.execute("SELECT data FROM index_image WHERE id = 0").fetchone()
-            if image is None or meta.get("names") != files_key or meta.get("count") != str(len(paths)):
+            if image is None:
                 known = self.files()
-                all_recorded = self.names == files_key and len(known) == len(paths)
-                return self.version, _not_in_index(listed, known, () if all_recorded else paths)
+                return self.version, _not_in_index(listed, known)
+            version = self.db.execute("SELECT value FROM meta WHERE key = 'files'").fetchone()
             changes = self.db.execute("SELECT path, data FROM file_changes").fetchall()
-        return meta["files"], _not_in_image(listed, image[0], changes)
+        return version[0] if version else "", _not_in_image(listed, image[0], changes)
 
     # -- the last result ---------------------------------------------------
     # A run that finds every note as the files record has it, under the same

@@ -195,15 +195,17 @@ class Start:
     caller starts that `listing` of the index before the walk (`api.lint`);
     without one, every note is stat'ed."""
 
-    def __init__(self, root: Path, walk_too: bool = True):
+    def __init__(self, root: Path, walk_too: bool = True, listing: Popen | None = None):
         self.cache = Cache.open(root)
         self.known: dict[str, Known] = {}
         self.moved: Moved = dict
         self.few = self.staged = False
         self.notes: list[str] | None = None
-        self._walked = None
+        self._walked = self._compared = None
         if self.cache is None:
             return
+        if listing is not None:  # compared with git's index by a child meanwhile
+            self._compared = index_compared(self.cache, listing)
         if walk_too and self.cache.recorded() >= WALK_IN_CHILD_MIN and hasattr(os, "fork"):
             # At 100,000 notes the walk and the record each take 0.15 s.
             self._walked = in_child(lambda: walk(root))
@@ -231,12 +233,16 @@ class Start:
         self.staged = staged
         self.notes = vault.note_paths
         self.files_key = fingerprint_paths(vault.files)  # hashed once a run: 100,000 paths
+        compared, self._compared = self._compared, None
         if not self.known:
             if listing is not None:  # nothing to compare it with
                 listing.kill()
-                listing.communicate()
+                if compared is None:
+                    listing.communicate()
+                else:  # (the child has its output)
+                    listing.wait()
+                    compared()
         elif staged:
-            compared = None if listing is None else index_compared(self.cache, listing, self.notes, self.files_key)
             all_recorded = self.cache.names == self.files_key and len(self.known) == len(self.notes)
             self.moved = moved_staged(vault.root, self.notes, self.known, checking, listing, all_recorded,
                                       None if compared is None else (compared, self.cache.version))
@@ -246,6 +252,8 @@ class Start:
 
     def close(self) -> None:
         self.files()
+        if self._compared is not None:  # (never begun)
+            self._compared()
         self.moved()  # the child waited for, if nobody asked
         if self.cache is not None:
             self.cache.close()
