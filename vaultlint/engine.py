@@ -183,17 +183,20 @@ def check(vault, config, rules: list[Rule], paths: list[str], *, use_cache: bool
 
 
 class Start:
-    """The beginning of a cached run, in two steps so that it overlaps the
-    walk of the vault. `Start(root)`: the cache opened and its files record
-    read; on a large vault (as many notes as the record holds), a forked
-    child walks the vault meanwhile (`files`). `begin(vault, checking)`,
-    once the vault is walked and the rules loaded: a forked child stats a
-    share of the notes to see which moved. A run of `FEW_NOTES` or fewer leaves the child a larger
-    share, since this process prepares the rules meanwhile (see `Run.go`).
-    A `staged` run (pre-commit) asks git's index instead which notes are as
-    recorded, and stats only the others (see `cache.moved_staged`): the
-    caller starts that `listing` of the index before the walk (`api.lint`);
-    without one, every note is stat'ed."""
+    """The beginning of a cached run, in two steps that overlap the walk of
+    the vault and the loading of the rules (`api.lint`).
+
+    `Start(root)`: the cache opened and its files record read. Meanwhile,
+    in forked children: a large vault is walked (`files`); and for a staged
+    run (pre-commit), git's index, as the caller's `listing` lists it, is
+    compared with the record (see `cache.index_compared`).
+
+    `begin(vault, checking)`, once the vault is walked: the notes that
+    moved are found. A forked child stats a share of them; a run of
+    `FEW_NOTES` or fewer leaves it a larger share, since this process
+    prepares the rules meanwhile (see `Run.go`). A staged run stats only
+    the notes git's index does not vouch for (see `cache.moved_staged`);
+    without a listing, every note."""
 
     def __init__(self, root: Path, walk_too: bool = True, listing: Popen | None = None):
         self.cache = Cache.open(root)
