@@ -198,3 +198,17 @@ def test_near_duplicates_across_the_vault_come_in_path_order():
     for same_folder in (False, True):
         pairs = near_duplicates(paths, 80.0, same_folder)
         assert len(pairs) > 3 and pairs == sorted(pairs), same_folder
+
+
+def test_display_text_words_split_fast_as_the_word_pattern_splits_them():
+    # `_shown_words` splits texts of words and spaces without its pattern:
+    # the same words, casefolded, as the pattern finds (non-ASCII, `_`,
+    # apostrophes, tabs and punctuation take the pattern's way).
+    from vaultlint.rules.duplicated_link_text import _WORD, COMMON_WORDS, _shown_words
+
+    for alias in ["Entropy Equation  in Spreadsheets", "İstanbul Straße ΣΑΣ", "rock 'n' roll", "don’t stop",
+                  "snake_case words", "tab\tseparated words", "anarcho-capitalism today", "x.y z", "  ",
+                  "the and of", "Ünïcödé 42 words"]:
+        words = tuple(w.casefold() for w in _WORD.findall(alias))
+        expected = () if all(w in COMMON_WORDS for w in words) else words
+        assert _shown_words(alias) == expected, alias
