@@ -113,7 +113,7 @@ def test_kept_answers_are_the_answers_of_every_folder(make_vault):
              "c/pic.png": "", "Delta.md": "", "c/Delta.md": "", "c/deep/Eps.md": ""}
     root = make_vault(files)
     targets = ["Alpha", "Beta", "Gamma", "x.md", "x", "pic.png", "Delta", "Eps", "deep/Eps", "./Beta",
-               "../Alpha", "/Delta", "Missing", "beta", "x.md.md"]
+               "../Alpha", "/Delta", "Missing", "beta", "x.md.md", "x.MD", "X.Md"]
     sources = ["note.md", "a/n.md", "b/n.md", "c/n.md", "c/deep/n.md"]
     pairs = list(itertools.product(targets, sources))
     for seed in range(5):
@@ -135,7 +135,7 @@ def test_a_bare_name_finds_what_the_long_way_finds(make_vault, resolution, case_
              "c/pic.png.md": "", "c/Delta.md": "", "c/deep/Eps.md": "", "some_title.md": "", "d/some_title.md": "",
              "one_slug.md": "", "Ärger.md": "", "e/Ω.png": "", "f/A b.md": ""}
     vault = Vault(make_vault(files), resolution=resolution, case_sensitive=case_sensitive)
-    targets = ["Alpha", "alpha", "Beta", "beta", "Gamma", "x", "x.md", "pic.png", "pic.png.md", "Delta", "Eps",
+    targets = ["Alpha", "alpha", "Beta", "beta", "Gamma", "x", "x.md", "x.MD", "pic.png", "pic.png.md", "Delta", "Eps",
                "Some Title", "One Slug", "one slug!", "ärger", "A\u0308rger", "Ω.png", "ω.PNG", "A b", "a  b",
                "Missing", "a.b", "tail.", "Beta "]
     for target, folder in itertools.product(targets, ["", "a", "b", "c", "c/deep", "d", "e", "f"]):

@@ -344,32 +344,46 @@ class Vault:
         found = self._anywhere.get(target)
         if found is not None:
             return found
+        if len(self._found) + len(self._anywhere) >= FOUND_MAX:  # a worker over 50,000 notes would keep 100 MB
+            self._found.clear()
+            self._anywhere.clear()
+        if _folder_free(target):
+            found = self._bare(target)
+            if len(found) < 2:  # the answer in every folder: kept once, by target alone
+                self._anywhere[target] = found
+                return found
         key = (target, source.rpartition("/")[0])
         found = self._found.get(key)
         if found is None:
-            if len(self._found) + len(self._anywhere) >= FOUND_MAX:  # a worker over 50,000 notes would keep 100 MB
-                self._found.clear()
-                self._anywhere.clear()
-            found = tuple(self._find(target, key[1]))
-            # Kept once: by target alone when it holds in every folder.
-            if len(found) < 2 and _folder_free(target):
-                self._anywhere[target] = found
-            else:
-                self._found[key] = found
+            found = self._found[key] = tuple(self._search(target, key[1]))
         return found
 
     def _find(self, target: str, folder: str) -> list[str]:
+        """What `candidates` answers, made afresh."""
         if _folder_free(target):
-            # Every file a bare name can mean (by path from the root or the
-            # folder, or by name) has that name, or in slug mode when none
-            # has it, that slug: when one file or none fits, that is the
-            # answer (most links; the long way below costs five times more).
-            files = self.named(self.key(target))
-            if not files and self.resolution == "slug":
-                files = self.by_slug.get(slugify(target), [])
-            if len(files) < 2:
-                return list(files)
+            found = self._bare(target)
+            if len(found) < 2:
+                return list(found)
         return self._search(target, folder)
+
+    def _bare(self, target: str) -> tuple[str, ...]:
+        """The files with the name of the bare name `target`, or in slug
+        mode when none has it, that slug. Every file a bare name can mean
+        (by path from the root or the folder, or by name) is among them:
+        when one or none fits, that is the answer (most links; `_search`
+        costs five times more)."""
+        # `key` inline for an ASCII target (most; ASCII is NFC already): a
+        # worker asks this for nearly every link.
+        name = target.casefold() if target.isascii() and not self.case_sensitive else self.key(target)
+        files = self._shared_names.get(name)
+        if files is None:
+            one = self._one_named.get(name)
+            if one is not None:
+                return (one,)
+            if self.resolution != "slug":
+                return ()
+            files = self.by_slug.get(slugify(target), ())
+        return tuple(files)
 
     def _search(self, target: str, folder: str) -> list[str]:
         """`_find` the long way, for any target."""
@@ -537,7 +551,8 @@ def _folder_free(target: str) -> bool:
     name finds a file in the linking note's folder only if it finds it by
     name anyway. Paths, relative links and `x.md` (which `x.md.md` in the
     note's folder would answer) are not bare names."""
-    return not ("/" in target or "\\" in target or target.startswith(".") or target.lower().endswith(".md"))
+    # (`NOTE_SUFFIXES`: `.md` in any case, without lowering the target.)
+    return not ("/" in target or "\\" in target or target.startswith(".") or target.endswith(NOTE_SUFFIXES))
 
 
 def heading_path_exists(headings, subpath: str) -> bool:
