@@ -212,3 +212,16 @@ def test_display_text_words_split_fast_as_the_word_pattern_splits_them():
         words = tuple(w.casefold() for w in _WORD.findall(alias))
         expected = () if all(w in COMMON_WORDS for w in words) else words
         assert _shown_words(alias) == expected, alias
+
+
+def test_attachment_links_are_told_as_the_extension_pattern_tells_them():
+    import re
+
+    from vaultlint.rules.broken_link import is_attachment_link
+
+    extension = re.compile(r"\.([A-Za-z0-9]{1,8})$")
+    for target in ["pic.png", "a/b/pic.PNG", "Note", "note.md", "Note.MD", "a.b/c", "x.", ".png", "a.tar.gz",
+                   "v1.2 notes", "x.abcdefgh", "x.abcdefghi", "x.p_g", "x.pñg", "x.png\n", "x.png\n\n",
+                   "x.png ", "dir.png/", "a.md/x.jpg", "x.²"]:
+        m = extension.search(target.rsplit("/", 1)[-1])
+        assert is_attachment_link(target) == (m is not None and m.group(1).lower() != "md"), target

@@ -92,7 +92,9 @@ class Context:
                 else:
                     self.shared[key] = self._kept(key, make, *lasting)
             self.memo_reads[key] = reads
-        self.vault.depend_on(self.memo_reads[key])
+        reads = self.memo_reads[key]
+        if reads:  # (most memos read no note: no call, asked for every note by several rules)
+            self.vault.depend_on(reads)
         return self.shared[key]
 
     def of_note(self, note: Note, key: str, make):

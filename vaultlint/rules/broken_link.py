@@ -58,7 +58,6 @@ Fix safety
 from __future__ import annotations
 
 import posixpath
-import re
 from urllib.parse import quote
 
 from vaultlint.diagnostics import Applicability
@@ -66,13 +65,16 @@ from vaultlint.links import note_links
 from vaultlint.rule import Rule, Severity
 from vaultlint.suggest import Candidate, Suggester, is_clear_winner
 
-# `name.ext`: the link names an attachment, not a note.
-_EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,8})$")
-
 
 def is_attachment_link(target: str) -> bool:
-    m = _EXTENSION.search(target.rsplit("/", 1)[-1])
-    return m is not None and m.group(1).lower() != "md"
+    """Whether the link names an attachment, not a note: its name ends in
+    `.ext` (1 to 8 ASCII letters or digits, not `md`). Asked for every
+    broken link: string methods, not a pattern."""
+    name = target.rsplit("/", 1)[-1]
+    if name.endswith("\n"):  # as `$` would match before it (targets are stripped: never)
+        name = name[:-1]
+    _stem, dot, ext = name.rpartition(".")
+    return bool(dot) and 0 < len(ext) <= 8 and ext.isascii() and ext.isalnum() and ext.lower() != "md"
 
 
 def link_suggester(ctx, attachments: bool) -> Suggester:
