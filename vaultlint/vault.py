@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from . import note as note_module
@@ -127,6 +127,7 @@ class Resolution:
 _HEADING_PUNCTUATION = re.compile(r"""[!"#$%&()*+,.:;<=>?@^`{|}~/\[\]\\]""")
 
 
+@lru_cache(maxsize=1 << 12)  # a link to a heading compares it with each heading of its note, again per link
 def heading_key(text: str) -> str:
     """How Obsidian compares headings: that punctuation becomes a space,
     runs of spaces collapse, case is ignored (the help vault links
