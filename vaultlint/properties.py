@@ -20,6 +20,7 @@ same, read once per run.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -59,18 +60,25 @@ def date_properties(note: Note, ctx: Context) -> dict[str, str]:
     "date-time": from types.json, then from the note's schemas (a schema
     wins over types.json where both speak). The same for every note with
     the same schemas: made once per set of schemas (do not change it)."""
-    from .schemas import note_schemas, schema_formats  # late: schemas imports this module
-
     made = ctx.memo("properties.date_properties", dict)
-    schemas = tuple(note_schemas(note, ctx).schemas)
+    schemas = tuple(_schemas().note_schemas(note, ctx).schemas)
     key = tuple(map(id, schemas))
     kept = made.get(key)
     if kept is not None:
         return kept[1]
     found = {key: DATE_FORMATS[kind] for key, kind in vault_types(ctx).items() if kind in DATE_FORMATS}
-    for key, fmt in schema_formats(note, ctx).items():
+    for key, fmt in _schemas().schema_formats(note, ctx).items():
         if fmt in ("date", "date-time"):
             found[key] = fmt
     # Kept with the schemas, so that their ids stay theirs.
     made[key] = (schemas, found)
     return found
+
+
+@functools.cache
+def _schemas():
+    """`vaultlint.schemas`, imported when first asked for (it imports this
+    module); an import in `date_properties` would cost ~2 µs a call, twice a note."""
+    from . import schemas
+
+    return schemas
