@@ -381,41 +381,36 @@ _new = tuple.__new__
 
 
 def wiki_links(text: str, start: int, end: int | None = None, kind: str = "wiki") -> list[Link]:
-    """The wiki links and embeds in text[start:end]."""
+    """The wiki links and embeds in text[start:end]; none for search syntax
+    (`[[##heading`) or `[[ ]]`. One loop, no call a link: a note has dozens."""
     found = []
     for m in _WIKI.finditer(text, start, len(text) if end is None else end):
-        at = m.start()  # (right after another link, text[at - 1] is its `]`)
-        link = wiki_link(m, at > start and text[at - 1] == "!", kind)
-        if link is not None:
-            found.append(link)
-    return found
-
-
-def wiki_link(m: re.Match, embed: bool, kind: str = "wiki") -> Link | None:
-    """The link a match of `_WIKI` is; None for search syntax or `[[ ]]`."""
-    inner, raw, subpath, alias = m.groups()
-    if inner.startswith(_SEARCH):
-        return None
-    if alias is not None:
-        alias = alias.strip()
-        # In a table the pipe is escaped as '\|'; the backslash is not part
-        # of the link.
+        inner, raw, subpath, alias = m.groups()
+        if inner.startswith(_SEARCH):
+            continue
+        if alias is not None:
+            alias = alias.strip()
+            # In a table the pipe is escaped as '\|'; the backslash is not part
+            # of the link.
+            if subpath is not None:
+                if subpath.endswith("\\"):
+                    subpath = subpath[:-1]
+            elif raw.endswith("\\"):
+                raw = raw[:-1]
         if subpath is not None:
-            if subpath.endswith("\\"):
-                subpath = subpath[:-1]
-        elif raw.endswith("\\"):
-            raw = raw[:-1]
-    if subpath is not None:
-        subpath = subpath.strip()
-    target = raw.strip()
-    if not target and subpath is None and alias is None:
-        return None
-    # Where the target begins, after spaces (`strip` gives the string itself
-    # when there are none, as in most links).
-    lead = 0 if target is raw else raw.find(target[0]) if target else len(raw)
-    start, end = m.span()
-    t_start = m.start(1) + lead
-    return _new(Link, (kind, embed, target, subpath, alias, start - embed, end, t_start, t_start + len(target)))
+            subpath = subpath.strip()
+        target = raw.strip()
+        if not target and subpath is None and alias is None:
+            continue
+        at, link_end = m.span()
+        # (Right after another link, text[at - 1] is its `]`.)
+        embed = at > start and text[at - 1] == "!"
+        # Where the target begins (after `[[`), past spaces: `strip` gives
+        # the string itself when there are none, as in most links.
+        t_start = at + 2 + (0 if target is raw else raw.find(target[0]) if target else len(raw))
+        found.append(_new(Link, (kind, embed, target, subpath, alias, at - embed, link_end, t_start,
+                                 t_start + len(target))))
+    return found
 
 
 def _markdown_link(m: re.Match, embed: bool) -> Link | None:
