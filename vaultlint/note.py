@@ -250,6 +250,19 @@ def compose_yaml(source: str, offset: int) -> FrontMatter:
     return fm
 
 
+class _once(cached_property):
+    """`cached_property` without the lock Python 3.11 takes at each first
+    access (3.12 dropped it; each note makes three such values). Two threads
+    at once would at worst make the same value twice: each is a pure
+    function of the note."""
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.attrname] = self.func(instance)
+        return value
+
+
 @dataclass(eq=False)
 class Note:
     path: str  # relative to the vault root, "/"-separated
@@ -261,7 +274,7 @@ class Note:
     body: Body = field(default_factory=lambda: Body((), (), (), (), (), []))
 
     # -- positions --------------------------------------------------------
-    @cached_property
+    @_once
     def line_starts(self) -> list[int]:
         text = self.text
         if "\r" in text:
@@ -302,7 +315,7 @@ class Note:
         fm = self.frontmatter
         return fm.data if fm is not None and isinstance(fm.data, dict) else {}
 
-    @cached_property
+    @_once
     def aliases(self) -> tuple[str, ...]:
         for key in ALIAS_KEYS:
             value = self.data.get(key)
@@ -312,7 +325,7 @@ class Note:
                 return tuple(str(v) for v in value if isinstance(v, (str, int, float)))
         return ()
 
-    @cached_property
+    @_once
     def frontmatter_links(self) -> tuple[Link, ...]:
         """Quoted links in front-matter values (`related: "[[Note]]"`)."""
         fm = self.frontmatter
