@@ -531,16 +531,19 @@ def test_a_large_vault_is_walked_by_a_child_while_the_record_is_read(vault, monk
     """From `WALK_IN_CHILD_MIN` notes recorded, a forked child walks the
     vault while the files record is read: it finds the same files, and the
     run the same problems."""
-    from vaultlint.vault import walk
+    from vaultlint.vault import Vault, walk
 
     monkeypatch.setattr(engine, "WALK_IN_CHILD_MIN", 3)
     api.lint([vault])  # records the notes
     start = engine.Start(vault)
     try:
         walked = start.files()
+        assert walked is not None and walked == sorted(walk(vault)) and "sub/c.md" in walked
+        whole = Vault(vault, files=walked)
+        start.begin(whole, whole.note_paths)
+        assert start.files_key == cache.fingerprint_paths(whole.files)  # (hashed by the child too)
     finally:
         start.close()
-    assert walked is not None and sorted(walked) == sorted(walk(vault)) and "sub/c.md" in walked
     write(vault, "sub/new.md", "[[a]] and [[missing note]]\n")
     same_as_cold(vault)
     monkeypatch.setattr(engine, "WALK_IN_CHILD_MIN", 10**9)

@@ -206,13 +206,15 @@ class Start:
         self.few = self.staged = False
         self.notes: list[str] | None = None
         self._walked = self._compared = None
+        self._files: list[str] | None = None  # as the child walked them, and their fingerprint
+        self._files_key = ""
         if self.cache is None:
             return
         if listing is not None:  # compared with git's index by a child meanwhile
             self._compared = index_compared(self.cache, listing)
         if walk_too and self.cache.recorded() >= WALK_IN_CHILD_MIN and hasattr(os, "fork"):
             # At 100,000 notes the walk and the record each take 0.15 s.
-            self._walked = in_child(lambda: walk(root))
+            self._walked = in_child(lambda: _walked(root))
         try:
             self.known = self.cache.files()
         except Exception:  # unreadable: rebuilt, never trusted
@@ -225,18 +227,23 @@ class Start:
         return start
 
     def files(self) -> list[str] | None:
-        """The vault's files as the child walked them; None when no child
-        did (or it failed): the caller walks."""
+        """The vault's files (sorted) as the child walked them; None when no
+        child did (or it failed): the caller walks."""
         walked, self._walked = self._walked, None
         found = walked() if walked is not None else None
-        return found if isinstance(found, list) else None
+        if not (isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], list)):
+            return None
+        self._files, self._files_key = found
+        return self._files
 
     def begin(self, vault, checking: list[str], staged: bool = False, listing: Popen | None = None) -> None:
         self.files()  # (the child waited for, if its walk was not used)
         self.few = len(checking) <= FEW_NOTES
         self.staged = staged
         self.notes = vault.note_paths
-        self.files_key = fingerprint_paths(vault.files)  # hashed once a run: 100,000 paths
+        # Hashed once a run (100,000 paths): by the child that walked them.
+        self.files_key = (self._files_key if self._files is not None and vault.files == self._files
+                          else fingerprint_paths(vault.files))
         compared, self._compared = self._compared, None
         if not self.known:
             if listing is not None:  # nothing to compare it with
@@ -703,6 +710,12 @@ def _name_keys_from(data) -> list[str]:
     if not isinstance(data, list) or not all(type(name) is str for name in data):
         raise ValueError("not a list of name keys")
     return data
+
+
+def _walked(root: Path) -> tuple[list[str], str]:
+    """The vault's files, sorted, and their fingerprint (see `Start`)."""
+    files = sorted(walk(root))
+    return files, fingerprint_paths(files)
 
 
 _RUN: Run | None = None
