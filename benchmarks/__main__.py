@@ -23,7 +23,8 @@ gitignored), then times, each in a fresh process:
   hook: `git add NOTE`, then `vaultlint check --staged NOTE` from the vault's
   top (the vault is made a git repository with every file committed, once);
 - suggestions: in this process, the link suggester asked for every distinct
-  broken target of the vault (the share of a cold run they take).
+  broken target of the vault, as a share of a cold run: an upper bound, since
+  a cold run over worker processes spreads these questions over them.
 
 The package is byte-compiled first, as `pip install` leaves an installed
 copy (a machine with PYTHONDONTWRITEBYTECODE set would otherwise compile it
@@ -253,7 +254,8 @@ def table(size: int, rows) -> str:
                        f"{run.seconds / floor:8.2f} {to_stat}  {command}")
         else:
             cold = next(r.seconds for n, r, _ in rows if n == "cold")
-            out.append(f"{name:<16} {run:8.2f} {'':>9} {'':>8} {'':>8}  {run / cold:.0%} of a cold run; {command}")
+            share = f"{run / cold:.0%} of a cold run (in one process)"
+            out.append(f"{name:<16} {run:8.2f} {'':>9} {'':>8} {'':>8}  {share}; {command}")
     return "\n".join(out)
 
 
