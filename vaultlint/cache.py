@@ -214,24 +214,17 @@ def moved_staged(root: Path, paths: list[str], known: dict[str, Known], given: S
     `all_recorded`: every note of `paths` is known to be recorded (see
     `Cache.save`), which spares looking for the others.
 
-    A forked child (another core) reads the listing and compares, a third
-    of a second at 100,000 notes, while this process goes on; or that
-    comparison was started earlier (`compared`: `index_compared`'s, and the
-    version of the files record `known` is, which the child's must be)."""
-    def compare() -> list[str] | None:
-        return None if listing is None else _not_in_index(listing.stdout.read(), known)
-
-    unvouched: Callable[[], object] = compare
-    if compared is not None:
+    The comparison is `compared` when a forked child started it earlier
+    (`index_compared`'s, and the version of the files record `known` is,
+    which the child's must be); else it is made here, when asked."""
+    def unvouched() -> list[str] | None:
+        if compared is None:
+            return None if listing is None else _not_in_index(listing.stdout.read(), known)
         vouched, version = compared
+        got = vouched()
+        # (Another run may have written the record between the two reads.)
+        return got[1] if isinstance(got, tuple) and got[0] == version else None
 
-        def unvouched() -> list[str] | None:
-            got = vouched()
-            # (Another run may have written the record between the two reads.)
-            return got[1] if isinstance(got, tuple) and got[0] == version else None
-    elif listing is not None and hasattr(os, "fork"):
-        unvouched = in_child(compare)
-        listing.stdout.close()  # the child's to read
     done: list[dict] = []
 
     def result() -> dict[str, tuple[int, int] | None]:
@@ -254,15 +247,7 @@ def _not_in_index(listed: bytes, known: dict[str, Known]) -> list[str] | None:
     """The notes recorded (`known`) that git's index (as `git ls-files
     --stage -z` lists it) does not vouch for: it does not hold them, or
     holds other content. None when the listing is not of SHA-1 ids."""
-    # Each entry: mode (6 digits), blob id, stage, a tab, the path. The
-    # entries a note recorded would have are compared with git's as sets of
-    # strings: one pass over the notes, not one for each step.
-    entries = listed.decode("utf-8", "surrogateescape").split("\0")
-    if entries[0] and not _INDEX_ENTRY.fullmatch(entries[0], 0, 50):
-        return None
-    expected = {_index_entry(path, k) for path, k in known.items()}
-    expected.difference_update(entries)
-    return [entry[50:] for entry in expected]
+    return _not_in_image(listed, index_image(known), [])
 
 
 _INDEX_ENTRY = re.compile(r"[0-7]{6} [0-9a-f]{40} [0-3]\t")
@@ -283,8 +268,10 @@ def index_image(record: dict[str, Known]) -> bytes:
 
 def _not_in_image(listed: bytes, image: bytes, changes: list[tuple[str, bytes]]) -> list[str] | None:
     """`_not_in_index` from the record's `index_image` and the changes
-    made to it since (path, its record marshalled, or None); compared as
-    bytes."""
+    made to it since (path, its record marshalled, or None). Each entry is
+    a mode (6 digits), a blob id, a stage, a tab and the path: the entries
+    the notes recorded would have are compared with git's as sets of bytes,
+    one pass over the notes, not one for each step."""
     entries = listed.split(b"\0")
     if entries[0] and not _INDEX_ENTRY.fullmatch(entries[0][:50].decode("ascii", "replace")):
         return None
@@ -611,13 +598,14 @@ class Cache:
         100,000 notes reading it took 0.13-0.18 s before the comparison."""
         with self.db:  # one snapshot
             self.db.execute("BEGIN")
-            image = self.db.execute("SELECT data FROM index_image WHERE id = 0").fetchone()
-            if image is None:
-                known = self.files()
-                return self.version, _not_in_index(listed, known)
-            version = self.db.execute("SELECT value FROM meta WHERE key = 'files'").fetchone()
-            changes = self.db.execute("SELECT path, data FROM file_changes").fetchall()
-        return version[0] if version else "", _not_in_image(listed, image[0], changes)
+            row = self.db.execute("SELECT data FROM index_image WHERE id = 0").fetchone()
+            if row is None:  # (not written whole since it began)
+                image, changes, version = index_image(self.files()), [], self.version
+            else:
+                image, changes = row[0], self.db.execute("SELECT path, data FROM file_changes").fetchall()
+                found = self.db.execute("SELECT value FROM meta WHERE key = 'files'").fetchone()
+                version = found[0] if found else ""
+        return version, _not_in_image(listed, image, changes)
 
     # -- the last result ---------------------------------------------------
     # A run that finds every note as the files record has it, under the same

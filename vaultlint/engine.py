@@ -544,9 +544,11 @@ class Run:
             self._prepare()
             return
         # The notes whose targets are read: all those read (None), or these.
-        self.ahead_targets: set[str] | None = (
-            set() if not by_target else None if not self.ahead_aliases or len(paths) == len(self.vault.note_paths)
-            else set(paths))
+        self.ahead_targets: set[str] | None = None
+        if not by_target:
+            self.ahead_targets = set()
+        elif self.ahead_aliases and len(paths) != len(self.vault.note_paths):
+            self.ahead_targets = set(paths)
         read = self.vault.note_paths if self.ahead_aliases else paths
         with fork.Pool(self.jobs) as pool:
             pending = pool.map_async(_read_ahead_chunk, self._chunks(read))
@@ -557,7 +559,7 @@ class Run:
         if by_target:
             targets = set().union(*(targets for _, targets in found))
             for rule in by_target:
-                self._guarded_prepare(lambda: rule.prepare_targets(self.ctx, targets, self._spread))  # noqa: B023
+                self._guarded_prepare(rule.prepare_targets, self.ctx, targets, self._spread)
 
     def _spread(self, fn: Callable, items: list) -> list:
         """`[fn(item) for item in items]`, worked out by a pool of workers
@@ -579,12 +581,12 @@ class Run:
 
     def _prepare(self) -> None:
         for rule in self.rules:
-            self._guarded_prepare(lambda: rule.prepare(self.ctx))  # noqa: B023 (called at once)
+            self._guarded_prepare(rule.prepare, self.ctx)
 
     @staticmethod
-    def _guarded_prepare(prepare: Callable[[], None]) -> None:
+    def _guarded_prepare(prepare: Callable[..., None], *args) -> None:
         try:
-            prepare()
+            prepare(*args)
         except ConfigError:
             raise
         except Exception:  # only a head start: its checks meet the trouble and report it

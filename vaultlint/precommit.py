@@ -40,11 +40,8 @@ from .vault import HIDDEN_PREFIX, MARKERS, Vault, heading_key, slugify
 
 
 def _git(cwd: Path, *args: str) -> str | None:
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8", check=False)
-    except OSError:  # no git
-        return None
-    return done.stdout if done.returncode == 0 else None
+    """What a git command prints; None when it fails or there is no git."""
+    return Asked(cwd, *args).answer()
 
 
 def vault_root(paths: Sequence[str | os.PathLike]) -> Path | None:

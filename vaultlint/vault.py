@@ -154,7 +154,7 @@ class Vault:
         self._exclude = [glob_to_regex(p) for p in exclude]
         self._reader = reader or (lambda root, path: note_module.read(root, path, stamp_pattern))
         # `files`: as `walk` found them, when the caller had it done.
-        self.files: list[str] = sorted(self._walk() if files is None else files)
+        self.files: list[str] = sorted(walk(self.root) if files is None else files)
         self._notes_of: list[str] | None = None  # the `files` that `note_paths` was made from
         self._notes: dict[str, Note | NoteReadError] = {}
         self._aliases: dict[str, list[str]] | None = None
@@ -175,9 +175,6 @@ class Vault:
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     # -- the files --------------------------------------------------------
-    def _walk(self) -> list[str]:
-        return walk(self.root)
-
     def is_excluded(self, path: str) -> bool:
         return any(p.fullmatch(path) for p in self._exclude)
 

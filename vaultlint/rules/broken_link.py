@@ -99,7 +99,7 @@ def suggest_target(ctx, target: str, limit: int) -> tuple[Candidate, ...]:
     attachment, name = _asked(target)
     # Asked again in the next runs while the names stay the same: kept.
     answers = ctx.answers(_ANSWERS[attachment])
-    key = f"{limit} {name}"
+    key = _answer_key(name, limit)
     found = answers.get(key)
     if found is None:
         found = answers[key] = _answer(link_suggester(ctx, attachment), name, limit)
@@ -118,6 +118,10 @@ def _asked(target: str) -> tuple[bool, str]:
     if not attachment and name.lower().endswith(".md"):
         name = name[:-3]
     return attachment, name
+
+
+def _answer_key(name: str, limit: int) -> str:
+    return f"{limit} {name}"
 
 
 def _answer(suggester: Suggester, name: str, limit: int) -> list[tuple[str, float]]:
@@ -149,13 +153,13 @@ class BrokenLink(Rule):
         names = set()
         for target in targets:
             attachment, name = _asked(target)
-            if not (attachment or f"{limit} {name}" in answers or vault.alias_owners(target)):
+            if not (attachment or _answer_key(name, limit) in answers or vault.alias_owners(target)):
                 names.add(name)
         if names:
             asked = sorted(names)
             suggester = link_suggester(ctx, False)
             for name, found in zip(asked, spread(lambda n: _answer(suggester, n, limit), asked), strict=True):
-                answers[f"{limit} {name}"] = found
+                answers[_answer_key(name, limit)] = found
 
     @property
     def _limit(self) -> int:
