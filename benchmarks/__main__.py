@@ -29,7 +29,7 @@ gitignored), then times, each in a fresh process:
 The package is byte-compiled first, as `pip install` leaves an installed
 copy (a machine with PYTHONDONTWRITEBYTECODE set would otherwise compile it
 in every run). Each row's time is the fastest of `--repeat` runs that nothing
-watches. Its peak memory comes from one more run of the same kind: the largest
+watches. Its peak memory comes from one more run of the same kind, made first: the largest
 sum of the proportional set size (PSS: resident memory, a page shared by n
 processes counted 1/n in each) of the process and its children (a process
 pool), sampled every 10 ms. Reading a process's PSS walks its page tables:
@@ -143,9 +143,12 @@ def _timed(args: list[str], *, cwd: Path, watch: bool) -> Run:
 
 def measured(run_once: Callable[[bool], Run], repeat: int) -> Run:
     """The fastest of `repeat` runs of `run_once(watch=False)`, with the
-    peak memory of one more, watched."""
+    peak memory of one run before them, watched (which also leaves the
+    vault's files in the page cache for them: the first read of 800 MB
+    would otherwise time the disk)."""
+    peak_mb = run_once(True).peak_mb
     fastest = min((run_once(False) for _ in range(repeat)), key=lambda r: r.seconds)
-    return Run(fastest.seconds, run_once(True).peak_mb, fastest.exit_code)
+    return Run(fastest.seconds, peak_mb, fastest.exit_code)
 
 
 def vaultlint(*args: str) -> list[str]:
