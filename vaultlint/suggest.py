@@ -67,6 +67,8 @@ def _import_rapidfuzz() -> None:
     from rapidfuzz.distance import OSA
 
 _SEPARATORS = re.compile(r"[\W_]+")
+# `_SEPARATORS` in ASCII: every character but a letter or a digit.
+_ASCII_SEPARATORS = {c: " " for c in range(128) if not chr(c).isalnum()}
 _ONE = re.compile("1")
 # Up to this many names, every name is scored (in C, about a millisecond):
 # pruning would only lose the typos in short names (`Kyto` for `Kyoto`).
@@ -88,7 +90,9 @@ def _singular(word: str) -> str:
 
 def normalize(text: str) -> str:
     """The form names are compared in (see the module docstring)."""
-    text = text.casefold() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
+    if text.isascii():  # most names: NFKC changes nothing, and a table finds the separators faster
+        return " ".join(map(_singular, text.lower().translate(_ASCII_SEPARATORS).split()))
+    text = unicodedata.normalize("NFKC", text).casefold()
     return " ".join(map(_singular, _SEPARATORS.sub(" ", text).split()))
 
 
@@ -204,14 +208,20 @@ class Suggester:
         # key -> the names holding it, ascending, as 4-byte integers: sets
         # of Python ints would take a hundred megabytes at 100,000 names,
         # in every worker process.
-        index: dict[str, list[int]] = {}
+        # Made word by word: a vault's names hold far fewer distinct words
+        # than words (582 in 500,000 at 100,000 generated names), and each
+        # word's keys are made once, their names merged in C.
+        by_word: dict[str, list[int]] = {}
         for i, norm in enumerate(self._normalized):
             for word in norm.split():
-                for key in _word_keys(word):
-                    ids = index.setdefault(key, [])
-                    if not ids or ids[-1] != i:  # a name may hold a key twice
-                        ids.append(i)
-        self._index: dict[str, array] = {key: array("I", ids) for key, ids in index.items()}
+                by_word.setdefault(word, []).append(i)
+        postings: dict[str, list[list[int]]] = {}
+        for word, ids in by_word.items():
+            for key in _word_keys(word):
+                postings.setdefault(key, []).append(ids)
+        # (A set: a name may hold a key twice, through two words or one twice.)
+        self._index: dict[str, array] = {key: array("I", sorted(set().union(*held)))
+                                         for key, held in postings.items()}
         self._bitmaps: dict[str, int] = {}
         self._flagmaps: dict[str, bytes] = {}
         self._up_to_length: list[int] | None = None  # see _length_band
