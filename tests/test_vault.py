@@ -178,6 +178,20 @@ def test_index_keys_of_unusual_names(make_vault):
     assert vault.find("strasse/note", "x.md") == ["Straße/Note.MD"]
 
 
+
+@pytest.mark.parametrize("case_sensitive", [False, True])
+def test_a_target_written_as_a_file_name_finds_a_file(tmp_path, case_sensitive):
+    # The quick look at a note's bytes before a pooled run counts a target
+    # in `written_names` as found, without decoding it or asking `find`.
+    files = sorted(["A.md", "x/a.md", "a", "a.md.md", "B.MD", "b.md/c.png", "c.png", "deep/er/a.MD", "é.md",
+                    "e\u0301.md", "Straße/Note.MD", "İ/ﬁle.md", "Ω.png"])
+    vault = Vault(tmp_path, case_sensitive=case_sensitive)
+    vault.files = files
+    names = vault.written_names
+    assert names == {n.encode() for n in ["A", "a", "a.md", "B", "c.png", "é", "e\u0301", "Note", "ﬁle", "Ω.png"]}
+    for name in names:
+        assert vault.find(name.decode(), "elsewhere/n.md"), name
+
 def test_a_new_name_index_makes_the_slug_index_again(make_vault):
     # `vaultlint mv` indexes a copy of the vault with the files renamed.
     vault = Vault(make_vault({"Old Name.md": "x\n"}), resolution="slug")

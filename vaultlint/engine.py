@@ -756,6 +756,8 @@ def _read_ahead_chunk(paths: list[str]) -> tuple[list[tuple[str, tuple[str, ...]
             of_note = vault.aliases_of(path, data)
             if of_note:
                 aliases.append((path, of_note))
+    # Most targets are a file's name as written: no need to decode and look them up.
+    found = {target.strip() for target in found} - vault.written_names
     targets = {target.decode("utf-8", "replace").strip() for target in found}
     # (The name index is made once a worker, in parallel; the aliases are not known yet.)
     return aliases, {target for target in targets if not vault.candidates(target, "")}

@@ -225,7 +225,8 @@ class Vault:
                     shared[name].append(path)
         self._found: dict[tuple[str, str], tuple[str, ...]] = {}  # find()'s answers for these files
         self._anywhere: dict[str, tuple[str, ...]] = {}  # ... those that hold in every folder
-        self.__dict__.pop("by_slug", None)  # made from the files too: again when next asked
+        for made_from_files in ("by_slug", "written_names"):  # again when next asked
+            self.__dict__.pop(made_from_files, None)
 
     def index(self, names: list[str] | None = None) -> None:
         """Make the name index now, not on first use; from `names` (as
@@ -259,6 +260,15 @@ class Vault:
             if file.count("/") == depth and file.lower().endswith(".md") and key(file)[:-3] == path:
                 return file
         return None
+
+    @cached_property
+    def written_names(self) -> frozenset[bytes]:
+        """Each file's name as written (less `.md` for a note), in UTF-8: a
+        bare link target of these bytes finds that file, which a quick look
+        at a note's bytes can tell without decoding the target."""
+        names = (path[path.rfind("/") + 1:] for path in self.files)
+        return frozenset((name[:-3] if name[-3:].lower() == ".md" else name).encode("utf-8", "surrogateescape")
+                         for name in names)
 
     @cached_property
     def by_slug(self) -> dict[str, list[str]]:
