@@ -64,6 +64,7 @@ import posixpath
 import re
 from collections import Counter
 from collections.abc import Iterable
+from itertools import chain
 
 from vaultlint.diagnostics import Diagnostic
 from vaultlint.rule import Rule, Severity
@@ -79,11 +80,20 @@ def _name(path: str) -> str:
     return base[:-3] if base.lower().endswith(".md") else base
 
 
-def _keys(norm: str) -> set[str]:
+def _keys(norm: str) -> list[str]:
+    """The keys a name is bucketed by: itself, its words sorted, and from
+    three words on itself less each word (a name may give a key twice)."""
     words = norm.split()
-    keys = {"=" + norm, "~" + " ".join(sorted(words)), "-" + norm}
+    keys = ["=" + norm, "~" + " ".join(sorted(words)), "-" + norm]
     if len(words) >= 3:
-        keys.update("-" + " ".join(words[:i] + words[i + 1 :]) for i in range(len(words)))
+        # Each word cut out of the name with the space after it (the last,
+        # with the space before): no list of words made again a key.
+        at = 0
+        for word in words[:-1]:
+            end = at + len(word) + 1
+            keys.append("-" + norm[:at] + norm[end:])
+            at = end
+        keys.append("-" + norm[:at - 1])
     return keys
 
 
@@ -150,21 +160,24 @@ def near_duplicates(paths: Iterable[str], min_score: float, same_folder: bool = 
     # and a vault then compares a few names, not every name sharing a key.
     by_folder: dict[str, list[str]] = {}
     for path in paths:
-        by_folder.setdefault(posixpath.dirname(path), []).append(path)
+        by_folder.setdefault(path.rpartition("/")[0], []).append(path)
     return sorted(pair for group in by_folder.values() for pair in _near_duplicates(group, min_score))
 
 
 def _near_duplicates(paths: list[str], min_score: float) -> list[tuple[str, str, float]]:
     """`near_duplicates` among `paths` (sorted), unsorted."""
     names = [_name(p) for p in paths]
-    folded = [n.casefold() for n in names]
     norms = [normalize(n) for n in names]
-    series = [_NUMBER.sub("#", n) for n in norms]
+    keyed = [_keys(norm) if norm else [] for norm in norms]
+    # Nearly every key is one name's: counted in C, only the others bucketed.
+    counts = Counter(chain.from_iterable(keyed))
     buckets: dict[str, list[int]] = {}
-    for i, norm in enumerate(norms):
-        if norm:
-            for key in _keys(norm):
-                buckets.setdefault(key, []).append(i)
+    for i, keys in enumerate(keyed):
+        for key in keys:
+            if counts[key] > 1:
+                ids = buckets.setdefault(key, [])
+                if not ids or ids[-1] != i:
+                    ids.append(i)
     seen: set[tuple[int, int]] = set()
     out = []
     for ids in buckets.values():
@@ -175,9 +188,9 @@ def _near_duplicates(paths: list[str], min_score: float) -> list[tuple[str, str,
                 if (i, j) in seen:
                     continue
                 seen.add((i, j))
-                if folded[i] == folded[j]:
+                if names[i].casefold() == names[j].casefold():
                     continue  # the same name in two folders: ambiguous, not near
-                if series[i] == series[j] and norms[i] != norms[j]:
+                if norms[i] != norms[j] and _NUMBER.sub("#", norms[i]) == _NUMBER.sub("#", norms[j]):
                     continue  # a series
                 s = score(norms[i], norms[j])
                 if s >= min_score and same_words(norms[i], norms[j]):
