@@ -391,6 +391,8 @@ class Run:
                     reused.add(path)
         checked = self._check_notes([p for p in self.paths if p not in reused])
         self.ctx.save_kept()  # the workers are gone by now, and the results still packed
+        if len(checked) >= POOL_MIN_NOTES:
+            self.ctx.forget_kept()  # (memory peaks next, as the results are unpacked)
         with no_gc():
             for c in checked:
                 out += c.diagnostics if c.diagnostics is not None else unpack(c.entry.diagnostics)
