@@ -28,14 +28,15 @@ gitignored), then times, each in a fresh process:
 
 The package is byte-compiled first, as `pip install` leaves an installed
 copy (a machine with PYTHONDONTWRITEBYTECODE set would otherwise compile it
-in every run). Each row's time is the fastest of `--repeat` runs that nothing
-watches. Its peak memory comes from one more run of the same kind, made first: the largest
-sum of the proportional set size (PSS: resident memory, a page shared by n
-processes counted 1/n in each) of the process and its children (a process
-pool), sampled every 10 ms. Reading a process's PSS walks its page tables:
-sampled so often, the watching took much of a core of two and slowed the
-pooled cold runs by a fifth, so it is kept out of the timed runs. The ratio
-to the floor is the figure to compare across machines.
+in every run). Each row's time is the fastest of `--repeat` runs that
+nothing watches. Its peak memory comes from one more run of the same kind,
+made first (it also leaves the vault in the page cache for the timed runs):
+the largest sum of the proportional set size (PSS: resident memory, a page
+shared by n processes counted 1/n in each) of the process and its children
+(a process pool), sampled every 10 ms. Reading a process's PSS walks its
+page tables: sampled so often, the watching took much of a core of two and
+slowed the pooled cold runs by a fifth, so it is kept out of the timed runs.
+The ratio to the floor is the figure to compare across machines.
 """
 
 from __future__ import annotations
