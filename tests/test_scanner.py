@@ -118,6 +118,13 @@ def test_headings_block_ids_and_stamps():
     assert text[start:end] == "01:49:50"
 
 
+
+def test_code_blanked_out_is_no_indentation_before_a_heading():
+    # Found by the fuzz test: code is blanked out before headings are looked
+    # for, and a line that begins with code is no heading however short it is.
+    text = "`[`# no heading\n<!--x--># nor this\n   # Indented\n"
+    assert [(h.level, h.text) for h in scan(text).headings] == [(1, "Indented")]
+
 def test_offsets_survive_masking():
     text = "`code` then [[After]]"
     (link,) = scan(text).links

@@ -467,6 +467,10 @@ def scan(text: str, start: int = 0, stamp_pattern: re.Pattern | None = None) -> 
     headings = []
     if "#" in masked:
         for m in _heading_matches(masked, start):
+            indent = m.start(1) - m.start()
+            # Code blanked out is no indentation: "`x` # y" is no heading.
+            if indent and text[m.start():m.start(1)] != " " * indent:
+                continue
             headings.append(Heading(len(m.group(1)), _heading_text(text, m), m.start(), m.end()))
     block_ids = []
     if "^" in masked:
