@@ -65,8 +65,11 @@ VAULT_PATH = "."  # the path of a problem of the vault as a whole
 # Below this many notes to read, starting worker processes costs more than
 # they save (measured with `python -m benchmarks`).
 POOL_MIN_NOTES = 3000
-# Chunks of work per worker: small enough to balance, large enough to be cheap.
+# Chunks of work per worker: small enough to balance, large enough to be
+# cheap; the last ones smaller and smaller, down to MIN_CHUNK items (see
+# `Run._chunks`).
 CHUNKS_PER_WORKER = 8
+MIN_CHUNK = 20
 # When more notes than this changed, the run is taken as cold.
 CHANGED_MAX_SHARE = 0.25
 # A run of this many notes or fewer (pre-commit) prepares the rules before it
@@ -577,9 +580,18 @@ class Run:
         finally:
             _TASK = None
 
-    def _chunks(self, paths: list[str]) -> list[list[str]]:
-        size = max(1, len(paths) // (self.jobs * CHUNKS_PER_WORKER))
-        return [paths[i:i + size] for i in range(0, len(paths), size)]
+    def _chunks(self, items: list) -> list[list]:
+        """`items` in chunks for the workers: of one size, then, on the
+        workers' last rounds, each half what is left a worker, so that the
+        workers end together (with chunks of one size, the last left a core
+        idle for up to one chunk: 0.3 s at 10,000 notes)."""
+        size = max(1, len(items) // (self.jobs * CHUNKS_PER_WORKER))
+        out, at = [], 0
+        while at < len(items):
+            step = max(min(size, (len(items) - at) // (2 * self.jobs)), MIN_CHUNK)
+            out.append(items[at:at + step])
+            at += step
+        return out
 
     def _prepare(self) -> None:
         for rule in self.rules:
