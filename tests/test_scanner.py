@@ -125,6 +125,11 @@ def test_code_blanked_out_is_no_indentation_before_a_heading():
     text = "`[`# no heading\n<!--x--># nor this\n   # Indented\n"
     assert [(h.level, h.text) for h in scan(text).headings] == [(1, "Indented")]
 
+
+def test_code_blanked_out_is_no_space_around_a_block_id():
+    text = "one `x`^no1\ntwo ^no2 `x`\nthree ^yes1\n![[pic.png]]^yes2\nfour `x` ^yes3 \r\n"
+    assert [b.id for b in scan(text).block_ids] == ["yes1", "yes2", "yes3"]
+
 def test_offsets_survive_masking():
     text = "`code` then [[After]]"
     (link,) = scan(text).links

@@ -468,14 +468,19 @@ def scan(text: str, start: int = 0, stamp_pattern: re.Pattern | None = None) -> 
     if "#" in masked:
         for m in _heading_matches(masked, start):
             indent = m.start(1) - m.start()
-            # Code blanked out is no indentation: "`x` # y" is no heading.
+            # Code blanked out (or a comment) is no indentation: "`x` # y" is no heading.
             if indent and text[m.start():m.start(1)] != " " * indent:
                 continue
             headings.append(Heading(len(m.group(1)), _heading_text(text, m), m.start(), m.end()))
     block_ids = []
     if "^" in masked:
         for m in _BLOCK_ID.finditer(masked, start):
-            block_ids.append(BlockId(m.group(2), m.start(1), m.end(1)))
+            at, end = m.span(1)
+            # Nor is it a space before the id or after it: "`x`^id" and
+            # "^id `x`" hold no id (Obsidian wants the id after a space, last).
+            if (m.start() < at and text[at - 1] not in " \t") or text[end:m.end()].strip():
+                continue
+            block_ids.append(BlockId(m.group(2), at, end))
     stamps, padded_times, source = (), [], None
     if stamp_pattern is not None:
         times, labels = _stamp_texts(masked, start, stamp_pattern)
