@@ -51,10 +51,15 @@ def check_spans(note) -> None:
             assert written.startswith("![" if link.embed else "["), written
             assert written.endswith(")"), written
     for heading in note.body.headings:
+        # Only spaces before the marks, in the text as written (code blanked out is none).
         assert text[heading.start : heading.end].lstrip(" ").startswith("#" * heading.level)
         assert heading.text in text[heading.start : heading.end]
     for block in note.body.block_ids:
         assert text[block.start : block.end] == "^" + block.id
+        # After a space, a line break or an embed, and last on its line, as written.
+        before = text[block.start - 1] if block.start else "\n"
+        assert before in " \t\n\r" or text[: block.start].endswith("]]"), repr(text)
+        assert not text[block.end :].split("\n", 1)[0].strip(), repr(text)
     for stamp in note.body.stamps:
         assert text[stamp.start : stamp.end].startswith("<a ")
     for start, end in note.body.masked:
