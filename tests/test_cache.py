@@ -580,3 +580,109 @@ def test_kept_values_let_go_are_read_back_not_made_again(make_vault):
         assert ctx.memo("thing", make, lasting=lasting) == ["read", 1, 2] and made == [1]
     finally:
         store.close()
+
+
+def age_folders(root, then=1_700_000_000 * 10**9):
+    """Every folder's mtime set to `then` (in 2023), as in a vault whose files
+    were last added or removed a while ago (a folder changed within two
+    seconds of a walk is not trusted)."""
+    for folder in [root, *(p for p in root.rglob("*") if p.is_dir())]:
+        os.utime(folder, ns=(then, then))
+
+
+def new_start(root):
+    """A run's beginning, as `api.lint` makes it; and whether a child walks."""
+    start = engine.Start(root)
+    return start, start._walked is not None
+
+
+def test_a_large_vaults_walk_is_kept_while_no_folder_changes(make_vault, monkeypatch):
+    """The walk is kept with its folders' mtimes; while none moves, the next
+    runs use it instead of walking. A note added (even in an empty folder),
+    removed or renamed moves its folder's mtime: the vault is walked again,
+    and the results are those of a fresh run."""
+    from vaultlint.vault import walk
+
+    monkeypatch.setattr(engine, "WALK_IN_CHILD_MIN", 1)
+    root = make_vault({"a.md": "[[b]] [[later]] [[sub/b]]\n", "sub/b.md": "x\n", "sub/deep/c.md": "[[a]]\n"})
+    (root / "empty").mkdir()
+    api.lint([root])  # records the notes: the next run walks in a child
+    age_folders(root)
+    api.lint([root])  # walks, and keeps the walk
+    start, walks = new_start(root)
+    try:
+        assert not walks and start.files() == sorted(walk(root))
+    finally:
+        start.close()
+
+    changes = [
+        lambda: write(root, "empty/later.md", "x\n"),  # a folder that held nothing
+        lambda: (root / "sub" / "b.md").unlink(),
+        lambda: (root / "sub" / "deep" / "c.md").rename(root / "sub" / "deep" / "d.md"),
+        lambda: (root / "sub" / "deep" / "e.md").write_text("[[later]]\n", encoding="utf-8"),
+    ]
+    for change in changes:
+        change()
+        start, walks = new_start(root)
+        start.close()
+        assert walks
+        found = same_as_cold(root)
+        broken = {d.message.split("`")[1] for d in found if d.rule == "broken-link"}
+        assert ("later" in broken) == (not (root / "empty" / "later.md").exists())
+        assert ("sub/b" in broken) == (not (root / "sub" / "b.md").exists())
+        # The walk before the change is gone: a folder's mtime set back to
+        # what it was (by hand, or a sync tool) does not bring it back.
+        age_folders(root)
+        start, walks = new_start(root)
+        start.close()
+        assert walks
+        api.lint([root])  # kept again, with the change
+        start, walks = new_start(root)
+        try:
+            assert not walks and start.files() == sorted(walk(root))
+        finally:
+            start.close()
+
+
+def test_a_folder_changed_just_before_the_walk_is_not_trusted(make_vault, monkeypatch):
+    monkeypatch.setattr(engine, "WALK_IN_CHILD_MIN", 1)
+    root = make_vault({"a.md": "x\n", "sub/b.md": "x\n"})
+    api.lint([root])
+    api.lint([root])  # its folders changed under two seconds before: its walk is not kept
+    start, walks = new_start(root)
+    start.close()
+    assert walks
+
+
+def test_trust_folder_times_false_walks_every_run(make_vault, monkeypatch):
+    """On a file system whose folders' mtimes do not move (here, put back by
+    hand), the kept walk misses a new note; `trust-folder-times = false`
+    walks every run, and drops the walk kept."""
+    monkeypatch.setattr(engine, "WALK_IN_CHILD_MIN", 1)
+    root = make_vault({"a.md": "[[later]]\n", "sub/b.md": "x\n"}, config="trust-folder-times = true\n")
+
+    def broken_after_a_note_the_folder_times_hide() -> bool:
+        api.lint([root])
+        age_folders(root)
+        api.lint([root])  # keeps the walk, if trusted
+        write(root, "later.md", "x\n")
+        age_folders(root)  # as if the root's mtime had not moved
+        broken = any(d.rule == "broken-link" for d in api.lint([root]).diagnostics)
+        (root / "later.md").unlink()
+        return broken
+
+    def kept() -> bool:
+        store = cache.Cache.open(root)
+        try:
+            return store.walk_folders() is not None
+        finally:
+            store.close()
+
+    assert broken_after_a_note_the_folder_times_hide()  # trusted: the kept walk is taken at its word
+    assert kept()
+    write(root, ".vaultlint.toml", "trust-folder-times = false\n")
+    age_folders(root)  # the walk kept holds, but is not to be trusted: dropped
+    api.lint([root])
+    assert not kept()
+    assert not broken_after_a_note_the_folder_times_hide()
+    assert not kept()

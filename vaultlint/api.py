@@ -167,7 +167,7 @@ def lint(
     try:
         config = config_module.load(root, Path(config_file) if config_file else None)
         rules = config.active_rules(select, ignore)
-        vault = _vault(root, config, start.files() if start is not None else None)
+        vault = _vault(root, config, start.files(config.trust_folder_times) if start is not None else None)
         notes = select_notes(vault, paths) if paths or not staged else []
     except BaseException:
         if start is not None:

@@ -55,7 +55,7 @@ from .diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
 FOLDER = ".vaultlint_cache"
 FILE = "cache.sqlite3"
 # Bump when what is stored changes meaning.
-FORMAT = f"12 vaultlint {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
+FORMAT = f"13 vaultlint {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
 # A file modified this recently may change again within the same mtime tick:
 # its stat is not stored, so that the next run compares its content.
 RACY_NS = 2_000_000_000
@@ -89,6 +89,12 @@ CREATE TABLE IF NOT EXISTS notes (
     diagnostics BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS lasting (name TEXT PRIMARY KEY, version TEXT NOT NULL, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS walk (
+    id INTEGER PRIMARY KEY CHECK (id = 0),
+    version TEXT NOT NULL,
+    folders BLOB NOT NULL,
+    files BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS vault_rules (
     rule TEXT PRIMARY KEY,
     key TEXT NOT NULL,
@@ -606,6 +612,44 @@ class Cache:
                 found = self.db.execute("SELECT value FROM meta WHERE key = 'files'").fetchone()
                 version = found[0] if found else ""
         return version, _not_in_image(listed, image, changes)
+
+    # -- the walk ------------------------------------------------------------
+    # The vault's files as a walk found them, with its folders' mtimes then:
+    # while no folder's mtime moved, no file was added, removed or renamed,
+    # and the list stands for a walk (git's untracked cache does the same).
+    def walk_folders(self) -> tuple[str, list[tuple[str, int]]] | None:
+        """(the walk kept's version, its folders and their mtimes), or None."""
+        try:
+            row = self.db.execute("SELECT version, folders FROM walk WHERE id = 0").fetchone()
+        except sqlite3.Error:
+            return None
+        folders = None if row is None else _loads(row[1])
+        return (row[0], folders) if isinstance(folders, list) else None
+
+    def walked_files(self, version: str) -> tuple[list[str], str] | None:
+        """(the files, their fingerprint) of the walk kept, if it is still `version`."""
+        try:
+            row = self.db.execute("SELECT files FROM walk WHERE id = 0 AND version = ?", (version,)).fetchone()
+        except sqlite3.Error:
+            return None
+        found = None if row is None else _loads(row[0])
+        ok = isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], list)
+        return found if ok else None
+
+    def put_walk(self, folders: list[tuple[str, int]], files: list[str], files_key: str) -> None:
+        try:
+            with self.db:
+                self.db.execute("INSERT OR REPLACE INTO walk VALUES (0, ?, ?, ?)",
+                                (os.urandom(8).hex(), marshal.dumps(folders), marshal.dumps((files, files_key))))
+        except (sqlite3.Error, ValueError):  # locked, or full: walked again next time
+            pass
+
+    def forget_walk(self) -> None:
+        try:
+            with self.db:
+                self.db.execute("DELETE FROM walk")
+        except sqlite3.Error:
+            pass
 
     # -- the last result ---------------------------------------------------
     # A run that finds every note as the files record has it, under the same

@@ -9,6 +9,7 @@ the closest valid key; the CLI turns it into exit code 2.
     plugins = ["tools/my_rules.py"]         # files (relative to the vault) or modules
     resolution = "obsidian"                 # or "slug" (Quartz-style names)
     case-sensitive = false
+    trust-folder-times = true               # a large vault's walk is kept while no folder's mtime moves
     timestamp-pattern = "markdown-t"        # a preset of vaultlint.stamps (yt-timestamp, markdown-t,
                                             # wiki-t, bracket) or a regex with named groups `time`, `label`
 
@@ -55,6 +56,7 @@ SCHEMA = {
         "plugins": _STRINGS,
         "resolution": {"enum": ["obsidian", "slug"]},
         "case-sensitive": {"type": "boolean"},
+        "trust-folder-times": {"type": "boolean"},
         "timestamp-pattern": {"type": "string"},
         "schema-key": {"type": "string"},
         "schema": {
@@ -148,6 +150,7 @@ class Config:
     plugins: list[str] = field(default_factory=list)
     resolution: str = "obsidian"
     case_sensitive: bool = False
+    trust_folder_times: bool = True  # see vaultlint.engine.Start
     timestamp_pattern: str = DEFAULT_STAMP_PATTERN
     schemas: list[dict] = field(default_factory=list)
     schema_key: str = "$schema"
@@ -251,6 +254,7 @@ def load(root: Path, file: Path | None = None) -> Config:
         plugins=data.get("plugins", []),
         resolution=data.get("resolution", "obsidian"),
         case_sensitive=data.get("case-sensitive", False),
+        trust_folder_times=data.get("trust-folder-times", True),
         timestamp_pattern=data.get("timestamp-pattern", DEFAULT_STAMP_PATTERN),
         schemas=data.get("schema", []),
         schema_key=data.get("schema-key", "$schema"),
