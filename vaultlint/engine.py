@@ -221,7 +221,7 @@ class Start:
         self._files: list[str] | None = None  # as the child walked them, and their fingerprint
         self._files_key = ""
         self._kept_walk: str | None = None  # the version of the walk kept that still holds
-        self._walk_to_keep: list[tuple[str, int | None]] | None = None  # the folders the child walked
+        self._walk_to_keep: tuple[list[tuple[str, int | None]], int] | None = None  # the child's folders, and when
         self._walk_outdated = False  # a walk is kept that no longer holds
         if self.cache is None:
             return
@@ -260,11 +260,11 @@ class Start:
             self._walk_outdated = True
         walked, self._walked = self._walked, None
         found = walked() if walked is not None else None
-        if not (isinstance(found, tuple) and len(found) == 3 and isinstance(found[0], list)):
+        if not (isinstance(found, tuple) and len(found) == 4 and isinstance(found[0], list)):
             return None
-        self._files, self._files_key, folders = found
+        self._files, self._files_key, folders, began = found
         if trust_folder_times:
-            self._walk_to_keep = folders
+            self._walk_to_keep = (folders, began)
         return self._files
 
     def begin(self, vault, checking: list[str], staged: bool = False, listing: Popen | None = None) -> None:
@@ -303,12 +303,13 @@ class Start:
 
     def _keep_walk(self) -> None:
         """Keep the child's walk for the next runs (see the class), unless a
-        folder could not be listed or changed too recently to be trusted."""
-        folders, self._walk_to_keep = self._walk_to_keep, None
-        now = now_ns()
-        if folders and self._files is not None and all(
-                mtime is not None and now - mtime >= RACY_NS for _rel, mtime in folders):
-            self.cache.put_walk(folders, self._files, self._files_key)
+        folder could not be listed or changed too recently to be trusted:
+        within two seconds before the walk began, the next change could
+        keep its mtime (on a file system that counts in seconds)."""
+        walked, self._walk_to_keep = self._walk_to_keep, None
+        if walked is not None and self._files is not None and all(
+                mtime is not None and walked[1] - mtime >= RACY_NS for _rel, mtime in walked[0]):
+            self.cache.put_walk(walked[0], self._files, self._files_key)
         elif self._walk_outdated:  # gone, never to be trusted again (a folder's mtime may be set back)
             self.cache.forget_walk()
 
@@ -768,12 +769,13 @@ def _name_keys_from(data) -> list[str]:
     return data
 
 
-def _walked(root: Path) -> tuple[list[str], str, list[tuple[str, int | None]]]:
-    """The vault's files, sorted, their fingerprint, and its folders with
-    their mtimes (see `Start`)."""
+def _walked(root: Path) -> tuple[list[str], str, list[tuple[str, int | None]], int]:
+    """The vault's files, sorted, their fingerprint, its folders with their
+    mtimes, and when the walk began (see `Start`)."""
+    began = now_ns()
     folders: list[tuple[str, int | None]] = []
     files = sorted(walk(root, folders))
-    return files, fingerprint_paths(files), folders
+    return files, fingerprint_paths(files), folders, began
 
 
 def folders_unchanged(root: Path, folders: list[tuple[str, int]]) -> bool:
