@@ -199,8 +199,8 @@ class Start:
     A large vault's walk is kept in the cache with its folders' mtimes
     (`Cache.walk_folders`): while none moved, no file was added, removed
     or renamed, and the files kept stand for a walk (git's untracked cache
-    does the same). A folder changed in the two seconds before it was
-    listed is not trusted (its next change could show the same mtime), and
+    does the same). A folder changed in the two seconds before the walk
+    began is not trusted (its next change could show the same mtime), and
     the config's `trust-folder-times = false` turns this off for a file
     system whose folders' mtimes cannot be trusted.
 
@@ -268,7 +268,6 @@ class Start:
         return self._files
 
     def begin(self, vault, checking: list[str], staged: bool = False, listing: Popen | None = None) -> None:
-        self.files()  # (the child waited for, if its walk was not used)
         self.few = len(checking) <= FEW_NOTES
         self.staged = staged
         self.notes = vault.note_paths

@@ -467,26 +467,27 @@ def scan(text: str, start: int = 0, stamp_pattern: re.Pattern | None = None) -> 
     headings = []
     if "#" in masked:
         for m in _heading_matches(masked, start):
-            indent = m.start(1) - m.start()
-            # Code blanked out (or a comment) is no indentation: "`x` # y" is no heading.
-            if indent and text[m.start():m.start(1)] != " " * indent:
-                continue
-            headings.append(Heading(len(m.group(1)), _heading_text(text, m), m.start(), m.end()))
+            if _blank(text, m.start(), m.start(1)):  # (not "`x`# y")
+                headings.append(Heading(len(m.group(1)), _heading_text(text, m), m.start(), m.end()))
     block_ids = []
     if "^" in masked:
         for m in _BLOCK_ID.finditer(masked, start):
             at, end = m.span(1)
-            # Nor is it a space before the id or after it: "`x`^id" and
-            # "^id `x`" hold no id (Obsidian wants the id after a space, last).
-            if (m.start() < at and text[at - 1] not in " \t") or text[end:m.end()].strip():
-                continue
-            block_ids.append(BlockId(m.group(2), at, end))
+            if _blank(text, m.start(), at) and _blank(text, end, m.end()):  # (not "`x`^id" nor "^id `x`")
+                block_ids.append(BlockId(m.group(2), at, end))
     stamps, padded_times, source = (), [], None
     if stamp_pattern is not None:
         times, labels = _stamp_texts(masked, start, stamp_pattern)
         if times:  # the stamps themselves are made when a rule asks for them
             stamps, padded_times, source = None, padded(times, labels), (text, start, stamp_pattern)
     return Body(tuple(links), tuple(headings), tuple(block_ids), stamps, tuple(ranges), padded_times, source)
+
+
+def _blank(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end], blank in the masked text, is blank as
+    written: code or a comment blanked out is no space, so it neither
+    indents a heading nor sets off a block id."""
+    return start == end or text[start:end].isspace()
 
 
 def _stamp_texts(masked: str, start: int, pattern: re.Pattern) -> tuple[list[str], list[str] | None]:
