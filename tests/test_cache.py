@@ -205,6 +205,29 @@ def test_pool_equals_sequential(make_vault, monkeypatch):
     assert any("alias of `owner`" in d.message for d in pooled.diagnostics)
 
 
+def test_a_pooled_run_reports_each_stage_to_its_end(make_vault, monkeypatch):
+    """A long cold run must not pass a stage in silence: reading, matching
+    link targets, checking and saving are each reported from 0 to their
+    end, in that order; a warm run reads and checks no note."""
+    notes = {f"n{i}.md": f"[[n{i + 1}]] [[gone{i % 4}]]\n" for i in range(40)}
+    root = make_vault(notes)
+    monkeypatch.setattr(engine, "POOL_MIN_NOTES", 1)
+    told: list[tuple[int, int, str]] = []
+    api.lint([root], jobs=2, progress=lambda done, total, what: told.append((done, total, what)))
+    stages = [what for i, (_, _, what) in enumerate(told) if i == 0 or told[i - 1][2] != what]
+    assert stages == [engine.READING, engine.TARGETS, engine.CHECKING, engine.SAVING]
+    for stage in stages:
+        steps = [(done, total) for done, total, what in told if what == stage]
+        assert steps[0][0] == 0 and steps[-1][0] == steps[-1][1], (stage, steps)
+        assert [done for done, _ in steps] == sorted(done for done, _ in steps), (stage, steps)
+    totals = {what: total for _, total, what in told}
+    assert totals[engine.READING] == totals[engine.CHECKING] == 40
+    assert totals[engine.TARGETS] == 5  # gone0 .. gone3 and n40, each asked once
+    told.clear()
+    api.lint([root], jobs=2, progress=lambda done, total, what: told.append((done, total, what)))
+    assert {(total, what) for _, total, what in told} <= {(0, engine.CHECKING), (engine.SAVING_STEPS, engine.SAVING)}
+
+
 def test_check_cli_is_quiet_on_a_pipe(vault):
     result = CliRunner().invoke(main, ["check", str(vault)])
     assert result.exit_code == 1

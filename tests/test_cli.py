@@ -3,6 +3,7 @@ formats, config errors, rule manuals, plugins."""
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from vaultlint.cli import main
+from vaultlint.cli import ProgressBar, main
 from vaultlint.registry import all_rules, builtin_rules
 
 SCHEMA = json.loads((Path(__file__).parent.parent / "vaultlint/schemas/diagnostics.schema.json").read_text())
@@ -205,3 +206,40 @@ def test_kept_output_is_printed_as_it_was_made(capsys):
     for text in ("a.md:1:1: broken-link note `Ideaz` not found\n", "노트.md:1:1: broken-link note `한` not found\n"):
         echo_utf8(text.encode("utf-8"))
         assert capsys.readouterr().out == text
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def _stages_shown(progress: ProgressBar, told: list[tuple[int, int, str]]) -> str:
+    with progress:
+        for step in told:
+            progress(*step)
+    return progress.file.getvalue()
+
+
+def test_progress_shows_a_bar_for_each_stage_of_a_long_run_on_a_terminal(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    long = ProgressBar.LONG
+    told = [(0, long, "Reading notes"), (long, long, "Reading notes"), (0, 3, "Matching link targets"),
+            (3, 3, "Matching link targets"), (0, long, "Checking notes"), (long // 2, long, "Checking notes"),
+            (long, long, "Checking notes"), (0, 4, "Saving results"), (4, 4, "Saving results")]
+    shown = _stages_shown(ProgressBar(_Terminal()), told)
+    # Each stage's label, in turn, and each bar finished (a stage of few steps too, once the run is long).
+    at = [shown.index(label) for label in ("Reading notes", "Matching link targets", "Checking notes",
+                                           "Saving results")]
+    assert at == sorted(at)
+    assert shown.count("100%") >= 4, shown
+    assert "50%" in shown
+
+
+def test_progress_is_silent_for_a_short_run_a_pipe_or_ci(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    few = [(0, 40, "Checking notes"), (40, 40, "Checking notes"), (0, 4, "Saving results"), (4, 4, "Saving results")]
+    assert _stages_shown(ProgressBar(_Terminal()), few) == ""
+    long = [(0, ProgressBar.LONG, "Checking notes"), (ProgressBar.LONG, ProgressBar.LONG, "Checking notes")]
+    assert _stages_shown(ProgressBar(io.StringIO()), long) == ""  # not a terminal
+    monkeypatch.setenv("CI", "true")
+    assert _stages_shown(ProgressBar(_Terminal()), long) == ""

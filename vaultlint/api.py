@@ -146,9 +146,10 @@ def lint(
     With `cache`, results are kept in `.vaultlint_cache/` and reused while
     their notes are unchanged (see `vaultlint.engine`); `jobs` processes
     read the notes of a cold run (all cores by default); `progress` is
-    told `(done, total)` as notes are checked. With `staged` (pre-commit),
-    only the notes given, plus the links elsewhere that files deleted or
-    renamed in git's staging area break (see `vaultlint.precommit`)."""
+    told `(done, total, stage)` as the run goes on (`engine.Progress`).
+    With `staged` (pre-commit), only the notes given, plus the links
+    elsewhere that files deleted or renamed in git's staging area break
+    (see `vaultlint.precommit`)."""
     listing = asked = None
     if staged:
         from . import precommit

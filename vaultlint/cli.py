@@ -48,31 +48,43 @@ class Failure(click.ClickException):
 
 
 class ProgressBar:
-    """click's progress bar on stderr, for a run long enough to wait for;
-    silent when stderr is not a terminal (piped, pre-commit, CI)."""
+    """click's progress bar on stderr, a bar for each stage of a long run
+    (reading, matching link targets, checking, saving: see
+    `engine.Progress`), so that no stage passes in silence; nothing when
+    stderr is not a terminal (piped, pre-commit, CI)."""
 
-    LONG = 2000  # notes to check
+    LONG = 2000  # steps of one stage (notes, mostly) that make a run long enough to show
 
-    def __init__(self):
+    def __init__(self, file=None):
+        self.file = file if file is not None else sys.stderr
+        self.wanted = self.file.isatty() and not os.environ.get("CI")
+        self.long = False
         self.bar = None
+        self.what = None
         self.shown = 0
-        self.wanted = sys.stderr.isatty() and not os.environ.get("CI")
 
-    def __call__(self, done: int, total: int) -> None:
-        if not self.wanted or total < self.LONG:
+    def __call__(self, done: int, total: int, what: str) -> None:
+        self.long = self.long or total >= self.LONG
+        if not self.wanted or not self.long:
             return
-        if self.bar is None:
-            self.bar = click.progressbar(length=total, label="Checking notes", file=sys.stderr)
+        if what != self.what:  # a new stage: the last one's bar is done
+            self._end()
+            self.bar = click.progressbar(length=total, label=what, file=self.file)
             self.bar.__enter__()
+            self.what, self.shown = what, 0
         self.bar.update(done - self.shown)
         self.shown = done
+
+    def _end(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*(exc or (None, None, None)))
+            self.bar = None
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(*exc)
+        self._end(*exc)
 
 
 def run_api(call):

@@ -88,7 +88,15 @@ CHILD_SHARE, CHILD_SHARE_FEW = 0.5, 0.75
 # the files record is read (see `Start`).
 WALK_IN_CHILD_MIN = 20_000
 
-Progress = Callable[[int, int], None]  # called with (notes done, notes to do)
+# Told how a run gets on: (steps done, steps to do, what the steps are).
+# A large cold run goes through the stages below in turn; a small run, or one
+# the cache answers mostly, only checks notes and saves its results.
+Progress = Callable[[int, int, str], None]
+READING = "Reading notes"  # their aliases and link targets (`Run._read_ahead`)
+TARGETS = "Matching link targets"  # `Rule.prepare_targets` (`Run._spread`)
+CHECKING = "Checking notes"
+SAVING = "Saving results"  # steps: unpacked, vault rules, cache, sorted and kept
+SAVING_STEPS = 4
 
 
 # -- the pieces every run is made of (the cached run below, and
@@ -383,7 +391,7 @@ class Run:
         self.start = start
         self.cache = start.cache if start is not None else None
         self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
-        self.progress = progress or (lambda done, total: None)
+        self.progress = progress or (lambda done, total, what: None)
         self.ctx = Context(vault, config, paths)
         self.early: dict[str, tuple[list[Diagnostic], set[str]]] = {}  # see _vault_rules_early
 
@@ -433,6 +441,7 @@ class Run:
                     out += unpack(diagnostics)
                     reused.add(path)
         checked = self._check_notes([p for p in self.paths if p not in reused])
+        self.progress(0, SAVING_STEPS, SAVING)
         self.ctx.save_kept()  # the workers are gone by now, and the results still packed
         if len(checked) >= POOL_MIN_NOTES:
             self.ctx.forget_kept()  # (memory peaks next, as the results are unpacked)
@@ -441,18 +450,23 @@ class Run:
                 out += c.diagnostics if c.diagnostics is not None else unpack(c.entry.diagnostics)
                 if c.entry is not None:
                     summaries[c.path] = c.entry.summary
+        self.progress(1, SAVING_STEPS, SAVING)
         if key is None:
             summaries.update(self._summaries([p for p in notes if p not in summaries]))
             key = self._key(config_key, every_alias(summaries.items()))
         out += self._vault_rules(key)
         self.ctx.save_kept()  # what the vault rules made, if anything
+        self.progress(2, SAVING_STEPS, SAVING)
         self._store(key, checked, changed, touched, summaries, notes)
         del checked  # its packed rows, stored now: memory for the sorting and the report
+        self.progress(3, SAVING_STEPS, SAVING)
         # Only the notes that hold suppressions are read again.
         holders = [p for p in self.paths if summaries.get(p, {}).get("suppressions")]
         with no_gc():
             out = finish(self.vault, self.config, self.rules, out, holders)
-        return Found(out, self.cache.put_result(key, paths, out) if self.cache is not None else None)
+        found = Found(out, self.cache.put_result(key, paths, out) if self.cache is not None else None)
+        self.progress(SAVING_STEPS, SAVING_STEPS, SAVING)
+        return found
 
     def _name_keys(self) -> list[str] | None:
         """The keys of the vault's file names (`Vault.name_keys`), kept in
@@ -539,8 +553,8 @@ class Run:
         for path in paths:
             out.append(check_one(self, path))
             if len(out) % 100 == 0:
-                self.progress(len(out), len(paths))
-        self.progress(len(out), len(paths))
+                self.progress(len(out), len(paths), CHECKING)
+        self.progress(len(out), len(paths), CHECKING)
         return out
 
     def _check_in_pool(self, paths: list[str]) -> list[Checked]:
@@ -565,10 +579,11 @@ class Run:
                 results = pool.imap_unordered(_check_chunk, self._chunks(paths))
                 self._vault_rules_early()  # while the workers check the notes
                 done = 0
+                self.progress(done, len(paths), CHECKING)
                 for count, chunk in results:
                     packed.append(chunk)
                     done += count
-                    self.progress(done, len(paths))
+                    self.progress(done, len(paths), CHECKING)
         finally:
             _RUN = None
             self.ctx.store = store
@@ -595,10 +610,16 @@ class Run:
         elif self.ahead_aliases and len(paths) != len(self.vault.note_paths):
             self.ahead_targets = set(paths)
         read = self.vault.note_paths if self.ahead_aliases else paths
+        chunks = self._chunks(read)
+        self.progress(0, len(read), READING)
         with fork.Pool(self.jobs) as pool:
-            pending = pool.map_async(_read_ahead_chunk, self._chunks(read))
+            results = pool.imap(_read_ahead_chunk, chunks)  # (in order: an alias's owners are listed by path)
             self._prepare()
-            found = pending.get()
+            found, done = [], 0
+            for chunk, result in zip(chunks, results, strict=True):
+                found.append(result)
+                done += len(chunk)
+                self.progress(done, len(read), READING)
         if self.ahead_aliases:
             self.vault.use_aliases(pair for aliases, _ in found for pair in aliases)
         if by_target:
@@ -615,8 +636,13 @@ class Run:
         _TASK = fn
         gc.freeze()  # (see `_check_in_pool`)
         try:
+            out: list = []
+            self.progress(0, len(items), TARGETS)
             with multiprocessing.get_context("fork").Pool(self.jobs, initializer=_worker_start) as pool:
-                return [out for chunk in pool.map(_task_chunk, self._chunks(items)) for out in chunk]
+                for chunk in pool.imap(_task_chunk, self._chunks(items)):
+                    out += chunk
+                    self.progress(len(out), len(items), TARGETS)
+            return out
         finally:
             _TASK = None
 
