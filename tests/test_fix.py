@@ -63,6 +63,24 @@ def test_a_fix_that_removes_a_heading_other_notes_link_to_is_refused(make_vault)
     assert [r.diagnostic.path for r in run.rejected] == ["a.md"]
 
 
+def test_only_a_fix_that_removes_a_heading_or_block_id_reads_the_vault_for_links_to_it(make_vault, monkeypatch):
+    """Knowing which headings other notes link to means reading every note
+    (a minute at 100,000 notes): a fix that removes none must not ask."""
+    from vaultlint import fixer
+
+    asked = []
+    linked_anchors = fixer._Engine.linked_anchors
+    monkeypatch.setattr(fixer._Engine, "linked_anchors", lambda self: asked.append(1) or linked_anchors(self))
+    files = {"a.md": "# Old Title\n\ntodo\n", **{f"n{i}.md": "see [[a#Old Title]]\n" for i in range(5)}}
+    vault = make_vault(files, config=CONFIG)
+    fix(vault, "shout")
+    assert read(vault, "a.md") == b"# Old Title\n\nTODO\n"
+    assert asked == []
+    run = fix(vault, "retitle")
+    assert read(vault, "a.md") == b"# Old Title\n\nTODO\n" and len(run.rejected) == 1
+    assert asked
+
+
 def test_a_fix_that_leaves_a_problem_no_fix_solves_is_undone(make_vault):
     vault = make_vault({"a.md": "calm todo\n"}, config=CONFIG)
     run = fix(vault, "spoiler", "shout")

@@ -211,3 +211,16 @@ def test_the_walk_lists_files_not_hidden_and_follows_no_folder_link(make_vault):
     (root / "Link.md").symlink_to(root / "Home.md")
     (root / "Dangling.md").symlink_to(root / "nowhere.md")
     assert Vault(root).files == ["Dangling.md", "Home.md", "Link.md", "a/b/Deep.md", "img/pic.png"]
+
+
+def test_glance_reads_a_note_without_keeping_it_and_gives_one_held(make_vault):
+    from vaultlint.note import parse
+
+    root = make_vault({"a.md": "# On disk\n", "b.md": "# B\n"})
+    vault = Vault(root)
+    assert vault.glance("a.md").body.headings[0].text == "On disk"
+    (root / "a.md").write_text("# Changed\n", encoding="utf-8")
+    assert vault.glance("a.md").body.headings[0].text == "Changed"  # read again: not kept
+    vault.remember(parse("b.md", "# Fixed, not yet written\n", False, None))
+    assert vault.glance("b.md").body.headings[0].text == "Fixed, not yet written"
+    assert vault.note("b.md").body.headings[0].text == "Fixed, not yet written"  # still held

@@ -302,8 +302,10 @@ class _Engine:
                 return f"it would break the link to `{path}{'#' + anchor if anchor else ''}`"
             if stamps < before[1]:
                 return "it would break a timestamp"
+            # (Only a fix that removes a heading or a block id asks which
+            # are linked to: knowing that reads every note of the vault.)
             gone = _anchors_of(old) - _anchors_of(new)
-            linked = gone & self.linked_anchors().get(old.path, set())
+            linked = gone and gone & self.linked_anchors().get(old.path, set())
             if linked:
                 return f"links from other notes point to `#{sorted(linked)[0]}`, which it would remove"
             return None
@@ -317,7 +319,7 @@ class _Engine:
             self._anchors = {}
             for path in self.vault.note_paths:
                 try:
-                    source = self.vault.note(path)
+                    source = self.vault.glance(path)
                 except NoteReadError:
                     continue
                 for link in source.links:

@@ -302,6 +302,17 @@ class Vault:
             raise got
         return got
 
+    def glance(self, path: str) -> Note:
+        """`note(path)` for a pass over many notes: not kept afterwards
+        unless it was already (memory stays flat; a note held, such as a
+        fixed text not yet written, is the one given)."""
+        kept = path in self._notes
+        try:
+            return self.note(path)
+        finally:
+            if not kept:
+                self.forget(path)
+
     def linked_note(self, path: str, source: Note) -> Note | None:
         """The note a link of `source` leads to (`source` itself for a link
         within it); None when it cannot be read (reported on its own)."""
@@ -507,8 +518,7 @@ class Vault:
         known = self.summaries.get(path)
         if known is not None:
             return tuple(known.get("aliases", ()))
-        kept = path in self._notes
-        if not kept:
+        if path not in self._notes:
             try:  # most notes have no aliases: a look at the bytes says so without parsing
                 if data is None:
                     data = note_module.read_bytes(self.root, path)
@@ -518,13 +528,11 @@ class Vault:
                 return ()
         tracking, self._tracking = self._tracking, []
         try:
-            return self.note(path).aliases
+            return self.glance(path).aliases
         except NoteReadError:
             return ()
         finally:
             self._tracking = tracking
-            if not kept:
-                self.forget(path)
 
 
 def walk(root: Path, seen: list[tuple[str, int | None]] | None = None) -> list[str]:
