@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import stat
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from vaultlint import api, writer
+from vaultlint import note as note_module
 from vaultlint.cli import main
 
 RULES = Path(__file__).with_name("fix_rules.py")
@@ -222,3 +224,54 @@ def test_a_suppressed_problem_is_not_fixed(make_vault):
     vault = make_vault({"a.md": "%% vaultlint-disable-next-line shout %%\ntodo\ntodo\n"}, config=CONFIG)
     fix(vault, "shout")
     assert read(vault, "a.md") == b"%% vaultlint-disable-next-line shout %%\ntodo\nTODO\n"
+
+
+def test_what_rules_make_from_the_names_is_made_once_for_all_passes(make_vault, monkeypatch):
+    """Each pass lints again; the link suggester and the near-duplicate
+    names depend on the names only (at 100,000 notes, a second and a half
+    each, per lint)."""
+    from vaultlint import suggest
+    from vaultlint.rules import near_duplicate_note
+
+    made = {"suggester": 0, "pairs": 0}
+    suggester_init, pairs = suggest.Suggester.__init__, near_duplicate_note.near_duplicates
+
+    def counted_init(self, *args, **kwargs):
+        made["suggester"] += 1
+        suggester_init(self, *args, **kwargs)
+
+    def counted_pairs(*args):
+        made["pairs"] += 1
+        return pairs(*args)
+
+    monkeypatch.setattr(suggest.Suggester, "__init__", counted_init)
+    monkeypatch.setattr(near_duplicate_note, "near_duplicates", counted_pairs)
+    files = {"a.md": "[[meeting note]] and [[nowhere near]]\n", "meeting notes.md": "", "weekly review.md": "",
+             "weekly reviews.md": ""}
+    vault = make_vault(files)
+    run = fix(vault, "broken-link", "near-duplicate-note", unsafe=True)
+    assert read(vault, "a.md") == b"[[meeting notes]] and [[nowhere near]]\n"
+    assert run.passes == 1
+    assert {d.rule for d in run.remaining} == {"broken-link", "near-duplicate-note"}
+    assert made == {"suggester": 1, "pairs": 1}
+
+
+def test_fix_takes_what_a_check_kept_and_sees_what_changed_since(make_vault, monkeypatch):
+    """After a check, fix reads the suggester, the near-duplicate names and
+    the notes' aliases from the cache; a note changed since is read again."""
+    from vaultlint.rules import near_duplicate_note
+
+    files = {"a.md": "[[Nick]] [[Nack]]\n", "owner.md": "---\naliases: [Nick]\n---\n",
+             "other.md": "---\naliases: [Old]\n---\n", "weekly review.md": "", "weekly reviews.md": ""}
+    vault = make_vault(files)
+    for name in files:  # (written long enough ago for the check's record to trust their times)
+        os.utime(vault / name, ns=(time.time_ns() - 10**10,) * 2)
+    api.lint([vault], select=["broken-link", "near-duplicate-note"])  # the check that makes the cache
+    (vault / "other.md").write_text("---\naliases: [Nack]\n---\nchanged since\n", encoding="utf-8")
+    monkeypatch.setattr(near_duplicate_note, "near_duplicates", lambda *args: pytest.fail("pairs made again"))
+    read_bytes, looked_at = note_module.read_bytes, []
+    monkeypatch.setattr(note_module, "read_bytes", lambda root, path: looked_at.append(path) or read_bytes(root, path))
+    run = api.fix([vault / "a.md"], select=["broken-link", "near-duplicate-note"], write=False)
+    assert sorted(set(looked_at)) == ["a.md", "other.md"]  # (owner's aliases: from the record)
+    messages = sorted(d.message for d in run.remaining)
+    assert "alias of `owner`" in messages[1] and "alias of `other`" in messages[0], messages

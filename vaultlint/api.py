@@ -21,7 +21,7 @@ from .cache import list_index
 from .config import Config, ConfigError
 from .diagnostics import Diagnostic, Severity
 from .engine import run_rules  # the plain run, without cache: part of this API
-from .rule import Rule
+from .rule import Context, Rule
 from .vault import MARKERS, Vault, find_root
 
 if TYPE_CHECKING:  # imported where used: `check` needs none of them, and start-up counts
@@ -208,7 +208,21 @@ def fix(
     config, vault = open_vault(paths, vault_dir=vault_dir, config_file=config_file)
     rules = config.active_rules(select, ignore)
     notes = select_notes(vault, paths)
-    run = fixer.fix_notes(vault, lambda ps: run_rules(vault, config, rules, ps), notes, unsafe=unsafe, decide=decide)
+    # Each pass lints in a context of its own; what rules make from the
+    # names and the config (the link suggester, near-duplicate names) is
+    # made once for them all, or read from the cache a check left.
+    store = engine.kept_store(vault, config, rules)
+    lasting: dict = {}
+
+    def lint(checking: list[str]) -> list[Diagnostic]:
+        return run_rules(vault, config, rules, checking, Context(vault, config, checking, store=store, lasting=lasting))
+
+    try:
+        run = fixer.fix_notes(vault, lint, notes, unsafe=unsafe, decide=decide)
+        Context(vault, config, [], store=store, lasting=lasting).save_kept()
+    finally:
+        if store is not None:
+            store[0].close()
     if write:
         fixer.write_changes(run, vault.root)
     return run

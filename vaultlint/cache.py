@@ -495,6 +495,20 @@ class Cache:
         return None
 
     @classmethod
+    def existing(cls, root: Path) -> Cache | None:
+        """The vault's cache if a run made one (`open` would find it), else
+        None: none is made."""
+        for folder in (root / FOLDER, _user_folder(root)):
+            if folder.parent == root and _read_only(root):
+                continue
+            if (folder / FILE).is_file():
+                try:
+                    return cls._connect(folder / FILE)
+                except (OSError, sqlite3.Error):
+                    return None
+        return None
+
+    @classmethod
     def _connect(cls, file: Path) -> Cache:
         try:
             return cls(_connect_checked(file), file)

@@ -70,7 +70,8 @@ class Context:
     # What `of_note` made: key -> (the note, the value), for the note being checked.
     per_note: dict[str, tuple[Note, Any]] = field(default_factory=dict)
     # The `lasting` memo values of this run: key -> (value, to_data, whether
-    # the cache lacks it), written by `save_kept`.
+    # the cache lacks it), written by `save_kept`. Contexts of one run may
+    # share it (`fix` lints in a new context after each pass).
     lasting: dict[str, tuple[Any, Any, bool]] = field(default_factory=dict)
 
     @cached_property
@@ -87,10 +88,7 @@ class Context:
         made again when they or vaultlint change."""
         if key not in self.shared:
             with self.vault.tracking() as reads:
-                if lasting is None or self.store is None:
-                    self.shared[key] = make()
-                else:
-                    self.shared[key] = self._kept(key, make, *lasting)
+                self.shared[key] = make() if lasting is None else self._kept(key, make, *lasting)
             self.memo_reads[key] = reads
         reads = self.memo_reads[key]
         if reads:  # (most memos read no note: no call, asked for every note by several rules)
@@ -144,9 +142,13 @@ class Context:
                 self.memo_reads.pop(key, None)
 
     def _kept(self, key: str, make, to_data, from_data):
-        """The value the cache keeps for `key`, else made (and kept by `save_kept`)."""
-        cache, version = self.store
-        data = cache.lasting(key, version)
+        """The value of `key` this run holds already (a context sharing
+        `lasting` made it), else the one the cache keeps, else made (and
+        kept by `save_kept`)."""
+        held = self.lasting.get(key)
+        if held is not None:
+            return held[0]
+        data = self.store[0].lasting(key, self.store[1]) if self.store is not None else None
         if data is not None:
             try:
                 value = from_data(data)

@@ -55,7 +55,9 @@ Fix safety
 Speed
     Pairs are found through shared keys (the normalised name, its words
     sorted, and the name with any one word left out), never by comparing
-    every name with every other.
+    every name with every other. They depend on the names only, so they are
+    kept in the cache until a note is added, removed or renamed (1.5 s to
+    find at 100,000 notes), and found once for all the passes of `fix`.
 """
 
 from __future__ import annotations
@@ -198,6 +200,14 @@ def _near_duplicates(paths: list[str], min_score: float) -> list[tuple[str, str,
     return out
 
 
+def _pairs_from(data) -> list[tuple[str, str, float]]:
+    """The pairs as the cache kept them (see `Context.memo`)."""
+    if not isinstance(data, list) or not all(
+            isinstance(p, tuple) and len(p) == 3 and type(p[0]) is type(p[1]) is str for p in data):
+        raise ValueError("not near-duplicate pairs")
+    return data
+
+
 class NearDuplicateNote(Rule):
     name = "near-duplicate-note"
     severity = Severity.INFO
@@ -207,8 +217,11 @@ class NearDuplicateNote(Rule):
     }
 
     def check_vault(self, ctx):
-        same_folder = self.options["scope"] == "folder"
-        for first, second, _s in near_duplicates(ctx.vault.note_paths, self.options["min-score"], same_folder):
+        min_score, scope = self.options["min-score"], self.options["scope"]
+        pairs = ctx.memo(f"near-duplicates:{scope}:{min_score}",
+                         lambda: near_duplicates(ctx.vault.note_paths, min_score, scope == "folder"),
+                         lasting=(list, _pairs_from))
+        for first, second, _s in pairs:
             if second not in ctx.checked:
                 continue
             yield Diagnostic(
