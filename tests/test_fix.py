@@ -275,3 +275,37 @@ def test_fix_takes_what_a_check_kept_and_sees_what_changed_since(make_vault, mon
     assert sorted(set(looked_at)) == ["a.md", "other.md"]  # (owner's aliases: from the record)
     messages = sorted(d.message for d in run.remaining)
     assert "alias of `owner`" in messages[1] and "alias of `other`" in messages[0], messages
+
+
+def test_a_fix_applies_to_the_text_it_was_found_in_even_if_the_file_changes_meanwhile(make_vault, monkeypatch):
+    """Notes are let go after they are checked (memory stays flat over a
+    vault), except those a fix may change: an edit made on disk between the
+    check and the fix must not receive edits found in the old text."""
+    vault = make_vault({"a.md": "calm todo\n", "b.md": "calm\n"}, config=CONFIG)
+    run_rules = api.run_rules
+    edited = []
+
+    def then_edited(*args, **kwargs):
+        found = run_rules(*args, **kwargs)
+        if not edited:  # someone saves the note right after the first check
+            (vault / "a.md").write_text("a longer line now: todo\n", encoding="utf-8")
+            edited.append(True)
+        return found
+
+    monkeypatch.setattr(api, "run_rules", then_edited)
+    run = fix(vault, "shout")
+    assert read(vault, "a.md") == b"a longer line now: todo\n"
+    assert run.refused and "a.md" in run.refused[0]
+
+
+def test_a_check_without_cache_lets_go_of_the_notes_it_read_but_those_it_is_told_to_keep(make_vault):
+    """A fix over a whole vault holds in memory only the notes it may
+    change (at 10,000 notes: 71 MB rather than 250 MB)."""
+    vault = make_vault({"a.md": "calm todo\n", "b.md": "calm\n"}, config=CONFIG)
+    config, opened = api.open_vault([vault])
+    rules = config.active_rules(["shout"])
+    api.run_rules(opened, config, rules, opened.note_paths, keep=lambda found: bool(found))
+    for name in ("a.md", "b.md"):
+        (vault / name).write_text("changed since\n", encoding="utf-8")
+    assert opened.note("a.md").text == "calm todo\n"  # kept: it has a problem to fix
+    assert opened.note("b.md").text == "changed since\n"  # let go: read again

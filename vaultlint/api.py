@@ -215,7 +215,11 @@ def fix(
     lasting: dict = {}
 
     def lint(checking: list[str]) -> list[Diagnostic]:
-        return run_rules(vault, config, rules, checking, Context(vault, config, checking, store=store, lasting=lasting))
+        ctx = Context(vault, config, checking, store=store, lasting=lasting)
+        return run_rules(vault, config, rules, checking, ctx, keep=may_change)
+
+    def may_change(diagnostics: list[Diagnostic]) -> bool:
+        return fixer.may_take(diagnostics, unsafe, decide is not None)
 
     try:
         run = fixer.fix_notes(vault, lint, notes, unsafe=unsafe, decide=decide)

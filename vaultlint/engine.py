@@ -144,23 +144,33 @@ def finish(vault, config, rules: list[Rule], diagnostics, holders: list[str]) ->
     return out
 
 
-def run_rules(vault, config, rules: list[Rule], paths: list[str], ctx: Context | None = None) -> list[Diagnostic]:
+def run_rules(vault, config, rules: list[Rule], paths: list[str], ctx: Context | None = None,
+              keep: Callable[[list[Diagnostic]], bool] | None = None) -> list[Diagnostic]:
     """Check `paths` with every rule, reading notes through `vault.note`
     (which `fix` fills with the texts it is changing), in `ctx` (a context
     for `paths`: `fix` gives one that shares what rules keep, see
-    `kept_store`); no cache of results."""
+    `kept_store`); no cache of results. A note read is let go afterwards
+    (memory stays flat over a whole vault) unless `keep(its diagnostics)`:
+    `fix` keeps the notes it may change, so that their fixes apply to the
+    very text they were found in."""
     ctx = ctx if ctx is not None else Context(vault, config, paths)
     out: list[Diagnostic] = []
+    holders = []  # the notes that hold suppressions: read again by `finish`
     for path in paths:
         try:
-            note = vault.note(path)
+            with vault.holding(path) as note:
+                found = note_diagnostics(rules, note, ctx)
         except NoteReadError as exc:
             out += unreadable(rules, path, exc)
             continue
-        out += note_diagnostics(rules, note, ctx)
+        if keep is not None and keep(found):
+            vault.remember(note)
+        out += found
+        if directives(note):
+            holders.append(path)
     for rule in vault_rules(rules):
         out += reported(guarded(rule, VAULT_PATH, rule.check_vault, ctx), ctx)
-    return finish(vault, config, rules, out, paths)
+    return finish(vault, config, rules, out, holders)
 
 
 # -- the cached run ------------------------------------------------------

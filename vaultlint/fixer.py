@@ -21,6 +21,7 @@ import difflib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from . import note as note_module
 from .diagnostics import Applicability, Diagnostic, Edit, Fix
@@ -45,6 +46,12 @@ def allowed(fix: Fix | None, unsafe: bool) -> bool:
     if fix is None or fix.applicability is Applicability.DISPLAY_ONLY:
         return False
     return fix.applicability is Applicability.SAFE or unsafe
+
+
+def may_take(diagnostics: Iterable[Diagnostic], unsafe: bool, asking: bool) -> bool:
+    """Whether a fix of these may be applied: allowed, or a person is asked
+    (about a fix of any kind, or a suggestion)."""
+    return any(allowed(d.fix, unsafe or asking) or (asking and d.suggestions) for d in diagnostics)
 
 
 def choose_fixes(diagnostics: Iterable[Diagnostic], unsafe: bool = False) -> tuple[list[Fix], list[Fix]]:
@@ -146,13 +153,22 @@ class Rejected:
     reason: str
 
 
+class Original(NamedTuple):
+    """A note as read, before any fix: what the diff and the write compare
+    with (its text alone: a parsed note of each changed note, kept to the
+    end of a run over a whole vault, would take ten times the memory)."""
+
+    text: str
+    bom: bool
+
+
 @dataclass
 class FixRun:
     """What `fix_notes` did: the texts it made and what it left."""
 
     before: list[Diagnostic] = field(default_factory=list)  # the problems at the start
     remaining: list[Diagnostic] = field(default_factory=list)  # the problems at the end
-    originals: dict[str, Note] = field(default_factory=dict)  # the notes as read
+    originals: dict[str, Original] = field(default_factory=dict)  # the notes as read
     texts: dict[str, str] = field(default_factory=dict)  # path -> fixed text
     applied: Counter = field(default_factory=Counter)  # rule -> fixes applied
     rejected: list[Rejected] = field(default_factory=list)
@@ -218,6 +234,10 @@ class _Engine:
         self._anchors: dict[str, set[str]] | None = None
 
     # -- one pass over one note -----------------------------------------
+    def may_take(self, diagnostics: list[Diagnostic]) -> bool:
+        """Whether `choose` may take a fix of these (else the note need not be read)."""
+        return may_take(diagnostics, self.unsafe, self.decide is not None)
+
     def choose(self, note: Note, diagnostics: list[Diagnostic]) -> list[tuple[Diagnostic, Fix]]:
         """The fixes to apply to this note now, in text order, none overlapping."""
         taken: list[tuple[Diagnostic, Fix]] = []
@@ -390,22 +410,26 @@ def fix_notes(
         for path in sorted(current):
             if engine.stopped:
                 break
+            if not engine.may_take(current[path]):
+                continue  # (not read: most notes of a vault have no fix to apply)
             try:
-                note = vault.note(path)
+                with vault.holding(path) as note:  # (kept below only if it changes)
+                    taken = engine.choose(note, current[path])
             except NoteReadError:
                 continue
-            taken = engine.choose(note, current[path])
             run.rejected.extend(engine.malformed)
             engine.malformed.clear()
             if not taken:
                 continue
-            run.originals.setdefault(path, note)
+            run.originals.setdefault(path, Original(note.text, note.bom))
             new, kept, rejected = engine.apply_guarded(note, taken)
             for d, f, why in rejected:
                 engine.reject(run, d, f, why)
             if kept:
                 vault.remember(new)
-                changed.append((note, kept))
+                # Its text as the pass found it (for `_retry_one_by_one`),
+                # not the parsed note: over a whole vault, thousands of them.
+                changed.append((Note(path, note.text, note.bom), kept))
         if not changed:
             break
         run.passes = pass_number
@@ -437,7 +461,8 @@ def _fixes_left(engine: _Engine, current: dict[str, list[Diagnostic]]) -> bool:
 
 def _retry_one_by_one(engine: _Engine, run: FixRun, old: Note, kept: list, before: list[Diagnostic]) -> list:
     """Rules found more problems after this pass's fixes: keep only the
-    fixes that, added one at a time, find no more."""
+    fixes that, added one at a time, find no more. (Of `old`, only its
+    path, text and BOM are used.)"""
     accepted: list = []
     for d, f in kept:
         trial = engine.parse(old, [*accepted, (d, f)])

@@ -302,16 +302,23 @@ class Vault:
             raise got
         return got
 
-    def glance(self, path: str) -> Note:
-        """`note(path)` for a pass over many notes: not kept afterwards
-        unless it was already (memory stays flat; a note held, such as a
-        fixed text not yet written, is the one given)."""
+    @contextmanager
+    def holding(self, path: str) -> Iterator[Note]:
+        """`note(path)`, kept while the block runs (a rule may ask for it
+        again), then let go unless it was kept before: for a pass over many
+        notes, whose memory must stay flat. A note held, such as a fixed
+        text not yet written, is the one given."""
         kept = path in self._notes
         try:
-            return self.note(path)
+            yield self.note(path)
         finally:
             if not kept:
                 self.forget(path)
+
+    def glance(self, path: str) -> Note:
+        """`note(path)`, not kept afterwards unless it was (see `holding`)."""
+        with self.holding(path) as note:
+            return note
 
     def linked_note(self, path: str, source: Note) -> Note | None:
         """The note a link of `source` leads to (`source` itself for a link
