@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from . import config as config_module
 from . import engine
-from .cache import list_index
+from .cache import Cache, list_index
 from .config import Config, ConfigError
 from .diagnostics import Diagnostic, Severity
 from .engine import run_rules  # the plain run, without cache: part of this API
@@ -202,27 +202,46 @@ def fix(
     """Fix the notes under `paths` (the whole vault when none): safe fixes,
     and unsafe ones too with `unsafe=True`; `decide` is asked about each one
     (see `fixer.Decide`). With `write=False` nothing is written: the run's
-    `diff()` shows what would change."""
+    `diff()` shows what would change.
+
+    Once a check has made the vault's cache, the notes are first checked as
+    `lint` checks them (what the cache holds is not checked again), and
+    only the notes a fix may change are then checked here; else every note
+    is checked here."""
     from . import fixer
 
-    config, vault = open_vault(paths, vault_dir=vault_dir, config_file=config_file)
-    rules = config.active_rules(select, ignore)
-    notes = select_notes(vault, paths)
+    asking = decide is not None
+    first: list[Diagnostic] | None = None
+    if Cache.made(vault_root(paths, vault_dir)) is not None:
+        checked = lint(paths, vault_dir=vault_dir, config_file=config_file, select=select, ignore=ignore)
+        config, vault, rules, notes = checked.config, checked.vault, checked.rules, checked.paths
+        first = checked.diagnostics
+    else:
+        config, vault = open_vault(paths, vault_dir=vault_dir, config_file=config_file)
+        rules = config.active_rules(select, ignore)
+        notes = select_notes(vault, paths)
     # Each pass lints in a context of its own; what rules make from the
     # names and the config (the link suggester, near-duplicate names) is
     # made once for them all, or read from the cache a check left.
     store = engine.kept_store(vault, config, rules)
     lasting: dict = {}
 
-    def lint(checking: list[str]) -> list[Diagnostic]:
+    def lint_here(checking: list[str]) -> list[Diagnostic]:
         ctx = Context(vault, config, checking, store=store, lasting=lasting)
         return run_rules(vault, config, rules, checking, ctx, keep=may_change)
 
     def may_change(diagnostics: list[Diagnostic]) -> bool:
-        return fixer.may_take(diagnostics, unsafe, decide is not None)
+        return fixer.may_take(diagnostics, unsafe, asking)
 
     try:
-        run = fixer.fix_notes(vault, lint, notes, unsafe=unsafe, decide=decide)
+        before = None
+        if first is not None:
+            # The notes a fix may change are checked again, and held: their
+            # fixes must apply to the very text they were found in.
+            changing = {d.path for d in first if may_change([d])}
+            again = [d for d in lint_here(sorted(changing)) if d.path in changing] if changing else []
+            before = sorted([d for d in first if d.path not in changing] + again, key=lambda d: d.sort_key)
+        run = fixer.fix_notes(vault, lint_here, notes, unsafe=unsafe, decide=decide, before=before)
         Context(vault, config, [], store=store, lasting=lasting).save_kept()
     finally:
         if store is not None:

@@ -494,19 +494,25 @@ class Cache:
                 continue
         return None
 
-    @classmethod
-    def existing(cls, root: Path) -> Cache | None:
-        """The vault's cache if a run made one (`open` would find it), else
-        None: none is made."""
+    @staticmethod
+    def made(root: Path) -> Path | None:
+        """The file of the vault's cache if a run made one (where `open`
+        would find it), else None."""
         for folder in (root / FOLDER, _user_folder(root)):
             if folder.parent == root and _read_only(root):
                 continue
             if (folder / FILE).is_file():
-                try:
-                    return cls._connect(folder / FILE)
-                except (OSError, sqlite3.Error):
-                    return None
+                return folder / FILE
         return None
+
+    @classmethod
+    def existing(cls, root: Path) -> Cache | None:
+        """The vault's cache if a run made one, else None: none is made."""
+        file = cls.made(root)
+        try:
+            return cls._connect(file) if file is not None else None
+        except (OSError, sqlite3.Error):
+            return None
 
     @classmethod
     def _connect(cls, file: Path) -> Cache:

@@ -398,12 +398,15 @@ def fix_notes(
     unsafe: bool = False,
     decide: Decide | None = None,
     max_passes: int = MAX_PASSES,
+    before: list[Diagnostic] | None = None,
 ) -> FixRun:
     """Fix the notes at `paths` in memory, pass after pass. `lint(paths)`
-    lints those notes as they now are in `vault`. Writes nothing."""
+    lints those notes as they now are in `vault`; `before` is what it finds
+    at the start, when the caller knows (each note a fix may change must be
+    held in `vault` as it was linted). Writes nothing."""
     engine = _Engine(vault, lint, unsafe, decide)
     run = FixRun()
-    run.before = lint(paths)
+    run.before = before if before is not None else lint(paths)
     current = _by_path(run.before)
     for pass_number in range(1, max_passes + 1):
         changed: list[tuple[Note, list]] = []
