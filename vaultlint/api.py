@@ -239,8 +239,10 @@ def fix(
             # The notes a fix may change are checked again, and held: their
             # fixes must apply to the very text they were found in.
             changing = {d.path for d in first if may_change([d])}
-            again = [d for d in lint_here(sorted(changing)) if d.path in changing] if changing else []
-            before = sorted([d for d in first if d.path not in changing] + again, key=lambda d: d.sort_key)
+            before = first
+            if changing:
+                again = [d for d in lint_here(sorted(changing)) if d.path in changing]
+                before = sorted([d for d in first if d.path not in changing] + again, key=lambda d: d.sort_key)
         run = fixer.fix_notes(vault, lint_here, notes, unsafe=unsafe, decide=decide, before=before)
         Context(vault, config, [], store=store, lasting=lasting).save_kept()
     finally:
