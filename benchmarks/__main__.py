@@ -22,6 +22,10 @@ gitignored), then times, each in a fresh process:
 - pre-commit, pre-commit+link: the same edits, then as pre-commit runs the
   hook: `git add NOTE`, then `vaultlint check --staged NOTE` from the vault's
   top (the vault is made a git repository with every file committed, once);
+- fix one: `vaultlint fix --unsafe-fixes --diff NOTE` on a note with a
+  misspelt link, after a check (what the `vaultlint-fix` hook does, but
+  writing nothing, so that every run finds the same);
+- fix vault: `vaultlint fix --diff VAULT` after a check (the safe fixes);
 - suggestions: in this process, the link suggester asked for every distinct
   broken target of the vault, as a share of a cold run: an upper bound, since
   a cold run over worker processes spreads these questions over them.
@@ -156,6 +160,10 @@ def vaultlint(*args: str) -> list[str]:
     return [sys.executable, "-m", "vaultlint", "check", *args]
 
 
+def fixing(*args: str) -> list[str]:
+    return [sys.executable, "-m", "vaultlint", "fix", "--diff", *args]
+
+
 def suggestion_seconds(root: Path, truth: Truth, sample: int = 5000) -> tuple[float, int, float]:
     """Time to suggest for every distinct broken target with the rule's own
     suggester (index built once, then a sample of `sample` targets, scaled
@@ -238,6 +246,11 @@ def bench(size: int, seed: int, repeat: int, vaults: Path) -> list[tuple[str, Ru
     in_git = as_git_repository(root)
     for name, new_link in (("one changed", False), ("one changed+link", True)):
         rows += edited(root, truth, new_link, name, in_git, repeat)
+    timed(vaultlint(str(root)))  # (the cache as a check leaves it, after the edits undone)
+    misspelt = root / next(b.path for b in truth.broken if b.intended is not None)
+    rows.append(("fix one", measured(of(fixing("--unsafe-fixes", str(misspelt))), repeat),
+                 f"vaultlint fix --unsafe-fixes --diff {misspelt}"))
+    rows.append(("fix vault", measured(of(fixing(str(root))), repeat), f"vaultlint fix --diff {root}"))
     seconds, targets, accuracy = suggestion_seconds(root, truth)
     rows.append(("suggestions", seconds, f"{targets} distinct broken targets (timed on a sample of 5000), "
                                          f"top-1 on near-misses {accuracy:.1%}"))
@@ -277,7 +290,7 @@ def table(size: int, rows) -> str:
     for name, run, command in rows:
         if isinstance(run, Run):
             rate = size / run.seconds
-            to_stat = f"{run.seconds / stat_floor:7.2f}" if name.startswith(("warm", "one", "pre")) else " " * 7
+            to_stat = f"{run.seconds / stat_floor:7.2f}" if name.startswith(("warm", "one", "pre", "fix")) else " " * 7
             out.append(f"{name:<16} {run.seconds:8.2f} {rate:9,.0f} {run.peak_mb:8.0f} "
                        f"{run.seconds / floor:8.2f} {to_stat}  {command}")
         else:
