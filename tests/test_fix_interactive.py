@@ -68,7 +68,8 @@ class Terminal:
         return os.waitstatus_to_exitcode(status)
 
 
-def test_interactive_fix_in_a_terminal(make_vault):
+@pytest.mark.parametrize("after_a_check", [False, True])
+def test_interactive_fix_in_a_terminal(make_vault, after_a_check):
     vault = make_vault({
         "a.md": "# Title\n\nsee [[ai_safety_and_existence_risk]] todo\n",
         "b.md": "[x](pasta_recipe.md) and todo\n",
@@ -77,6 +78,10 @@ def test_interactive_fix_in_a_terminal(make_vault):
         "Cooking/pasta_recipes.md": "",
         "Cooking/bread.md": "",
     }, config=f'plugins = ["{RULES.as_posix()}"]\n')
+    if after_a_check:  # (fix then starts from the cache)
+        from vaultlint import api
+
+        api.lint([vault], select=["broken-link", "shout"])
     term = Terminal([sys.executable, "-m", "vaultlint", "fix", "--interactive",
                      "--select", "broken-link,shout", str(vault)], cwd=REPO)
     # a.md: the broken link, with its context, the diff, the numbered candidates.
