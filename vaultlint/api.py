@@ -243,13 +243,21 @@ def fix(
             if changing:
                 again = [d for d in lint_here(sorted(changing)) if d.path in changing]
                 before = sorted([d for d in first if d.path not in changing] + again, key=lambda d: d.sort_key)
-        run = fixer.fix_notes(vault, lint_here, notes, unsafe=unsafe, decide=decide, before=before)
+        # Once written, what remains is what a check finds: the cache knows
+        # which results the changed notes make stale (a whole vault is not
+        # checked again in this process).
+        after_writing = write and first is not None
+        run = fixer.fix_notes(vault, lint_here, notes, unsafe=unsafe, decide=decide, before=before,
+                              remaining=not after_writing)
         Context(vault, config, [], store=store, lasting=lasting).save_kept()
     finally:
         if store is not None:
             store[0].close()
     if write:
         fixer.write_changes(run, vault.root)
+        if after_writing and run.passes:
+            run.remaining = lint(paths, vault_dir=vault_dir, config_file=config_file, select=select,
+                                 ignore=ignore).diagnostics
     return run
 
 

@@ -399,11 +399,14 @@ def fix_notes(
     decide: Decide | None = None,
     max_passes: int = MAX_PASSES,
     before: list[Diagnostic] | None = None,
+    remaining: bool = True,
 ) -> FixRun:
     """Fix the notes at `paths` in memory, pass after pass. `lint(paths)`
     lints those notes as they now are in `vault`; `before` is what it finds
     at the start, when the caller knows (each note a fix may change must be
-    held in `vault` as it was linted). Writes nothing."""
+    held in `vault` as it was linted). With `remaining` false, what remains
+    after a pass that changed something is left for the caller to find
+    (`FixRun.remaining` stays empty). Writes nothing."""
     engine = _Engine(vault, lint, unsafe, decide)
     run = FixRun()
     run.before = before if before is not None else lint(paths)
@@ -448,7 +451,10 @@ def fix_notes(
             current[path] = after.get(path, [])
     else:
         run.pending = decide is None and _fixes_left(engine, current)
-    run.remaining = lint(paths) if run.passes else run.before
+    if not run.passes:
+        run.remaining = run.before
+    elif remaining:
+        run.remaining = lint(paths)
     return run
 
 
