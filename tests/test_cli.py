@@ -243,3 +243,14 @@ def test_progress_is_silent_for_a_short_run_a_pipe_or_ci(monkeypatch):
     assert _stages_shown(ProgressBar(io.StringIO()), long) == ""  # not a terminal
     monkeypatch.setenv("CI", "true")
     assert _stages_shown(ProgressBar(_Terminal()), long) == ""
+
+
+def test_progress_starts_a_new_bar_when_a_stage_comes_again(monkeypatch):
+    """`fix` checks the vault, then the notes it changed: two bars, each to its end."""
+    monkeypatch.delenv("CI", raising=False)
+    long = ProgressBar.LONG
+    once = [(0, long, "Checking notes"), (long // 2, long, "Checking notes"), (long, long, "Checking notes")]
+    for again in (once, [(0, 300, "Checking notes"), (300, 300, "Checking notes")]):
+        shown = _stages_shown(ProgressBar(_Terminal()), once + again)
+        assert shown.count("\n") == 2, shown  # a line a bar: each is redrawn in place until done
+    assert _stages_shown(ProgressBar(_Terminal(), silent=True), once) == ""

@@ -198,11 +198,13 @@ def fix(
     unsafe: bool = False,
     write: bool = True,
     decide: fixer.Decide | None = None,
+    progress: engine.Progress | None = None,
 ) -> fixer.FixRun:
     """Fix the notes under `paths` (the whole vault when none): safe fixes,
     and unsafe ones too with `unsafe=True`; `decide` is asked about each one
     (see `fixer.Decide`). With `write=False` nothing is written: the run's
-    `diff()` shows what would change.
+    `diff()` shows what would change. `progress` is told how the checks go
+    (see `lint`).
 
     Once a check has made the vault's cache, the notes are first checked as
     `lint` checks them (what the cache holds is not checked again), and
@@ -213,7 +215,8 @@ def fix(
     asking = decide is not None
     first: list[Diagnostic] | None = None
     if Cache.made(vault_root(paths, vault_dir)) is not None:
-        checked = lint(paths, vault_dir=vault_dir, config_file=config_file, select=select, ignore=ignore)
+        checked = lint(paths, vault_dir=vault_dir, config_file=config_file, select=select, ignore=ignore,
+                       progress=progress)
         config, vault, rules, notes = checked.config, checked.vault, checked.rules, checked.paths
         first = checked.diagnostics
     else:
@@ -228,7 +231,7 @@ def fix(
 
     def lint_here(checking: list[str]) -> list[Diagnostic]:
         ctx = Context(vault, config, checking, store=store, lasting=lasting)
-        return run_rules(vault, config, rules, checking, ctx, keep=may_change)
+        return run_rules(vault, config, rules, checking, ctx, keep=may_change, progress=progress)
 
     def may_change(diagnostics: list[Diagnostic]) -> bool:
         return fixer.may_take(diagnostics, unsafe, asking)
@@ -257,7 +260,7 @@ def fix(
         fixer.write_changes(run, vault.root)
         if after_writing and run.passes:
             run.remaining = lint(paths, vault_dir=vault_dir, config_file=config_file, select=select,
-                                 ignore=ignore).diagnostics
+                                 ignore=ignore, progress=progress).diagnostics
     return run
 
 

@@ -55,9 +55,9 @@ class ProgressBar:
 
     LONG = 2000  # steps of one stage (notes, mostly) that make a run long enough to show
 
-    def __init__(self, file=None):
+    def __init__(self, file=None, silent: bool = False):
         self.file = file if file is not None else sys.stderr
-        self.wanted = self.file.isatty() and not os.environ.get("CI")
+        self.wanted = not silent and self.file.isatty() and not os.environ.get("CI")
         self.long = False
         self.bar = None
         self.what = None
@@ -67,11 +67,11 @@ class ProgressBar:
         self.long = self.long or total >= self.LONG
         if not self.wanted or not self.long:
             return
-        if what != self.what:  # a new stage: the last one's bar is done
+        if (what, total) != self.what or done < self.shown:  # a new stage (or a stage again): a new bar
             self._end()
             self.bar = click.progressbar(length=total, label=what, file=self.file)
             self.bar.__enter__()
-            self.what, self.shown = what, 0
+            self.what, self.shown = (what, total), 0
         self.bar.update(done - self.shown)
         self.shown = done
 
@@ -208,11 +208,13 @@ def fix_command(paths, vault_dir, config_file, select, ignore, unsafe, show_diff
         from .interactive import Prompter
 
         decide = Prompter()
-    run = run_api(lambda: api.fix(
-        paths, vault_dir=vault_dir, config_file=config_file,
-        select=_split(select) or None, ignore=_split(ignore) or None,
-        unsafe=unsafe, write=not show_diff, decide=decide,
-    ))
+    # (No bar while a person is asked about each fix.)
+    with ProgressBar(silent=interactive) as progress:
+        run = run_api(lambda: api.fix(
+            paths, vault_dir=vault_dir, config_file=config_file,
+            select=_split(select) or None, ignore=_split(ignore) or None,
+            unsafe=unsafe, write=not show_diff, decide=decide, progress=progress,
+        ))
     if show_diff:
         click.echo(run.diff(), nl=False)
         click.echo(run.summary(unsafe=unsafe, dry_run=True), err=True)

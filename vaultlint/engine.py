@@ -145,18 +145,22 @@ def finish(vault, config, rules: list[Rule], diagnostics, holders: list[str]) ->
 
 
 def run_rules(vault, config, rules: list[Rule], paths: list[str], ctx: Context | None = None,
-              keep: Callable[[list[Diagnostic]], bool] | None = None) -> list[Diagnostic]:
+              keep: Callable[[list[Diagnostic]], bool] | None = None,
+              progress: Progress | None = None) -> list[Diagnostic]:
     """Check `paths` with every rule, reading notes through `vault.note`
     (which `fix` fills with the texts it is changing), in `ctx` (a context
     for `paths`: `fix` gives one that shares what rules keep, see
     `kept_store`); no cache of results. A note read is let go afterwards
     (memory stays flat over a whole vault) unless `keep(its diagnostics)`:
     `fix` keeps the notes it may change, so that their fixes apply to the
-    very text they were found in."""
+    very text they were found in. `progress` is told of each hundred notes
+    checked."""
     ctx = ctx if ctx is not None else Context(vault, config, paths)
     out: list[Diagnostic] = []
     holders = []  # the notes that hold suppressions: read again by `finish`
-    for path in paths:
+    for done, path in enumerate(paths):
+        if progress is not None and done % 100 == 0:
+            progress(done, len(paths), CHECKING)
         try:
             with vault.holding(path) as note:
                 found = note_diagnostics(rules, note, ctx)
@@ -168,6 +172,8 @@ def run_rules(vault, config, rules: list[Rule], paths: list[str], ctx: Context |
         out += found
         if directives(note):
             holders.append(path)
+    if progress is not None:
+        progress(len(paths), len(paths), CHECKING)
     for rule in vault_rules(rules):
         out += reported(guarded(rule, VAULT_PATH, rule.check_vault, ctx), ctx)
     return finish(vault, config, rules, out, holders)
