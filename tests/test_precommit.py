@@ -176,6 +176,35 @@ def test_staged_checks_only_the_notes_given_and_what_a_removal_breaks(tmp_path, 
 
 
 @needs_git
+@pytest.mark.parametrize("after_a_check", [False, True])
+def test_fix_staged_fixes_only_the_notes_given(tmp_path, monkeypatch, after_a_check):
+    """The fix hook: the notes of the commit are fixed, no other note, and a
+    link elsewhere that the commit breaks is the check hook's to report."""
+    vault = tmp_path
+    (vault / ".obsidian").mkdir()
+    rules = Path(__file__).with_name("fix_rules.py").as_posix()
+    write(vault, {".vaultlint.toml": f'plugins = ["{rules}"]\n', "a.md": "calm todo\n", "b.md": "todo too\n",
+                  "c.md": "see [[Target]]\n", "Target.md": "# T\n"})
+    git(vault, "init", "-q")
+    git(vault, "add", "-A")
+    git(vault, "commit", "-q", "-m", "init")
+    monkeypatch.chdir(vault)
+    if after_a_check:
+        api.lint([vault], select=["shout", "broken-link"])
+    run = CliRunner().invoke
+    assert run(main, ["fix", "--staged", "--select", "shout"]).exit_code == 0  # nothing given: nothing fixed
+    assert (vault / "a.md").read_text() == "calm todo\n"
+    git(vault, "mv", "Target.md", "Renamed.md")
+    out = run(main, ["fix", "--staged", "--select", "shout,broken-link", "a.md"])
+    assert out.exit_code == 0, out.output
+    assert (vault / "a.md").read_text() == "calm TODO\n"
+    assert (vault / "b.md").read_text() == "todo too\n"
+    assert "c.md" not in out.output and "Fixed 1 problem in 1 note" in out.output
+    out = run(main, ["fix", "--staged", "--select", "shout,broken-link", "a.md"])  # nothing left to fix there
+    assert out.exit_code == 0 and "c.md" not in out.output, out.output
+
+
+@needs_git
 def test_staged_without_a_vault_marker_takes_the_repository_as_the_vault(tmp_path, monkeypatch):
     """A Quartz `content/` repository has no `.obsidian/`: the vault is the
     repository, not the folder of the note given."""
@@ -383,5 +412,6 @@ def test_the_hooks_file_declares_both_hooks_serial_on_markdown():
     hooks = {h["id"]: h for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())}
     assert set(hooks) == {"vaultlint", "vaultlint-fix"}
     assert hooks["vaultlint"]["entry"] == "vaultlint check --staged"
+    assert hooks["vaultlint-fix"]["entry"] == "vaultlint fix --staged"
     assert all(h["types"] == ["markdown"] and h["require_serial"] and h["language"] == "python"
                for h in hooks.values())

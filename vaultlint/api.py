@@ -199,12 +199,14 @@ def fix(
     write: bool = True,
     decide: fixer.Decide | None = None,
     progress: engine.Progress | None = None,
+    staged: bool = False,
 ) -> fixer.FixRun:
     """Fix the notes under `paths` (the whole vault when none): safe fixes,
     and unsafe ones too with `unsafe=True`; `decide` is asked about each one
     (see `fixer.Decide`). With `write=False` nothing is written: the run's
     `diff()` shows what would change. `progress` is told how the checks go
-    (see `lint`).
+    (see `lint`). With `staged` (pre-commit), only the notes given, and
+    git's index tells which notes of the vault changed, as for `lint`.
 
     Once a check has made the vault's cache, the notes are first checked as
     `lint` checks them (what the cache holds is not checked again), and
@@ -213,16 +215,21 @@ def fix(
     from . import fixer
 
     asking = decide is not None
+    if staged and vault_dir is None:
+        from . import precommit
+
+        vault_dir = precommit.vault_root(paths)
     first: list[Diagnostic] | None = None
     if Cache.made(vault_root(paths, vault_dir)) is not None:
         checked = lint(paths, vault_dir=vault_dir, config_file=config_file, select=select, ignore=ignore,
-                       progress=progress)
+                       progress=progress, staged=staged)
         config, vault, rules, notes = checked.config, checked.vault, checked.rules, checked.paths
-        first = checked.diagnostics
+        given = set(notes)  # (a staged check also reports the links elsewhere that the commit breaks)
+        first = [d for d in checked.diagnostics if d.path in given] if staged else checked.diagnostics
     else:
         config, vault = open_vault(paths, vault_dir=vault_dir, config_file=config_file)
         rules = config.active_rules(select, ignore)
-        notes = select_notes(vault, paths)
+        notes = select_notes(vault, paths) if paths or not staged else []
     # Each pass lints in a context of its own; what rules make from the
     # names and the config (the link suggester, near-duplicate names) is
     # made once for them all, or read from the cache a check left.

@@ -198,7 +198,10 @@ def _note_text(vault):
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff and write nothing (exit 1 on a change).")
 @click.option("--interactive", "-i", is_flag=True,
               help="Ask about each fix (unsafe ones too); pick a broken link's target.")
-def fix_command(paths, vault_dir, config_file, select, ignore, unsafe, show_diff, interactive):
+@click.option("--staged", is_flag=True,
+              help="For pre-commit: fix only the notes given (none: none), and let git's index tell which notes "
+                   "of the vault changed.")
+def fix_command(paths, vault_dir, config_file, select, ignore, unsafe, show_diff, interactive, staged):
     """Apply the fixes of the problems `check` finds: safe ones only, unless
     --unsafe-fixes. Suggestions (display-only fixes) are shown, never applied."""
     from . import fixer
@@ -213,7 +216,7 @@ def fix_command(paths, vault_dir, config_file, select, ignore, unsafe, show_diff
         run = run_api(lambda: api.fix(
             paths, vault_dir=vault_dir, config_file=config_file,
             select=_split(select) or None, ignore=_split(ignore) or None,
-            unsafe=unsafe, write=not show_diff, decide=decide, progress=progress,
+            unsafe=unsafe, write=not show_diff, decide=decide, progress=progress, staged=staged,
         ))
     if show_diff:
         click.echo(run.diff(), nl=False)
