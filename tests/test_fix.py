@@ -320,22 +320,24 @@ def test_fix_after_a_check_does_what_it_does_without_one(make_vault):
              "d.md": "maybe [[gone]]\n"}
     rules = ["shout", "rename", "breaker", "retitle", "double-space", "hint", "broken-link"]
 
-    def fixed(prior_check: bool, write: bool):
+    def fixed(prior_check: bool, write: bool, cache: bool = True):
         root = make_vault(files, config=CONFIG)
         shutil.rmtree(root / ".vaultlint_cache", ignore_errors=True)
         if prior_check:
             api.lint([root], select=rules)
             assert (root / ".vaultlint_cache").is_dir()
-        run = api.fix([root], select=rules, unsafe=True, write=write)
+        run = api.fix([root], select=rules, unsafe=True, write=write, cache=cache)
+        assert (root / ".vaultlint_cache").is_dir() == (cache or prior_check)
         notes = {name: read(root, name) for name in files}
         for name, text in files.items():  # (as they were, for the next run)
             (root / name).write_text(text, encoding="utf-8")
         return (run.diff(), [(d.path, d.rule, d.message) for d in run.remaining],
                 sorted(r.reason for r in run.rejected), run.applied, notes)
 
-    for write in (False, True):  # (written: what remains is found by a check, after a check)
-        without = fixed(prior_check=False, write=write)
+    for write in (False, True):  # (written: what remains is found by a check again)
+        without = fixed(prior_check=False, write=write, cache=False)
         assert without[0] and without[1] and without[2]  # fixes made, problems left, a fix rejected
+        assert fixed(prior_check=False, write=write) == without
         assert fixed(prior_check=True, write=write) == without
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from . import config as config_module
 from . import engine
-from .cache import Cache, list_index
+from .cache import list_index
 from .config import Config, ConfigError
 from .diagnostics import Diagnostic, Severity
 from .engine import run_rules  # the plain run, without cache: part of this API
@@ -198,20 +198,21 @@ def fix(
     unsafe: bool = False,
     write: bool = True,
     decide: fixer.Decide | None = None,
+    cache: bool = True,
     progress: engine.Progress | None = None,
     staged: bool = False,
 ) -> fixer.FixRun:
     """Fix the notes under `paths` (the whole vault when none): safe fixes,
     and unsafe ones too with `unsafe=True`; `decide` is asked about each one
     (see `fixer.Decide`). With `write=False` nothing is written: the run's
-    `diff()` shows what would change. `progress` is told how the checks go
-    (see `lint`). With `staged` (pre-commit), only the notes given, and
-    git's index tells which notes of the vault changed, as for `lint`.
+    `diff()` shows what would change. `cache`, `progress` and `staged` are
+    as for `lint`; with `staged` (pre-commit), only the notes given are
+    fixed.
 
-    Once a check has made the vault's cache, the notes are first checked as
-    `lint` checks them (what the cache holds is not checked again), and
-    only the notes a fix may change are then checked here; else every note
-    is checked here."""
+    The notes are first checked as `lint` checks them (with the cache, what
+    it holds is not checked again); then the notes a fix may change are
+    checked again, just before they change, and held in memory: their
+    fixes must apply to the very text they were found in."""
     from . import fixer
 
     asking = decide is not None
@@ -219,21 +220,19 @@ def fix(
         from . import precommit
 
         vault_dir = precommit.vault_root(paths)
-    first: list[Diagnostic] | None = None
-    if Cache.made(vault_root(paths, vault_dir)) is not None:
-        checked = lint(paths, vault_dir=vault_dir, config_file=config_file, select=select, ignore=ignore,
-                       progress=progress, staged=staged)
-        config, vault, rules, notes = checked.config, checked.vault, checked.rules, checked.paths
-        given = set(notes)  # (a staged check also reports the links elsewhere that the commit breaks)
-        first = [d for d in checked.diagnostics if d.path in given] if staged else checked.diagnostics
-    else:
-        config, vault = open_vault(paths, vault_dir=vault_dir, config_file=config_file)
-        rules = config.active_rules(select, ignore)
-        notes = select_notes(vault, paths) if paths or not staged else []
+
+    def check(paths) -> LintResult:
+        return lint(paths, vault_dir=vault_dir, config_file=config_file, select=select, ignore=ignore,
+                    cache=cache, progress=progress, staged=staged)
+
+    checked = check(paths)
+    config, vault, rules, notes = checked.config, checked.vault, checked.rules, checked.paths
+    given = set(notes)  # (a staged check also reports the links elsewhere that the commit breaks)
+    first = [d for d in checked.diagnostics if d.path in given] if staged else checked.diagnostics
     # Each pass lints in a context of its own; what rules make from the
     # names and the config (the link suggester, near-duplicate names) is
-    # made once for them all, or read from the cache a check left.
-    store = engine.kept_store(vault, config, rules)
+    # made once for them all, or read from the cache.
+    store = engine.kept_store(vault, config, rules) if cache else None
     lasting: dict = {}
 
     def lint_here(checking: list[str]) -> list[Diagnostic]:
@@ -244,30 +243,24 @@ def fix(
         return fixer.may_take(diagnostics, unsafe, asking)
 
     try:
-        before = None
-        if first is not None:
-            # The notes a fix may change are checked again, and held: their
-            # fixes must apply to the very text they were found in.
-            changing = {d.path for d in first if may_change([d])}
-            before = first
-            if changing:
-                again = [d for d in lint_here(sorted(changing)) if d.path in changing]
-                before = sorted([d for d in first if d.path not in changing] + again, key=lambda d: d.sort_key)
-        # Once written, what remains is what a check finds: the cache knows
-        # which results the changed notes make stale (a whole vault is not
-        # checked again in this process).
-        after_writing = write and first is not None
+        changing = {d.path for d in first if may_change([d])}
+        before = first
+        if changing:
+            again = [d for d in lint_here(sorted(changing)) if d.path in changing]
+            before = sorted([d for d in first if d.path not in changing] + again, key=lambda d: d.sort_key)
+        # Once written, what remains is what a check finds (with the cache,
+        # it knows which results the changed notes make stale); not written,
+        # the fixed texts are in memory only, and checked here.
         run = fixer.fix_notes(vault, lint_here, notes, unsafe=unsafe, decide=decide, before=before,
-                              remaining=not after_writing)
+                              remaining=not write)
         Context(vault, config, [], store=store, lasting=lasting).save_kept()
     finally:
         if store is not None:
             store[0].close()
     if write:
         fixer.write_changes(run, vault.root)
-        if after_writing and run.passes:
-            run.remaining = lint(paths, vault_dir=vault_dir, config_file=config_file, select=select,
-                                 ignore=ignore, progress=progress).diagnostics
+        if run.passes:
+            run.remaining = [d for d in check(paths).diagnostics if d.path in given or not staged]
     return run
 
 

@@ -201,7 +201,8 @@ def _note_text(vault):
 @click.option("--staged", is_flag=True,
               help="For pre-commit: fix only the notes given (none: none), and let git's index tell which notes "
                    "of the vault changed.")
-def fix_command(paths, vault_dir, config_file, select, ignore, unsafe, show_diff, interactive, staged):
+@click.option("--no-cache", is_flag=True, help="Check every note afresh; neither read nor write the cache.")
+def fix_command(paths, vault_dir, config_file, select, ignore, unsafe, show_diff, interactive, staged, no_cache):
     """Apply the fixes of the problems `check` finds: safe ones only, unless
     --unsafe-fixes. Suggestions (display-only fixes) are shown, never applied."""
     from . import fixer
@@ -216,7 +217,8 @@ def fix_command(paths, vault_dir, config_file, select, ignore, unsafe, show_diff
         run = run_api(lambda: api.fix(
             paths, vault_dir=vault_dir, config_file=config_file,
             select=_split(select) or None, ignore=_split(ignore) or None,
-            unsafe=unsafe, write=not show_diff, decide=decide, progress=progress, staged=staged,
+            unsafe=unsafe, write=not show_diff, decide=decide, cache=not no_cache, progress=progress,
+            staged=staged,
         ))
     if show_diff:
         click.echo(run.diff(), nl=False)
