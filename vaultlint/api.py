@@ -221,11 +221,11 @@ def fix(
 
         vault_dir = precommit.vault_root(paths)
 
-    def check(paths) -> LintResult:
+    def check() -> LintResult:
         return lint(paths, vault_dir=vault_dir, config_file=config_file, select=select, ignore=ignore,
                     cache=cache, progress=progress, staged=staged)
 
-    checked = check(paths)
+    checked = check()
     config, vault, rules, notes = checked.config, checked.vault, checked.rules, checked.paths
     given = set(notes)  # (a staged check also reports the links elsewhere that the commit breaks)
     first = [d for d in checked.diagnostics if d.path in given] if staged else checked.diagnostics
@@ -260,7 +260,7 @@ def fix(
     if write:
         fixer.write_changes(run, vault.root)
         if run.passes:
-            run.remaining = [d for d in check(paths).diagnostics if d.path in given or not staged]
+            run.remaining = [d for d in check().diagnostics if d.path in given or not staged]
     return run
 
 
