@@ -195,7 +195,9 @@ def _note_text(vault):
 @PATHS
 @common_options
 @click.option("--unsafe-fixes", "unsafe", is_flag=True, help="Apply unsafe fixes too (look at the diff first).")
-@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff and write nothing (exit 1 on a change).")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Print a unified diff and change no note (exit 1 on a change); the cache is kept as by check "
+                   "(--no-cache: not even that).")
 @click.option("--interactive", "-i", is_flag=True,
               help="Ask about each fix (unsafe ones too); pick a broken link's target.")
 @click.option("--staged", is_flag=True,
