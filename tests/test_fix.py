@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from vaultlint import api, writer
+from vaultlint import api, engine, writer
 from vaultlint import note as note_module
 from vaultlint.cli import main
 
@@ -312,9 +312,10 @@ def test_a_check_without_cache_lets_go_of_the_notes_it_read_but_those_it_is_told
     assert opened.note("b.md").text == "changed since\n"  # let go: read again
 
 
-def test_fix_after_a_check_does_what_it_does_without_one(make_vault):
+def test_fix_after_a_check_does_what_it_does_without_one(make_vault, monkeypatch):
     """After a check, fix takes the problems from the cache and checks again
-    only the notes a fix may change: the same fixes, rejections and report."""
+    only the notes a fix may change: the same fixes, rejections and report;
+    and the same when its checks are spread over worker processes."""
     files = {"a.md": "todo: see [[old]]\n", "new.md": "", "old.md": "", "b.md": "# Old Title\n",
              "c.md": "see [[b#Old Title]] and [[fragile]]\n", "fragile.md": "todo  twice  todo\n",
              "d.md": "maybe [[gone]]\n"}
@@ -339,6 +340,10 @@ def test_fix_after_a_check_does_what_it_does_without_one(make_vault):
         assert without[0] and without[1] and without[2]  # fixes made, problems left, a fix rejected
         assert fixed(prior_check=False, write=write) == without
         assert fixed(prior_check=True, write=write) == without
+        with monkeypatch.context() as pooled:
+            pooled.setattr(engine, "POOL_MIN_NOTES", 1)
+            assert fixed(prior_check=False, write=write, cache=False) == without
+            assert fixed(prior_check=True, write=write) == without
 
 
 def test_fix_after_a_check_applies_fixes_to_the_text_as_it_is_now(make_vault, monkeypatch):

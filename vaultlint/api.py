@@ -235,9 +235,9 @@ def fix(
     store = engine.kept_store(vault, config, rules) if cache else None
     lasting: dict = {}
 
-    def lint_here(checking: list[str]) -> list[Diagnostic]:
+    def lint_here(checking: list[str], keep: Callable[[list[Diagnostic]], bool] | None = None) -> list[Diagnostic]:
         ctx = Context(vault, config, checking, store=store, lasting=lasting)
-        return run_rules(vault, config, rules, checking, ctx, keep=may_change, progress=progress)
+        return run_rules(vault, config, rules, checking, ctx, keep=keep, progress=progress, jobs=os.cpu_count() or 1)
 
     def may_change(diagnostics: list[Diagnostic]) -> bool:
         return fixer.may_take(diagnostics, unsafe, asking)
@@ -246,7 +246,7 @@ def fix(
         changing = {d.path for d in first if may_change([d])}
         before = first
         if changing:
-            again = [d for d in lint_here(sorted(changing)) if d.path in changing]
+            again = [d for d in lint_here(sorted(changing), keep=may_change) if d.path in changing]
             before = sorted([d for d in first if d.path not in changing] + again, key=lambda d: d.sort_key)
         # Once written, what remains is what a check finds (with the cache,
         # it knows which results the changed notes make stale); not written,

@@ -68,7 +68,7 @@ VAULT_PATH = "."  # the path of a problem of the vault as a whole
 POOL_MIN_NOTES = 3000
 # Chunks of work per worker: small enough to balance, large enough to be
 # cheap; the last ones smaller and smaller, down to MIN_CHUNK items (see
-# `Run._chunks`).
+# `chunks`).
 CHUNKS_PER_WORKER = 8
 MIN_CHUNK = 20
 # When more notes than this changed, the run is taken as cold.
@@ -93,7 +93,7 @@ WALK_IN_CHILD_MIN = 20_000
 # the cache answers mostly, only checks notes and saves its results.
 Progress = Callable[[int, int, str], None]
 READING = "Reading notes"  # their aliases and link targets (`Run._read_ahead`)
-TARGETS = "Matching link targets"  # `Rule.prepare_targets` (`Run._spread`)
+TARGETS = "Matching link targets"  # `Rule.prepare_targets` (`spread`)
 CHECKING = "Checking notes"
 SAVING = "Saving results"  # steps: unpacked, vault rules, cache, sorted and kept
 SAVING_STEPS = 4
@@ -146,34 +146,57 @@ def finish(vault, config, rules: list[Rule], diagnostics, holders: list[str]) ->
 
 def run_rules(vault, config, rules: list[Rule], paths: list[str], ctx: Context | None = None,
               keep: Callable[[list[Diagnostic]], bool] | None = None,
-              progress: Progress | None = None) -> list[Diagnostic]:
+              progress: Progress | None = None, jobs: int = 1) -> list[Diagnostic]:
     """Check `paths` with every rule, reading notes through `vault.note`
     (which `fix` fills with the texts it is changing), in `ctx` (a context
     for `paths`: `fix` gives one that shares what rules keep, see
     `kept_store`); no cache of results. A note read is let go afterwards
     (memory stays flat over a whole vault) unless `keep(its diagnostics)`:
     `fix` keeps the notes it may change, so that their fixes apply to the
-    very text they were found in. `progress` is told of each hundred notes
-    checked."""
+    very text they were found in. Without `keep`, many notes are checked
+    by `jobs` forked workers (they see the notes held, such as fixed texts).
+    `progress` is told how the checking goes."""
     ctx = ctx if ctx is not None else Context(vault, config, paths)
     out: list[Diagnostic] = []
     holders = []  # the notes that hold suppressions: read again by `finish`
-    for done, path in enumerate(paths):
-        if progress is not None and done % 100 == 0:
-            progress(done, len(paths), CHECKING)
+
+    def check(path: str) -> tuple[list[Diagnostic], Note | None]:
         try:
             with vault.holding(path) as note:
-                found = note_diagnostics(rules, note, ctx)
+                return note_diagnostics(rules, note, ctx), note
         except NoteReadError as exc:
-            out += unreadable(rules, path, exc)
-            continue
-        if keep is not None and keep(found):
-            vault.remember(note)
-        out += found
-        if directives(note):
-            holders.append(path)
-    if progress is not None:
-        progress(len(paths), len(paths), CHECKING)
+            return unreadable(rules, path, exc), None
+
+    def check_packed(path: str) -> tuple[bytes, bool]:  # (in a worker)
+        found, note = check(path)
+        return pack(found), note is not None and bool(directives(note))
+
+    if keep is None and jobs > 1 and len(paths) >= POOL_MIN_NOTES and "fork" in multiprocessing.get_all_start_methods():
+        for rule in rules:  # what rules share is made here once, not in each worker
+            Run._guarded_prepare(rule.prepare, ctx)
+        store, ctx.store = ctx.store, None  # (the workers must not use this process's connection to the cache)
+        try:
+            found = spread(check_packed, paths, jobs, progress, CHECKING)
+        finally:
+            ctx.store = store
+        for path, (packed, holds) in zip(paths, found, strict=True):
+            out += unpack(packed)
+            if holds:
+                holders.append(path)
+    else:
+        for done, path in enumerate(paths):
+            if progress is not None and done % 100 == 0:
+                progress(done, len(paths), CHECKING)
+            found, note = check(path)
+            out += found
+            if note is None:
+                continue
+            if keep is not None and keep(found):
+                vault.remember(note)
+            if directives(note):
+                holders.append(path)
+        if progress is not None:
+            progress(len(paths), len(paths), CHECKING)
     for rule in vault_rules(rules):
         out += reported(guarded(rule, VAULT_PATH, rule.check_vault, ctx), ctx)
     return finish(vault, config, rules, out, holders)
@@ -677,36 +700,11 @@ class Run:
                 self._guarded_prepare(rule.prepare_targets, self.ctx, targets, self._spread)
 
     def _spread(self, fn: Callable, items: list) -> list:
-        """`[fn(item) for item in items]`, worked out by a pool of workers
-        forked now (they inherit `fn`): see `Rule.prepare_targets`."""
-        global _TASK
-        if not items:
-            return []
-        _TASK = fn
-        gc.freeze()  # (see `_check_in_pool`)
-        try:
-            out: list = []
-            self.progress(0, len(items), TARGETS)
-            with multiprocessing.get_context("fork").Pool(self.jobs, initializer=_worker_start) as pool:
-                for chunk in pool.imap(_task_chunk, self._chunks(items)):
-                    out += chunk
-                    self.progress(len(out), len(items), TARGETS)
-            return out
-        finally:
-            _TASK = None
+        """`spread` over this run's workers: see `Rule.prepare_targets`."""
+        return spread(fn, items, self.jobs, self.progress, TARGETS)
 
     def _chunks(self, items: list) -> list[list]:
-        """`items` in chunks for the workers: of one size, then, on the
-        workers' last rounds, each half what is left a worker, so that the
-        workers end together (with chunks of one size, the last left a core
-        idle for up to one chunk: 0.3 s at 10,000 notes)."""
-        size = max(1, len(items) // (self.jobs * CHUNKS_PER_WORKER))
-        out, at = [], 0
-        while at < len(items):
-            step = max(min(size, (len(items) - at) // (2 * self.jobs)), MIN_CHUNK)
-            out.append(items[at:at + step])
-            at += step
-        return out
+        return chunks(items, self.jobs)
 
     def _prepare(self) -> None:
         for rule in self.rules:
@@ -907,7 +905,45 @@ def _read_ahead_chunk(paths: list[str]) -> tuple[list[tuple[str, tuple[str, ...]
     return aliases, {target for target in targets if not vault.candidates(target, "")}
 
 
-_TASK: Callable | None = None  # what `Run._spread` asks its workers to do
+def spread(fn: Callable, items: list, jobs: int, progress: Progress | None = None, what: str = TARGETS) -> list:
+    """`[fn(item) for item in items]`, worked out by a pool of `jobs`
+    workers forked now (they inherit `fn`, which may be any callable; its
+    results must pickle). `progress` is told of each chunk done."""
+    global _TASK
+    if not items:
+        return []
+    _TASK = fn
+    gc.freeze()  # (see `Run._check_in_pool`)
+    try:
+        out: list = []
+        if progress is not None:
+            progress(0, len(items), what)
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_start) as pool:
+            for chunk in pool.imap(_task_chunk, chunks(items, jobs)):
+                out += chunk
+                if progress is not None:
+                    progress(len(out), len(items), what)
+        return out
+    finally:
+        _TASK = None
+        gc.unfreeze()
+
+
+def chunks(items: list, jobs: int) -> list[list]:
+    """`items` in chunks for `jobs` workers: of one size, then, on the
+    workers' last rounds, each half what is left a worker, so that the
+    workers end together (with chunks of one size, the last left a core
+    idle for up to one chunk: 0.3 s at 10,000 notes)."""
+    size = max(1, len(items) // (jobs * CHUNKS_PER_WORKER))
+    out, at = [], 0
+    while at < len(items):
+        step = max(min(size, (len(items) - at) // (2 * jobs)), MIN_CHUNK)
+        out.append(items[at:at + step])
+        at += step
+    return out
+
+
+_TASK: Callable | None = None  # what `spread` asks its workers to do
 
 
 def _task_chunk(items: list) -> list:
