@@ -682,13 +682,13 @@ class Run:
         elif self.ahead_aliases and len(paths) != len(self.vault.note_paths):
             self.ahead_targets = set(paths)
         read = self.vault.note_paths if self.ahead_aliases else paths
-        chunks = self._chunks(read)
+        parts = self._chunks(read)
         self.progress(0, len(read), READING)
         with fork.Pool(self.jobs) as pool:
-            results = pool.imap(_read_ahead_chunk, chunks)  # (in order: an alias's owners are listed by path)
+            results = pool.imap(_read_ahead_chunk, parts)  # (in order: an alias's owners are listed by path)
             self._prepare()
             found, done = [], 0
-            for chunk, result in zip(chunks, results, strict=True):
+            for chunk, result in zip(parts, results, strict=True):
                 found.append(result)
                 done += len(chunk)
                 self.progress(done, len(read), READING)
