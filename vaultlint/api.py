@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from . import config as config_module
 from . import engine
-from .cache import list_index
+from .cache import Cache, list_index
 from .config import Config, ConfigError
 from .diagnostics import Diagnostic, Severity
 from .engine import run_rules  # the plain run, without cache: part of this API
@@ -229,11 +229,13 @@ def fix(
     config, vault, rules, notes = checked.config, checked.vault, checked.rules, checked.paths
     given = set(notes)  # (a staged check also reports the links elsewhere that the commit breaks)
     first = [d for d in checked.diagnostics if d.path in given] if staged else checked.diagnostics
-    # Each pass lints in a context of its own; what rules make from the
-    # names and the config (the link suggester, near-duplicate names) is
-    # made once for them all, or read from the cache.
-    store = engine.kept_store(vault, config, rules) if cache else None
-    lasting: dict = {}
+    # Each pass lints in a context of its own; what rules made of the names
+    # and the config (the link suggester, near-duplicate names) in the check
+    # is theirs too, and what they make is kept in the cache as the check's.
+    ran = checked.found.context
+    lasting = ran.lasting if ran is not None else {}
+    opened = Cache.existing(vault.root) if ran is not None and ran.store is not None else None
+    store = (opened, ran.store[1]) if opened is not None else None
 
     def lint_here(checking: list[str], keep: Callable[[list[Diagnostic]], bool] | None = None) -> list[Diagnostic]:
         ctx = Context(vault, config, checking, store=store, lasting=lasting)

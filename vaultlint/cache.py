@@ -481,9 +481,7 @@ class Cache:
     def open(cls, root: Path) -> Cache | None:
         """The vault's cache, made if need be; None when no folder for it can
         be written."""
-        for folder in (root / FOLDER, _user_folder(root)):
-            if folder.parent == root and _read_only(root):
-                continue
+        for folder in _folders(root):
             try:
                 folder.mkdir(parents=True, exist_ok=True)
                 ignore = folder / ".gitignore"
@@ -494,21 +492,11 @@ class Cache:
                 continue
         return None
 
-    @staticmethod
-    def made(root: Path) -> Path | None:
-        """The file of the vault's cache if a run made one (where `open`
-        would find it), else None."""
-        for folder in (root / FOLDER, _user_folder(root)):
-            if folder.parent == root and _read_only(root):
-                continue
-            if (folder / FILE).is_file():
-                return folder / FILE
-        return None
-
     @classmethod
     def existing(cls, root: Path) -> Cache | None:
-        """The vault's cache if a run made one, else None: none is made."""
-        file = cls.made(root)
+        """The vault's cache if a run made one (where `open` would find
+        it), else None: none is made."""
+        file = next((folder / FILE for folder in _folders(root) if (folder / FILE).is_file()), None)
         try:
             return cls._connect(file) if file is not None else None
         except (OSError, sqlite3.Error):
@@ -881,6 +869,14 @@ def _read_only(folder: Path) -> bool:
         return not os.stat(folder).st_mode & 0o222
     except OSError:
         return True
+
+
+def _folders(root: Path) -> Iterator[Path]:
+    """Where the vault's cache is, first choice first: in the vault, unless
+    its root is kept read-only; else in the user's cache folder."""
+    if not _read_only(root):
+        yield root / FOLDER
+    yield _user_folder(root)
 
 
 def _user_folder(root: Path) -> Path:

@@ -114,6 +114,18 @@ def guarded(rule: Rule, path: str, check, *args) -> list[Diagnostic]:
                            f"rule `{rule.name}` crashed: {type(exc).__name__}: {exc}")]
 
 
+def prepared(prepare: Callable[..., None], *args) -> None:
+    """A rule's `prepare` or `prepare_targets`: only a head start, so a
+    failure is let pass (its checks meet the trouble and report it), but for
+    a config problem."""
+    try:
+        prepare(*args)
+    except ConfigError:
+        raise
+    except Exception:
+        pass
+
+
 def unreadable(rules: list[Rule], path: str, exc: NoteReadError) -> list[Diagnostic]:
     """The `unreadable-note` problem of a file that could not be read (none
     when that rule is off)."""
@@ -149,8 +161,8 @@ def run_rules(vault, config, rules: list[Rule], paths: list[str], ctx: Context |
               progress: Progress | None = None, jobs: int = 1) -> list[Diagnostic]:
     """Check `paths` with every rule, reading notes through `vault.note`
     (which `fix` fills with the texts it is changing), in `ctx` (a context
-    for `paths`: `fix` gives one that shares what rules keep, see
-    `kept_store`); no cache of results. A note read is let go afterwards
+    for `paths`: `fix` gives one that shares what its check's rules made,
+    see `Found.context`); no cache of results. A note read is let go afterwards
     (memory stays flat over a whole vault) unless `keep(its diagnostics)`:
     `fix` keeps the notes it may change, so that their fixes apply to the
     very text they were found in. Without `keep`, many notes are checked
@@ -173,7 +185,7 @@ def run_rules(vault, config, rules: list[Rule], paths: list[str], ctx: Context |
 
     if keep is None and jobs > 1 and len(paths) >= POOL_MIN_NOTES and "fork" in multiprocessing.get_all_start_methods():
         for rule in rules:  # what rules share is made here once, not in each worker
-            Run._guarded_prepare(rule.prepare, ctx)
+            prepared(rule.prepare, ctx)
         store, ctx.store = ctx.store, None  # (the workers must not use this process's connection to the cache)
         try:
             found = spread(check_packed, paths, jobs, progress, CHECKING)
@@ -203,37 +215,6 @@ def run_rules(vault, config, rules: list[Rule], paths: list[str], ctx: Context |
 
 
 # -- the cached run ------------------------------------------------------
-
-
-def kept_version(config_key: str, files_key: str) -> str:
-    """The version of what rules keep in the cache (`Context.store`):
-    made from the vault's files and the config only."""
-    return fingerprint([config_key, files_key])
-
-
-def kept_store(vault, config, rules: list[Rule]) -> tuple[Cache, str] | None:
-    """For a run outside the engine (`fix`): the cache a check made, with
-    the version of what rules keep there for these files and this config
-    (the link suggester, suggestions, near-duplicate names); None when no
-    check made one. Close the cache when done.
-
-    A vault that does not know its notes' aliases yet (a check run on it
-    does) learns from the cache's files record those of the notes unchanged
-    since, from a stat of each rather than a read: at 100,000 notes, 0.5 s
-    instead of 2.5 s."""
-    cache = Cache.existing(vault.root)
-    if cache is None:
-        return None
-    known = {}
-    if not vault.aliases_known:
-        try:
-            known = cache.files()
-        except Exception:  # unreadable: not trusted (the next check rebuilds it)
-            pass
-    if known:
-        changed = moved(vault.root, vault.note_paths, known)()
-        vault.summaries = {path: k[3] or {} for path, k in known.items() if path not in changed}
-    return cache, kept_version(make_config_key(config, rules), fingerprint_paths(vault.files))
 
 
 @dataclass(slots=True)
@@ -400,11 +381,13 @@ def find(vault, config, rules: list[Rule], paths: list[str], *, use_cache: bool 
     when asked for. `start` is the beginning of the run, made earlier."""
     if start is None and use_cache:
         start = Start.of(vault, paths)
+    run = Run(vault, config, rules, paths, start, jobs, progress)
     try:
-        found = Run(vault, config, rules, paths, start, jobs, progress).go(use_last)
+        found = run.go(use_last)
     finally:
         if start is not None:
             start.close()
+    found.context = run.ctx
     if found.last is not None and found._diagnostics is None:
         found._again = lambda: find(vault, config, rules, paths, use_cache=use_cache, jobs=jobs, progress=progress,
                                     use_last=False).diagnostics
@@ -421,6 +404,10 @@ class Found:
         self._diagnostics = diagnostics
         self.last = last  # the result as the cache keeps it, if it does
         self._again: Callable[[], list[Diagnostic]] | None = None  # if the cache lost it meanwhile
+        # The run's context: what its rules made of the names and the config
+        # (the link suggester, near-duplicate names), for a caller that checks
+        # more notes afterwards (`fix`).
+        self.context: Context | None = None
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -474,7 +461,7 @@ class Run:
         config_key = make_config_key(self.config, self.rules)
         self.files_key = self.start.files_key if started else fingerprint_paths(self.vault.files)
         if self.cache is not None:  # what rules keep from run to run, made from the names
-            self.ctx.store = (self.cache, kept_version(config_key, self.files_key))
+            self.ctx.store = (self.cache, fingerprint([config_key, self.files_key]))
         if self.known and self.start.few:
             # A run of a few notes checks them: what checking needs of the
             # names (their index, the link suggester) is made now, while a
@@ -648,7 +635,7 @@ class Run:
             # would peak together.
             packed: list[bytes] = []
             with fork.Pool(self.jobs, initializer=_worker_start) as pool:
-                results = pool.imap_unordered(_check_chunk, self._chunks(paths))
+                results = pool.imap_unordered(_check_chunk, chunks(paths, self.jobs))
                 self._vault_rules_early()  # while the workers check the notes
                 done = 0
                 self.progress(done, len(paths), CHECKING)
@@ -682,7 +669,7 @@ class Run:
         elif self.ahead_aliases and len(paths) != len(self.vault.note_paths):
             self.ahead_targets = set(paths)
         read = self.vault.note_paths if self.ahead_aliases else paths
-        parts = self._chunks(read)
+        parts = chunks(read, self.jobs)
         self.progress(0, len(read), READING)
         with fork.Pool(self.jobs) as pool:
             results = pool.imap(_read_ahead_chunk, parts)  # (in order: an alias's owners are listed by path)
@@ -697,27 +684,15 @@ class Run:
         if by_target:
             targets = set().union(*(targets for _, targets in found))
             for rule in by_target:
-                self._guarded_prepare(rule.prepare_targets, self.ctx, targets, self._spread)
+                prepared(rule.prepare_targets, self.ctx, targets, self._spread)
 
     def _spread(self, fn: Callable, items: list) -> list:
         """`spread` over this run's workers: see `Rule.prepare_targets`."""
         return spread(fn, items, self.jobs, self.progress, TARGETS)
 
-    def _chunks(self, items: list) -> list[list]:
-        return chunks(items, self.jobs)
-
     def _prepare(self) -> None:
         for rule in self.rules:
-            self._guarded_prepare(rule.prepare, self.ctx)
-
-    @staticmethod
-    def _guarded_prepare(prepare: Callable[..., None], *args) -> None:
-        try:
-            prepare(*args)
-        except ConfigError:
-            raise
-        except Exception:  # only a head start: its checks meet the trouble and report it
-            pass
+            prepared(rule.prepare, self.ctx)
 
     def _vault_rules_early(self) -> None:
         """Run now the vault rules the cache holds nothing of (a cold run),
