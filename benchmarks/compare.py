@@ -90,7 +90,9 @@ def _commit_all(vault: Path, message: str) -> None:
 
 
 def _notes(vault: Path) -> list[Path]:
-    return sorted(p for p in vault.rglob("*.md") if not any(part.startswith(".") for part in p.relative_to(vault).parts))
+    """The vault's Markdown notes, dot-folders left out as vaultlint leaves them."""
+    notes = vault.rglob("*.md")
+    return sorted(p for p in notes if not any(part.startswith(".") for part in p.relative_to(vault).parts))
 
 
 def _linked_note(vault: Path, notes: list[Path]) -> Path:
@@ -160,8 +162,8 @@ def _differences(old: Outcome, new: Outcome) -> list[str]:
 
 
 def _diff_excerpt(old: bytes, new: bytes, lines: int = 30) -> str:
-    diff = difflib.unified_diff(old.decode("utf-8", "replace").splitlines(), new.decode("utf-8", "replace").splitlines(),
-                                "base", "new", lineterm="", n=1)
+    before, after = (text.decode("utf-8", "replace").splitlines() for text in (old, new))
+    diff = difflib.unified_diff(before, after, "base", "new", lineterm="", n=1)
     return "\n".join(line for _, line in zip(range(lines), diff, strict=False))
 
 
