@@ -58,7 +58,7 @@ def test_unreadable_notes_are_reported_and_the_run_goes_on(make_vault):
     got = by_path(found)
     assert [d["rule"] for d in got["latin1.md"]] == ["unreadable-note"]
     assert "not UTF-8 (invalid byte 0xe9 on line 1)" in got["latin1.md"][0]["message"]
-    assert "NUL bytes" in got["nul.md"][0]["message"]
+    assert "NUL byte" in got["nul.md"][0]["message"]
     assert got["binary.md"][0]["rule"] == "unreadable-note"
     assert "empty.md" not in got and "bom-only.md" not in got  # empty notes are fine notes
     assert [d["rule"] for d in got["good.md"]] == ["broken-link"]  # the run went on

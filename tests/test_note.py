@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import SEEDS
 
-from vaultlint.note import _simple_yaml, compose_yaml, decode, parse
+from vaultlint.note import NoteReadError, _simple_yaml, compose_yaml, decode, parse
 
 
 def test_bom_and_crlf_are_kept_and_positions_count_characters():
@@ -110,3 +110,20 @@ def test_the_real_vaults_front_matter_is_read_fast_and_alike(corpus):
             if text.startswith("---\n") and (close := text.find("\n---", 3)) != -1:
                 fast += assert_read_as_the_parser_reads(text[4:close + 1])
     assert fast > 500  # tubegraph's title and videoId
+
+
+def test_a_few_nul_bytes_leave_a_note_readable_and_mostly_nul_is_binary():
+    text, bom = decode(b"# Note\n\n```\nbytes \x00 here\n```\n[[Other]]\n")
+    assert "\x00" in text and [link.target for link in parse("n.md", text, bom).links] == ["Other"]
+    for data in ("UTF-16 text".encode("utf-16-le"), b"\x00" * 512):
+        with pytest.raises(NoteReadError, match="mostly NUL bytes"):
+            decode(data)
+
+
+def test_nul_bytes_are_reported_where_they_are_and_the_note_is_checked(make_vault):
+    from vaultlint import api
+
+    root = make_vault({"n.md": b"# N\n\n```\nbytes \x00\x00 here\n```\n\n[[missing]]\n"})
+    found = [(d.rule, d.line, d.column, d.message.split(":")[0]) for d in api.lint([root], cache=False).diagnostics]
+    assert sorted(found) == [("broken-link", 7, 1, "note `missing` not found"),
+                             ("unreadable-note", 4, 7, "2 NUL bytes")]

@@ -134,3 +134,27 @@ def test_offsets_survive_masking():
     text = "`code` then [[After]]"
     (link,) = scan(text).links
     assert text[link.start:link.end] == "[[After]]"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Obsidian's "Escaping Markdown syntax": a backslash makes a bracket text.
+        ("\\[not a link\\](target)", []),
+        ("[not a link\\](target)", []),
+        ("| a | \\[not a link\\](target) |", []),
+        ("\\[[not a link]]", []),
+        ("\\[\\[not a link\\]\\]", []),
+        # An escaped backslash escapes nothing after it.
+        ("\\\\[a link](target)", ["target"]),
+        ("\\\\[[a link]]", ["a link"]),
+        ("| \\[x\\](t) | [y](u) |", ["u"]),
+    ],
+)
+def test_escaped_brackets_are_text(text, expected):
+    assert [t for _k, _e, t, _s, _a in links(text)] == expected
+
+
+def test_an_escaped_bang_makes_no_embed():
+    assert links("\\![[pic.png]] ![[pic.png]]") == [("wiki", False, "pic.png", None, None),
+                                                   ("wiki", True, "pic.png", None, None)]

@@ -45,7 +45,7 @@ ALIAS_KEYS = ("aliases", "alias")
 
 
 class NoteReadError(Exception):
-    """The file cannot be read as a note (not UTF-8, binary, unreadable)."""
+    """The file cannot be read as a note (not UTF-8, mostly NUL bytes, unreadable)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,8 +372,14 @@ def split_frontmatter(text: str) -> tuple[FrontMatter | None, YamlProblem | None
 
 
 def decode(data: bytes) -> tuple[str, bool]:
-    if b"\x00" in data:
-        raise NoteReadError("the file holds NUL bytes: it is binary, not a Markdown note")
+    """The text of a note file and whether it began with a BOM. A file that
+    is not UTF-8 is no note, nor one that is mostly NUL bytes (UTF-16 text
+    without a BOM, a file of zeros); a few NUL bytes in valid UTF-8 (pasted
+    into a code block) leave it a note, as Obsidian reads it: the
+    `unreadable-note` rule reports them where they are."""
+    if b"\x00" in data and (nuls := data.count(b"\x00")) * 4 > len(data):
+        raise NoteReadError(f"the file is mostly NUL bytes ({nuls} of {len(data)}): it is binary"
+                            " (or UTF-16), not a Markdown note")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -403,14 +403,26 @@ def wiki_links(text: str, start: int, end: int | None = None, kind: str = "wiki"
         if not target and subpath is None and alias is None:
             continue
         at, link_end = m.span()
+        if at > start and text[at - 1] == "\\" and escaped(text, at, start):
+            continue  # `\[[x]]` is the text `[[x]]`, as in Obsidian
         # (Right after another link, text[at - 1] is its `]`.)
-        embed = at > start and text[at - 1] == "!"
+        embed = at > start and text[at - 1] == "!" and not escaped(text, at - 1, start)
         # Where the target begins (after `[[`), past spaces: `strip` gives
         # the string itself when there are none, as in most links.
         t_start = at + 2 + (0 if target is raw else raw.find(target[0]) if target else len(raw))
         found.append(_new(Link, (kind, embed, target, subpath, alias, at - embed, link_end, t_start,
                                  t_start + len(target))))
     return found
+
+
+def escaped(text: str, at: int, start: int = 0) -> bool:
+    """Whether text[at] follows an odd run of backslashes (`\\[` is a
+    literal `[`, `\\\\[` a backslash and then a bracket), as Obsidian's
+    "Escaping Markdown syntax" and CommonMark have it."""
+    run = 0
+    while at - run > start and text[at - run - 1] == "\\":
+        run += 1
+    return run % 2 == 1
 
 
 def _markdown_link(m: re.Match, embed: bool) -> Link | None:
@@ -460,7 +472,12 @@ def scan(text: str, start: int = 0, stamp_pattern: re.Pattern | None = None) -> 
         if "](" in masked:
             for m in _MD_LINK.finditer(masked, start):
                 at = m.start()
-                link = _markdown_link(m, at > start and masked[at - 1] == "!")
+                # `\[text](url)` and `[text\](url)` are text: an escaped
+                # bracket neither opens nor closes a link.
+                if (at > start and masked[at - 1] == "\\" and escaped(masked, at, start)) or escaped(
+                        masked, m.end(1), at + 1):
+                    continue
+                link = _markdown_link(m, at > start and masked[at - 1] == "!" and not escaped(masked, at - 1, start))
                 if link is not None:
                     links.append(link)
             links.sort(key=lambda link: link.start)
