@@ -127,3 +127,27 @@ def test_nul_bytes_are_reported_where_they_are_and_the_note_is_checked(make_vaul
     found = [(d.rule, d.line, d.column, d.message.split(":")[0]) for d in api.lint([root], cache=False).diagnostics]
     assert sorted(found) == [("broken-link", 7, 1, "note `missing` not found"),
                              ("unreadable-note", 4, 7, "2 NUL bytes")]
+
+
+def test_prose_blanks_front_matter_code_math_and_comments_at_the_same_offsets():
+    text = "---\nword: TODO\n---\n`TODO` $TODO$ %%TODO%%\n```\nTODO\n```\nA TODO here\n"
+    note = parse("n.md", text)
+    assert len(note.prose) == len(text) and note.prose.count("\n") == text.count("\n")
+    assert note.prose.count("TODO") == 1 and note.prose.find("TODO") == text.rindex("TODO")
+
+
+def test_the_rule_api_example_reports_words_in_prose_only(make_vault):
+    """The example rule of the rule API's docstring, run as a plugin."""
+    import textwrap
+
+    from vaultlint import api, rule
+
+    doc = rule.__doc__
+    example = doc[doc.index("    '''Manual") : doc.index("The spans")]
+    root = make_vault({
+        "rules.py": textwrap.dedent(example).replace("'''Manual", '"""no-todo: a word left.\n\nManual', 1)
+        .replace("fix safety.'''", 'fix safety.\n"""', 1),
+        "a.md": "---\nnote: TODO\n---\n```\nTODO in code\n```\nSay `TODO` or $TODO$, %%TODO%%\nThe TODO.\n",
+    }, config='plugins = ["rules.py"]\nselect = ["no-todo"]\n')
+    found = [(d.path, d.line, d.column, d.message) for d in api.lint([root], cache=False).diagnostics]
+    assert found == [("a.md", 8, 5, "TODO left in the note")]

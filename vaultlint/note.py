@@ -21,7 +21,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from .diagnostics import Edit
-from .scanner import Body, Link, scan, wiki_links
+from .scanner import Body, Link, apply_mask, scan, wiki_links
 
 
 class YAML_LOADER(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -265,6 +265,23 @@ class _once(cached_property):
 
 @dataclass(eq=False)
 class Note:
+    """A note as the rules see it. Every span is a pair of character offsets
+    into `text` (start included, end excluded), the same in `prose`:
+
+    - a link (`body.links`, `frontmatter_links`) spans it as written, from
+      its `[` (its `!` for an embed) to past its `]]` or `)`; `target_start`
+      and `target_end` span its target, which a fix replaces;
+    - a heading (`body.headings`) spans its whole line from the line's very
+      start, so indentation and the `>` of a quote or callout are inside
+      it, to the end of its text without the line break; a setext heading
+      (`Title` over `===`) spans both lines. `text` is the heading as
+      written, without its marks;
+    - a block id (`body.block_ids`) spans `^id`; a stamp (`body.stamps`) the
+      pattern's whole match;
+    - `body.masked` lists the spans that are not prose: code (fenced,
+      indented, inline), math, `%%comments%%` and HTML comments.
+    """
+
     path: str  # relative to the vault root, "/"-separated
     text: str
     bom: bool = False
@@ -302,6 +319,17 @@ class Note:
         s = starts[line - 1]
         e = starts[line] if line < len(starts) else len(self.text)
         return self.text[s:e].rstrip("\r\n")
+
+    @_once
+    def prose(self) -> str:
+        """The text with what is not prose blanked out: the front-matter,
+        and the spans of `body.masked` (code, math, comments), each
+        character a space and each line break kept, so that an offset in
+        `prose` is the same offset in `text`. The scanner's own masked text,
+        made again from its spans when first asked for (kept by every note,
+        it would double the memory of the notes a run holds)."""
+        masked = self.body.masked
+        return apply_mask(self.text, ((0, self.body_start), *masked) if self.body_start else masked)
 
     # -- what the note says ----------------------------------------------
     @property

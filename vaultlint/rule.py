@@ -17,9 +17,14 @@ only the whole vault shows).
 
         def check_note(self, note, ctx):
             word = self.options["word"]
-            at = note.text.find(word, note.body_start)
+            # `note.prose`: the text with front-matter, code, math and
+            # comments blanked out, at the same offsets as `note.text`.
+            at = note.prose.find(word)
             if at != -1:
                 yield self.diagnostic(note, at, at + len(word), f"{word} left in the note")
+
+The spans a note's parts are found at are listed in the `Note` docstring
+(vaultlint/note.py).
 
 Work shared by every note of a run (an index of the vault's names) goes in
 `ctx.memo(key, make)`; with `lasting=(to_data, from_data)` the value is also

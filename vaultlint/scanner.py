@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from operator import itemgetter
 from typing import NamedTuple
 from urllib.parse import unquote
@@ -325,7 +325,7 @@ def mask_ranges(text: str, start: int = 0) -> list[tuple[int, int]]:
     return ranges
 
 
-def apply_mask(text: str, ranges: list[tuple[int, int]]) -> str:
+def apply_mask(text: str, ranges: Sequence[tuple[int, int]]) -> str:
     """Blank out `ranges` (keeping newlines) so that offsets do not move."""
     if not ranges:
         return text
