@@ -177,10 +177,72 @@ def test_cli_fix_reports_what_it_did_and_what_remains(make_vault):
     vault = make_vault({"a.md": "todo maybe\n", "b.md": "todo todo\n"}, config=CONFIG)
     result = CliRunner().invoke(main, ["fix", "--select", "shout,hint", str(vault)])
     assert result.exit_code == 1  # the hint remains
-    assert "Fixed 3 problems in 2 notes (shout 3)." in result.stdout
-    assert "a.md:1:6: hint hedging\n    suggestion: say surely (display-only, not applied)\n" in result.stdout
-    assert "1 problem remains in 1 note (1 with a suggestion" in result.stdout
+    # A summary, not the problem list (a second copy of `check`'s in a hook's output)
+    assert result.stdout == ("Fixed 3 problems in 2 notes (shout 3).\n1 problem remains in 1 note "
+                             "(1 with a suggestion to apply by hand or with `--interactive`).\n")
+    listed = CliRunner().invoke(main, ["fix", "--show-remaining", "--select", "shout,hint", str(vault)])
+    assert listed.exit_code == 1
+    assert "a.md:1:6: hint hedging\n    suggestion: say surely (display-only, not applied)\n" in listed.stdout
+    assert "1 problem remains in 1 note (1 with a suggestion" in listed.stdout
     assert CliRunner().invoke(main, ["fix", "--select", "shout", str(vault)]).exit_code == 0
+
+
+def test_cli_fix_lists_what_remains_in_checks_formats_with_the_summary_on_stderr(make_vault):
+    import json
+
+    vault = make_vault({"a.md": "todo maybe\n"}, config=CONFIG)
+    result = CliRunner().invoke(main, ["fix", "--output-format", "json", "--select", "shout,hint", str(vault)])
+    assert result.exit_code == 1
+    assert [(d["path"], d["rule"]) for d in json.loads(result.stdout)] == [("a.md", "hint")]
+    assert "Fixed 1 problem in 1 note (shout 1)." in result.stderr
+    counted = CliRunner().invoke(main, ["fix", "--statistics", "--select", "shout,hint", str(vault)])
+    assert counted.stdout.split() == ["1", "hint", "info"] and "1 problem remains" in counted.stderr
+
+
+def test_cli_fix_takes_a_baseline_and_exit_zero_as_check_does(make_vault):
+    vault = make_vault({"a.md": "old maybe\n"}, config=CONFIG)
+    args = ["--select", "shout,hint", str(vault)]
+    baseline = str(vault / "baseline.json")
+    assert CliRunner().invoke(main, ["check", "--write-baseline", baseline, *args]).exit_code == 0
+    (vault / "b.md").write_text("todo\n", encoding="utf-8")
+    assert CliRunner().invoke(main, ["fix", "--diff", *args]).exit_code == 1  # b would change
+    # The old problem is known: what fix leaves fails no run ...
+    known = CliRunner().invoke(main, ["fix", "--baseline", baseline, *args])
+    assert known.exit_code == 0, known.output
+    assert known.stdout == "Fixed 1 problem in 1 note (shout 1).\nNo new problems remain (1 known to the baseline).\n"
+    assert read(vault, "b.md") == b"TODO\n"
+    # ... but a new one does, unless --exit-zero
+    (vault / "c.md").write_text("perhaps maybe\n", encoding="utf-8")
+    new = CliRunner().invoke(main, ["fix", "--baseline", baseline, *args])
+    assert new.exit_code == 1 and "1 new problem remains in 1 note (1 known to the baseline;" in new.stdout
+    assert CliRunner().invoke(main, ["fix", "--baseline", baseline, "--exit-zero", *args]).exit_code == 0
+    # The config's `baseline` serves when no --baseline is given, and --no-baseline sets it aside
+    (vault / ".vaultlint.toml").write_text(CONFIG + 'baseline = "baseline.json"\n', encoding="utf-8")
+    assert "1 known to the baseline" in CliRunner().invoke(main, ["fix", *args]).stdout
+    assert "known" not in CliRunner().invoke(main, ["fix", "--no-baseline", *args]).stdout
+
+
+def test_cli_fix_of_a_note_it_cannot_write_says_what_was_really_written(make_vault, monkeypatch):
+    from vaultlint import fixer
+
+    vault = make_vault({"a.md": "todo todo\n", "b.md": "todo\n", "c.md": "todo\n"}, config=CONFIG)
+    write_note = fixer.write_note
+
+    def read_only(root, path, *args):  # (as a note without write permission is, for a user other than root)
+        if path != "c.md":
+            raise PermissionError(13, "Permission denied", str(root / path))
+        return write_note(root, path, *args)
+
+    monkeypatch.setattr(fixer, "write_note", read_only)
+    result = CliRunner().invoke(main, ["fix", "--select", "shout", str(vault)])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Fixed 1 problem in 1 note."
+    assert lines[1] == "Not written: 2 notes, with 3 fixes:"
+    assert lines[2] == "  a.md: Permission denied"
+    assert lines[3].startswith("  b.md: ")
+    assert lines[4] == "3 problems remain in 2 notes."
+    assert read(vault, "c.md") == b"TODO\n"
 
 
 def test_check_counts_what_fix_would_solve(make_vault):

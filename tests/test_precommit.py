@@ -140,6 +140,49 @@ def test_the_hook_refuses_a_broken_link_and_passes_a_clean_commit(tmp_path):
     subprocess.run([sys.executable, "-m", "pre_commit", "gc"], cwd=vault, capture_output=True)
 
 
+@pytest.mark.skipif(not (HAVE_GIT and HAVE_PRE_COMMIT), reason="needs git and pre-commit (the `test` extra)")
+def test_both_hooks_on_a_baseline_pass_a_note_with_old_problems_and_refuse_a_new_one(tmp_path):
+    """Adopting vaultlint on a vault with a past: the baseline named in the
+    config serves both hooks. Touching a note that holds an old broken link
+    commits (the fix hook has nothing to fix and says so, exit 0); a new
+    broken link is refused by the check hook."""
+    source, rev = snapshot_of_this_repo()
+    vault = tmp_path / "notes"
+    vault.mkdir()
+    git(vault, "init", "-q")
+    (vault / ".obsidian").mkdir()
+    write(vault, {
+        ".pre-commit-config.yaml": f"repos:\n  - repo: {source}\n    rev: {rev}\n    hooks:\n"
+                                   "      - id: vaultlint-fix\n      - id: vaultlint\n",
+        ".vaultlint.toml": 'baseline = ".vaultlint-baseline.json"\n',
+        "Home.md": "# Home\n\nSee [[Ideas]] and [[Old plans]].\n",
+        "Ideas.md": "# Ideas\n",
+    })
+    recorded = CliRunner().invoke(main, ["check", "--write-baseline", str(vault / ".vaultlint-baseline.json"),
+                                         str(vault)])
+    assert recorded.exit_code == 0 and "Wrote 1 problem of 2 notes" in recorded.output
+    subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=vault, check=True, capture_output=True)
+
+    def commit(message: str) -> subprocess.CompletedProcess:
+        git(vault, "add", "-A")
+        return git(vault, "commit", "-m", message, check=False)
+
+    first = commit("a vault with a past, and its baseline")
+    assert first.returncode == 0, first.stdout + first.stderr
+    write(vault, {"Home.md": "# Home\n\nSee [[Ideas]] and [[Old plans]].\n\nA new line.\n"})
+    touched = commit("a note with an old problem, touched")
+    output = touched.stdout + touched.stderr
+    assert touched.returncode == 0, output
+    assert "Old plans" not in output  # neither hook prints the old problem
+    write(vault, {"Home.md": "# Home\n\nSee [[Ideas]] and [[Old plans]].\n\nA new line, [[Ideaz]].\n"})
+    refused = commit("a new broken link")
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0, output
+    assert "Home.md:5:13: broken-link note `Ideaz` not found" in output and "Old plans" not in output
+    assert "vaultlint fix" in output and "Passed" in output  # the fix hook passed; the check hook failed
+    subprocess.run([sys.executable, "-m", "pre_commit", "gc"], cwd=vault, capture_output=True)
+
+
 @needs_git
 def test_staged_checks_only_the_notes_given_and_what_a_removal_breaks(tmp_path, monkeypatch):
     vault = tmp_path

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import config as config_module
-from . import engine
+from . import engine, writer
 from .cache import Cache, list_index
 from .config import Config, ConfigError
 from .diagnostics import Diagnostic, Severity
@@ -85,7 +85,7 @@ def vault_root(paths: Sequence[str | os.PathLike] = (), vault_dir: str | os.Path
     return find_root(paths)
 
 
-def _vault(root: Path, config: Config, files: list[str] | None = None) -> Vault:
+def _vault(root: Path, config: Config, files: list[str] | None = None, temporary: Iterable[str] = ()) -> Vault:
     return Vault(
         root,
         exclude=config.exclude,
@@ -93,6 +93,7 @@ def _vault(root: Path, config: Config, files: list[str] | None = None) -> Vault:
         resolution=config.resolution,
         stamp_pattern=config.stamp_regex(),
         files=files,
+        temporary=temporary,
     )
 
 
@@ -168,7 +169,9 @@ def lint(
     try:
         config = config_module.load(root, Path(config_file) if config_file else None)
         rules = config.active_rules(select, ignore)
-        vault = _vault(root, config, start.files(config.trust_folder_times) if start is not None else None)
+        files = start.files(config.trust_folder_times) if start is not None else None
+        vault = _vault(root, config, files, start.temporary if files is not None else ())
+        writer.sweep(vault.root, vault.temporary)  # what writes cut short left behind
         notes = select_notes(vault, paths) if paths or not staged else []
     except BaseException:
         if start is not None:
@@ -263,6 +266,7 @@ def fix(
         fixer.write_changes(run, vault.root)
         if run.passes:
             run.remaining = [d for d in check().diagnostics if d.path in given or not staged]
+    run.checked = checked
     return run
 
 
@@ -285,6 +289,7 @@ def move(
     if vault_dir is None:
         vault_dir = _move_root(Path(old))
     _config, vault = open_vault([old], vault_dir=vault_dir, config_file=config_file)
+    writer.sweep(vault.root, vault.temporary)  # what writes cut short left behind
     try:
         where = [rename.vault_path(vault.root, p) for p in (old, new)]
         planned = rename.plan(vault, *where, merge=merge)

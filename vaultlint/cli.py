@@ -115,14 +115,15 @@ def main() -> None:
 @click.option("--fail-on", type=click.Choice([s.value for s in Severity]), default="info", show_default=True,
               help="The least severity that makes the exit code 1.")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
-              help="Report only the problems this baseline does not hold.")
+              help="Report only the problems this baseline does not hold (default: the config's `baseline`).")
+@click.option("--no-baseline", is_flag=True, help="Report every problem, whatever the config's `baseline` says.")
 @click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False),
               help="Record every problem found in this file (and exit 0).")
 @click.option("--no-cache", is_flag=True, help="Check every note afresh; neither read nor write the cache.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes that read notes in a large cold run (default: the number of cores).")
 def check(paths, vault_dir, config_file, select, ignore, output_format, color, staged, statistics, exit_zero, fail_on,
-          baseline_file, write_baseline, no_cache, jobs):
+          baseline_file, no_baseline, write_baseline, no_cache, jobs):
     """Lint the vault, or only the notes under PATHS (links still resolve
     against the whole vault). Results are cached in .vaultlint_cache/ and
     reused while notes do not change."""
@@ -137,41 +138,73 @@ def check(paths, vault_dir, config_file, select, ignore, output_format, color, s
     note_text = _note_text(result.vault)
     if write_baseline:
         Baseline.of(result.diagnostics, note_text).write(write_baseline)
-        click.echo(f"Wrote {len(result.diagnostics)} problems of {len(result.paths)} notes to {write_baseline}.",
-                   err=True)
+        problems, notes = len(result.diagnostics), len(result.paths)
+        click.echo(f"Wrote {problems} problem{_s(problems)} of {notes} note{_s(notes)} to {write_baseline}.", err=True)
         sys.exit(0)
+    baseline_file = _baseline_file(result.config, baseline_file, no_baseline)
     known = None
     if baseline_file:
         known = run_api(lambda: Baseline.read(baseline_file)).filter(result.diagnostics, note_text, result.paths)
     if color is None:
         color = sys.stdout.isatty()
-    if statistics:
-        if output_format not in ("text", "concise", "full", "json"):
-            raise Failure("--statistics prints text or json; drop --output-format " + output_format)
-        click.echo(report.statistics(known.new if known else result.diagnostics, as_json=output_format == "json"),
-                   nl=False)
-    else:
-        formatter = report.FORMATS[output_format]
-
-        def text(diagnostics) -> str:
-            files = set(result.vault.files)  # a set: a list made this quadratic on large vaults
-            checked = len(set(result.paths) | {d.path for d in diagnostics if d.path in files})
-            return formatter(diagnostics, checked=checked, color=color, root=result.root,
-                             rules={r.name: r for r in result.rules}, note_text=note_text)
-
-        if known is not None:
-            click.echo(text(known.new), nl=False)
-        else:  # what else the text depends on: the vault's and the current folder (CI formats name files from it)
-            options = f"{output_format} color={color} root={result.root} cwd={os.getcwd()}"
-            echo_utf8(result.encoded(options, text))
-    if known is not None and (known.known or known.gone):
-        gone = f"; {known.gone} of them are gone (rewrite it with --write-baseline)" if known.gone else ""
-        click.echo(f"{known.known} known problems hidden by the baseline {baseline_file}{gone}.", err=True)
+    _show(result, known.new if known else result.diagnostics, output_format=output_format, statistics=statistics,
+          color=color, note_text=note_text, cached=known is None)
     if known is not None:
+        _tell_known(known, baseline_file)
         failed = any(d.severity.rank >= Severity(fail_on).rank for d in known.new)
     else:
         failed = result.failed(Severity(fail_on))
     sys.exit(1 if failed and not exit_zero else 0)
+
+
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
+
+
+def _baseline_file(config, given: str | None, off: bool) -> str | None:
+    """The baseline in force: `--baseline`, else the config's `baseline`
+    (from the vault root, shown from the current folder), unless
+    `--no-baseline`."""
+    if off:
+        return None
+    if given or not config.baseline:
+        return given
+    return os.path.relpath(config.root / config.baseline)
+
+
+def _tell_known(known, baseline_file: str) -> None:
+    if known.known or known.gone:
+        gone = ""
+        if known.gone:
+            gone = (f"; {known.gone} of them {'is' if known.gone == 1 else 'are'} gone "
+                    "(rewrite it with --write-baseline)")
+        click.echo(f"{known.known} known problem{_s(known.known)} hidden by the baseline {baseline_file}{gone}.",
+                   err=True)
+
+
+def _show(result, diagnostics, *, output_format: str, statistics: bool, color: bool, note_text,
+          cached: bool = False) -> None:
+    """Print `diagnostics` (of `result`'s run) in `output_format`, or their
+    count per rule; `cached`: they are all the run found, whose text the
+    cache may hold already."""
+    if statistics:
+        if output_format not in ("text", "concise", "full", "json"):
+            raise Failure("--statistics prints text or json; drop --output-format " + output_format)
+        click.echo(report.statistics(diagnostics, as_json=output_format == "json"), nl=False)
+        return
+    formatter = report.FORMATS[output_format]
+
+    def text(diagnostics) -> str:
+        files = set(result.vault.files)  # a set: a list made this quadratic on large vaults
+        checked = len(set(result.paths) | {d.path for d in diagnostics if d.path in files})
+        return formatter(diagnostics, checked=checked, color=color, root=result.root,
+                         rules={r.name: r for r in result.rules}, note_text=note_text)
+
+    if not cached:
+        click.echo(text(diagnostics), nl=False)
+    else:  # what else the text depends on: the vault's and the current folder (CI formats name files from it)
+        options = f"{output_format} color={color} root={result.root} cwd={os.getcwd()}"
+        echo_utf8(result.encoded(options, text))
 
 
 def _note_text(vault):
@@ -204,9 +237,25 @@ def _note_text(vault):
               help="For pre-commit: fix only the notes given (none: none), and let git's index tell which notes "
                    "of the vault changed.")
 @click.option("--no-cache", is_flag=True, help="Check every note afresh; neither read nor write the cache.")
-def fix_command(paths, vault_dir, config_file, select, ignore, unsafe, show_diff, interactive, staged, no_cache):
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
+              help="The problems this baseline holds do not fail the run (default: the config's `baseline`).")
+@click.option("--no-baseline", is_flag=True, help="Ignore the config's `baseline`.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems remain.")
+@click.option("--fail-on", type=click.Choice([s.value for s in Severity]), default="info", show_default=True,
+              help="The least severity of a problem left that makes the exit code 1.")
+@click.option("--show-remaining", is_flag=True, help="List the problems that remain, with their suggestions.")
+@click.option("--output-format", type=click.Choice(sorted(report.FORMATS)), default=None,
+              help="List the problems that remain in this format (as `check` does); the summary goes to stderr.")
+@click.option("--statistics", is_flag=True, help="Count the problems that remain per rule.")
+def fix_command(paths, vault_dir, config_file, select, ignore, unsafe, show_diff, interactive, staged, no_cache,
+                baseline_file, no_baseline, exit_zero, fail_on, show_remaining, output_format, statistics):
     """Apply the fixes of the problems `check` finds: safe ones only, unless
-    --unsafe-fixes. Suggestions (display-only fixes) are shown, never applied."""
+    --unsafe-fixes. Suggestions (display-only fixes) are shown, never applied.
+    Prints what it fixed and how many problems remain (--show-remaining lists
+    them). Exit code: 1 when problems remain (but with --exit-zero, or those
+    a baseline holds) or a note was not written; with --staged (the fix
+    hook), only when a note was not written: what remains is the check
+    hook's to report; with --diff, 1 when a note would change."""
     from . import fixer
 
     decide = None
@@ -222,18 +271,38 @@ def fix_command(paths, vault_dir, config_file, select, ignore, unsafe, show_diff
             unsafe=unsafe, write=not show_diff, decide=decide, cache=not no_cache, progress=progress,
             staged=staged,
         ))
+    checked = run.checked
     if show_diff:
         click.echo(run.diff(), nl=False)
-        click.echo(run.summary(unsafe=unsafe, dry_run=True), err=True)
+    baseline_file = _baseline_file(checked.config, baseline_file, no_baseline)
+    disk = _note_text(checked.vault)
+
+    def note_text(path: str):  # the notes as fixed (in memory only, with --diff)
+        return run.texts[path] if path in run.texts else disk(path)
+
+    left, known = run.remaining, None
+    if baseline_file:
+        known = run_api(lambda: Baseline.read(baseline_file)).filter(left, note_text, checked.paths)
+        left = known.new
+    listed = output_format is not None or statistics
+    if listed:
+        _show(checked, left, output_format=output_format or "text", statistics=statistics,
+              color=sys.stdout.isatty(), note_text=note_text)
+    elif show_remaining and not show_diff:
+        for d, line in zip(left, report.diagnostic_lines(left, color=sys.stdout.isatty()), strict=True):
+            click.echo(line)
+            if d.fix is not None and d.fix.message and not fixer.allowed(d.fix, unsafe):
+                click.echo(f"    suggestion: {d.fix.message} ({d.fix.applicability.value}, not applied)")
+    click.echo(run.summary(unsafe=unsafe, dry_run=show_diff, remaining=left, known=known.known if known else 0),
+               err=listed or show_diff)
+    if known is not None and known.gone:
+        click.echo(f"{known.gone} problem{_s(known.gone)} the baseline {baseline_file} holds "
+                   f"{'is' if known.gone == 1 else 'are'} gone (rewrite it with `vaultlint check --write-baseline`).",
+                   err=True)
+    if show_diff:
         sys.exit(1 if run.changed else 0)
-    for d, line in zip(run.remaining, report.diagnostic_lines(run.remaining, color=sys.stdout.isatty()), strict=True):
-        click.echo(line)
-        if d.fix is not None and d.fix.message and not fixer.allowed(d.fix, unsafe):
-            click.echo(f"    suggestion: {d.fix.message} ({d.fix.applicability.value}, not applied)")
-    click.echo(run.summary(unsafe=unsafe))
-    for why in run.refused:
-        click.echo(f"vaultlint: not written: {why}", err=True)
-    sys.exit(1 if run.remaining or run.refused else 0)
+    failed = any(d.severity.rank >= Severity(fail_on).rank for d in left) and not exit_zero and not staged
+    sys.exit(1 if failed or run.refused else 0)
 
 
 @main.command("mv")

@@ -14,6 +14,7 @@ the closest valid key; the CLI turns it into exit code 2.
                                             # wiki-t, bracket) or a regex with named groups `time`, `label`
 
     schema-key = "$schema"                  # the front-matter key by which a note names its schema
+    baseline = ".vaultlint-baseline.json"   # problems recorded as known, for check, fix and mv (from the root)
 
     [[schema]]                              # see vaultlint.schemas
     files = ["talks/**"]                    # optional; so is `where = { type = "talk" }`
@@ -59,6 +60,7 @@ SCHEMA = {
         "trust-folder-times": {"type": "boolean"},
         "timestamp-pattern": {"type": "string"},
         "schema-key": {"type": "string"},
+        "baseline": {"type": "string"},
         "schema": {
             "type": "array",
             "items": {
@@ -154,6 +156,7 @@ class Config:
     timestamp_pattern: str = DEFAULT_STAMP_PATTERN
     schemas: list[dict] = field(default_factory=list)
     schema_key: str = "$schema"
+    baseline: str | None = None  # the baseline file check, fix and mv use (relative to the vault root)
     rule_settings: dict[str, dict] = field(default_factory=dict)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)  # glob -> rules ("ALL": every rule)
     data: dict = field(default_factory=dict)  # the file as read
@@ -258,6 +261,7 @@ def load(root: Path, file: Path | None = None) -> Config:
         timestamp_pattern=data.get("timestamp-pattern", DEFAULT_STAMP_PATTERN),
         schemas=data.get("schema", []),
         schema_key=data.get("schema-key", "$schema"),
+        baseline=data.get("baseline"),
         rule_settings=data.get("rule", {}),
         per_file_ignores=data.get("per-file-ignores", {}),
         data=data,

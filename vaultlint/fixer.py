@@ -171,11 +171,14 @@ class FixRun:
     originals: dict[str, Original] = field(default_factory=dict)  # the notes as read
     texts: dict[str, str] = field(default_factory=dict)  # path -> fixed text
     applied: Counter = field(default_factory=Counter)  # rule -> fixes applied
+    applied_in: Counter = field(default_factory=Counter)  # path -> fixes applied
+    later: int = 0  # fixes applied to problems that were not there at the start (made by other fixes)
     rejected: list[Rejected] = field(default_factory=list)
     passes: int = 0
     pending: bool = False  # stopped at the cap with fixes left to apply
     written: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # why notes were not written
+    checked: object = None  # the check the run began with (an `api.LintResult`: its vault, config, notes)
 
     @property
     def changed(self) -> list[str]:
@@ -185,40 +188,58 @@ class FixRun:
     def diff(self) -> str:
         return "".join(unified_diff(p, self.originals[p].text, self.texts[p]) for p in self.changed)
 
-    def summary(self, *, unsafe: bool = False, dry_run: bool = False) -> str:
-        fixes = sum(self.applied.values())
-        notes = len(self.changed)
+    def summary(self, *, unsafe: bool = False, dry_run: bool = False,
+                remaining: list[Diagnostic] | None = None, known: int = 0) -> str:
+        """What the run did, in words. `remaining`: the problems left to
+        tell about (by default all that remain; fewer with a baseline, which
+        holds `known` others)."""
+        unwritten = [] if dry_run or not self.refused else [p for p in self.changed if p not in set(self.written)]
+        fixes = sum(self.applied.values()) - sum(self.applied_in[p] for p in unwritten)
+        notes = len(self.changed) - len(unwritten)
         verb = "Would fix" if dry_run else "Fixed"
-        by_rule = ", ".join(f"{rule} {n}" for rule, n in sorted(self.applied.items()))
+        by_rule = ", ".join(f"{rule} {n}" for rule, n in sorted(self.applied.items())) if not unwritten else ""
         lines = [f"{verb} {fixes} problem{_s(fixes)} in {notes} note{_s(notes)}"
                  + (f" ({by_rule})" if by_rule else "") + "."]
         if self.passes > 1:
             lines[0] = lines[0][:-1] + f", in {self.passes} passes."
+        if self.later:
+            # (Why `check` counted fewer fixable problems: it sees the notes as they are.)
+            lines[0] = lines[0][:-1] + (f"; {self.later} of them {'was' if self.later == 1 else 'were'} found only "
+                                        "after earlier fixes, so `check` did not count them.")
+        if unwritten:
+            lost = sum(self.applied_in[p] for p in unwritten)
+            lines.append(f"Not written: {len(unwritten)} note{_s(len(unwritten))}, with {lost} fix{_es(lost)}:")
+            lines.extend(f"  {why}" for why in self.refused)
         for r in self.rejected:
             d = r.diagnostic
             lines.append(f"Not applied: {d.path}:{d.line}:{d.column}: {d.rule}: {r.reason}.")
         if self.pending:
             lines.append(f"Stopped after {self.passes} passes with fixes still to apply (rules that undo each other?).")
-        left = self.remaining
+        left = self.remaining if remaining is None else remaining
+        hidden = f"{known} known to the baseline" if known else ""
         if left:
             unsafe_left = sum(1 for d in left if d.fix and d.fix.applicability is Applicability.UNSAFE)
             shown = sum(1 for d in left if d.fix and d.fix.applicability is Applicability.DISPLAY_ONLY)
-            text = f"{len(left)} problem{_s(len(left))} remain{'s' if len(left) == 1 else ''}"
+            text = f"{len(left)} {'new ' if known else ''}problem{_s(len(left))} remain{'s' if len(left) == 1 else ''}"
             notes_left = len({d.path for d in left})
             text += f" in {notes_left} note{_s(notes_left)}"
-            extra = []
+            extra = [hidden] if hidden else []
             if unsafe_left and not unsafe:
                 extra.append(f"{unsafe_left} fixable with `--unsafe-fixes`")
             if shown:
                 extra.append(f"{shown} with a suggestion to apply by hand or with `--interactive`")
             lines.append(text + (f" ({'; '.join(extra)})" if extra else "") + ".")
         else:
-            lines.append("No problems remain.")
+            lines.append(f"No new problems remain ({hidden})." if hidden else "No problems remain.")
         return "\n".join(lines)
 
 
 def _s(n: int) -> str:
     return "" if n == 1 else "s"
+
+
+def _es(n: int) -> str:
+    return "" if n == 1 else "es"
 
 
 class _Engine:
@@ -411,6 +432,9 @@ def fix_notes(
     run = FixRun()
     run.before = before if before is not None else lint(paths)
     current = _by_path(run.before)
+    # The fixes of the problems found at the start, to tell those that
+    # other fixes brought about (what `check` could not count).
+    at_start = Counter((d.path, d.rule, d.message) for d in run.before)
     for pass_number in range(1, max_passes + 1):
         changed: list[tuple[Note, list]] = []
         for path in sorted(current):
@@ -447,6 +471,12 @@ def fix_notes(
                 kept = _retry_one_by_one(engine, run, old, kept, current.get(path, []))
                 after[path] = [d for d in lint([path]) if d.path == path]
             run.applied.update(d.rule for d, _f in kept)
+            run.applied_in[path] += len(kept)
+            for d, _f in kept:
+                if at_start[d.path, d.rule, d.message] > 0:
+                    at_start[d.path, d.rule, d.message] -= 1
+                else:
+                    run.later += 1
             run.texts[path] = vault.note(path).text
             current[path] = after.get(path, [])
     else:
@@ -494,4 +524,4 @@ def write_changes(run: FixRun, root) -> None:
             if write_note(root, path, run.texts[path], original.bom, original.text):
                 run.written.append(path)
         except (WriteRefused, OSError) as exc:
-            run.refused.append(str(exc) if isinstance(exc, WriteRefused) else f"{path}: {exc}")
+            run.refused.append(str(exc) if isinstance(exc, WriteRefused) else f"{path}: {exc.strerror or exc}")
