@@ -232,20 +232,20 @@ def test_odd_but_valid_front_matter_is_checked_without_crashing(make_vault):
 # -- schema infer --------------------------------------------------------------------
 def test_infer_proposes_types_enums_and_patterns_that_the_notes_pass(make_vault, tmp_path):
     notes = {f"v{i}.md": f"---\ntitle: Video {i}\nvideoId: abcdefghi{i:02d}\nstatus: {'done' if i % 2 else 'todo'}\n"
-                         f"published: 2024-01-{i + 1:02d}\n---\n" for i in range(8)}
+                         f"published: 2024-01-{i + 1:02d}\n---\n" for i in range(12)}
     notes["tmpl.md"] = "---\ncreated: {{date}}\n---\n"
     root = make_vault(notes)
     out = tmp_path / "inferred.schema.json"
     result = CliRunner().invoke(main, ["schema", "infer", str(root), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "skipped 1 notes" in result.output
+    assert "left out 1 templates" in result.output
     schema = json.loads(out.read_text())
     props = schema["properties"]
     assert schema["required"] == ["published", "status", "title", "videoId"]
-    assert props["status"]["enum"] == ["done", "todo"]
+    assert props["status"]["enum"] == ["done", "todo", None]
     assert props["videoId"]["pattern"] == "^[A-Za-z0-9_-]{11}$"
     assert props["published"]["format"] == "date"
-    assert props["title"]["description"] == "in 8 of 8 notes"
+    assert props["title"]["description"] == "in 12 of 12 notes"
     (root / ".vaultlint.toml").write_text(f'exclude = ["tmpl.md"]\n[[schema]]\npath = "{out}"\n')
     assert lines(root) == []
 

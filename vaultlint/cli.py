@@ -420,6 +420,7 @@ def schema_infer(paths, vault_dir, config_file, enum_max, closed, output):
     """Propose a JSON Schema from the front-matter of the notes under PATHS
     (the whole vault by default)."""
     import json
+    from pathlib import Path
 
     from .infer import infer_vault
 
@@ -427,18 +428,23 @@ def schema_infer(paths, vault_dir, config_file, enum_max, closed, output):
                                       enum_max=enum_max, closed=closed))
     text = json.dumps(got.schema, indent=2, ensure_ascii=False) + "\n"
     if output:
-        with open(output, "w", encoding="utf-8") as f:
-            f.write(text)
+        try:
+            Path(output).parent.mkdir(parents=True, exist_ok=True)
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise Failure(f"cannot write {output}: {exc.strerror or exc}") from None
     else:
         click.echo(text, nl=False)
     click.echo(f"vaultlint: inferred from {got.notes} notes with front-matter", err=True)
+    if got.templates:
+        click.echo(f"vaultlint: left out {len(got.templates)} templates (placeholders such as {{{{date}}}} in the "
+                   f"front-matter, e.g. {got.templates[0]})", err=True)
     if got.skipped:
         click.echo(f"vaultlint: skipped {len(got.skipped)} notes whose front-matter does not parse "
                    f"(e.g. {got.skipped[0]})", err=True)
     for key, common in got.lonely_keys():
         click.echo(f"vaultlint: `{key}` is in one note only: a typo of `{common}`?", err=True)
-    where = got.config_path(output)
-    click.echo(f'vaultlint: to use it, add to .vaultlint.toml:  [[schema]] path = "{where}"', err=True)
+    click.echo(f"vaultlint: {got.how_to_use(output)}", err=True, nl=False)
 
 
 def _rule_table(vault_dir, config_file):

@@ -8,9 +8,14 @@ What is looked at, in one pass over the notes:
 - note names: how many are slugs (`lower_case_words`);
 - timestamps: which of the stamp presets (`vaultlint.stamps`) the notes use
   most, which sets `timestamp-pattern`;
-- templates: the folder `.obsidian/templates.json` or the Templater plugin
-  names, or else a folder called `Templates`, which is excluded (its notes
-  hold placeholders such as `{{date}}`, not front-matter);
+- templates, which are excluded (their placeholders, such as `{{date}}`,
+  are not YAML, and their links lead nowhere yet): the folder
+  `.obsidian/templates.json` (Obsidian's Templates plugin) or the Templater
+  plugin's settings name; a folder whose notes hold placeholders (`{{date}}`,
+  `{{title}}`, Templater's `<% %>`; outside code), at least two of them and
+  a third of its notes, or one in a folder named like templates; and a note
+  elsewhere whose front-matter holds one. A folder named `Templates` whose
+  notes hold no placeholder is a folder of notes, and checked;
 - front-matter: a JSON Schema inferred from the notes (`vaultlint schema
   infer`), written next to the config and named in it.
 
@@ -25,14 +30,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .infer import infer_schema
-from .note import NoteReadError
+from .infer import PLACEHOLDER, infer_schema
+from .note import Note, NoteReadError
+from .scanner import apply_mask
 from .stamps import DEFAULT_PRESET, PRESETS
 from .vault import Status, Vault
 
 SCHEMA_FILE = "schemas/notes.schema.json"
 _SLUG_NAME = re.compile(r"[a-z0-9]+(?:[_-][a-z0-9]+)+")
-_TEMPLATE_NAMES = {"templates", "_templates", "template", "_template"}
+# Where Obsidian's Templates core plugin and the Templater plugin keep their settings.
+TEMPLATE_SETTINGS = ((".obsidian/templates.json", "folder", "Obsidian's Templates plugin"),
+                     (".obsidian/plugins/templater-obsidian/data.json", "templates_folder", "Templater"))
 SLUG_SHARE = 0.005  # links that only resolve as slugs, from which slug mode is chosen
 MIN_SCHEMA_NOTES = 5
 
@@ -48,8 +56,8 @@ class Habits:
     slug_example: tuple[str, str] | None = None  # (link, file)
     slug_names: int = 0
     stamps: Counter = field(default_factory=Counter)  # preset -> stamps
-    templates: str | None = None  # the folder, from the root
-    templates_why: str = ""
+    templates: list[tuple[str, str]] = field(default_factory=list)  # (folder/ or note, how it was found)
+    named_templates: list[str] = field(default_factory=list)  # folders named so that hold no placeholder
     schema: dict | None = None
     schema_notes: int = 0
 
@@ -61,24 +69,77 @@ class Habits:
         return "slug" if self.slug_only >= 3 and enough else "obsidian"
 
     @property
+    def excluded(self) -> list[str]:
+        """The `exclude` globs of the templates."""
+        return [f"{where}**" if where.endswith("/") else where for where, _why in self.templates]
+
+    @property
     def stamp_preset(self) -> str | None:
         return self.stamps.most_common(1)[0][0] if self.stamps else None
 
 
-def templates_folder(root: Path, folders: set[str]) -> tuple[str | None, str]:
-    """The templates folder and how it was found."""
-    for file, key, who in ((".obsidian/templates.json", "folder", "Obsidian's Templates plugin"),
-                           (".obsidian/plugins/templater-obsidian/data.json", "templates_folder", "Templater")):
+def set_templates_folders(root: Path) -> list[tuple[str, str]]:
+    """The folders the templates plugins are set to use, and where that is said."""
+    found = []
+    for file, key, who in TEMPLATE_SETTINGS:
         try:
             folder = json.loads((root / file).read_text(encoding="utf-8")).get(key)
         except (OSError, ValueError, AttributeError):
             continue
         if isinstance(folder, str) and folder.strip("/ "):
-            return folder.strip("/ "), f"the folder {who} uses ({file})"
-    named = sorted((f for f in folders if f.rsplit("/", 1)[-1].casefold() in _TEMPLATE_NAMES), key=len)
-    if named:
-        return named[0], "a folder named like templates"
-    return None, ""
+            found.append((folder.strip("/ "), f"the folder {who} uses ({file})"))
+    return found
+
+
+def holds_placeholders(note: Note) -> tuple[bool, bool]:
+    """Whether the note holds template placeholders: (in its front-matter,
+    anywhere outside code)."""
+    fm = note.frontmatter
+    in_frontmatter = fm is not None and PLACEHOLDER.search(fm.source) is not None
+    if in_frontmatter:
+        return True, True
+    if "{{" not in note.text and "<%" not in note.text:
+        return False, False
+    body = apply_mask(note.text, list(note.body.masked)) if note.body.masked else note.text
+    return False, PLACEHOLDER.search(body, note.body_start) is not None
+
+
+def find_templates(root: Path, placeholders: dict[str, bool], notes: list[str]) -> tuple[list[tuple[str, str]],
+                                                                                         list[str]]:
+    """The templates of a vault as `(folder/ or note, how it was found)`,
+    from the notes that hold placeholders (`placeholders`: note -> whether
+    in its front-matter) among all its `notes`; and the folders named like
+    templates that hold none (not excluded: their notes are notes)."""
+    found = [(f"{folder}/", why) for folder, why in set_templates_folders(root)]
+    total: Counter = Counter()
+    holding: Counter = Counter()
+    for path in notes:
+        parts = path.split("/")[:-1]
+        for depth in range(1, len(parts) + 1):
+            folder = "/".join(parts[:depth])
+            total[folder] += 1
+            holding[folder] += path in placeholders
+
+    def named(folder: str) -> bool:
+        return "template" in folder.rpartition("/")[2].casefold()
+
+    def qualifies(folder: str) -> bool:
+        p = holding[folder]
+        return (p >= 2 and 3 * p >= total[folder]) or (p >= 1 and named(folder))
+
+    # A folder is chosen unless a folder inside it holds all its templates
+    # (`Resources/Templates`, not `Resources`), then only the outermost.
+    chosen = [f for f in total if qualifies(f) and not any(
+        g.startswith(f + "/") and holding[g] == holding[f] and qualifies(g) for g in total)]
+    for folder in sorted(chosen, key=len):
+        if not any(folder.startswith(where) or f"{folder}/" == where for where, _ in found):
+            found.append((f"{folder}/", f"{holding[folder]} of its {total[folder]} notes hold placeholders"))
+    for path, in_frontmatter in sorted(placeholders.items()):
+        if in_frontmatter and not any(path.startswith(where) for where, _ in found if where.endswith("/")):
+            found.append((path, "its front-matter holds placeholders"))
+    unused = sorted(f for f in total if named(f) and not holding[f]
+                    and not any(f"{f}/".startswith(where) for where, _ in found))
+    return found, unused
 
 
 def stamp_forms(text: str, start: int, patterns: dict[str, re.Pattern]) -> Counter:
@@ -96,41 +157,67 @@ def stamp_forms(text: str, start: int, patterns: dict[str, re.Pattern]) -> Count
     return counts
 
 
+@dataclass
+class _Seen:
+    """What one note shows of the vault's habits, kept until the templates
+    are known (their notes are not the vault's habits)."""
+
+    slug_name: bool
+    kinds: Counter
+    links: int
+    missing: int
+    slug_only: list[tuple[str, str]]
+    stamps: Counter
+    frontmatter: dict | None
+
+
 def detect(root: Path) -> Habits:
     vault = Vault(root)
     slugs = Vault(root, resolution="slug")
     found = Habits(root)
-    folders = {p.rsplit("/", 1)[0] for p in vault.note_paths if "/" in p}
-    found.templates, found.templates_why = templates_folder(root, folders)
-    prefix = f"{found.templates}/" if found.templates else None
     stamp_patterns = {name: re.compile(regex) for name, (regex, _example) in PRESETS.items()}
-    frontmatter = []
+    seen: dict[str, _Seen] = {}
+    placeholders: dict[str, bool] = {}  # note -> whether in its front-matter
     for path in vault.note_paths:
-        if prefix and path.startswith(prefix):
-            continue
         try:
-            note = vault.note(path)
+            note = vault.glance(path)
         except NoteReadError:
             continue
-        found.notes += 1
-        if _SLUG_NAME.fullmatch(note.name):
-            found.slug_names += 1
-        for link in note.body.links:
-            found.link_kinds[link.kind] += 1
+        in_frontmatter, anywhere = holds_placeholders(note)
+        if anywhere:
+            placeholders[path] = in_frontmatter
+        links = missing = 0
+        slug_only = []
         for link in note.links:
             if not link.target:
                 continue
-            found.links += 1
+            links += 1
             if vault.resolve(link, path).status is Status.MISSING:
-                found.missing += 1
+                missing += 1
                 hit = slugs.find(link.target, path)
                 if hit:
-                    found.slug_only += 1
-                    found.slug_example = found.slug_example or (link.target, hit[0])
-        found.stamps.update(stamp_forms(note.text, note.body_start, stamp_patterns))
+                    slug_only.append((link.target, hit[0]))
         fm = note.frontmatter
-        if fm is not None and fm.problem is None and isinstance(fm.data, dict) and fm.data:
-            frontmatter.append(fm.data)
+        data = fm.data if fm is not None and fm.problem is None and isinstance(fm.data, dict) and fm.data else None
+        seen[path] = _Seen(bool(_SLUG_NAME.fullmatch(note.name)), Counter(link.kind for link in note.body.links),
+                           links, missing, slug_only, stamp_forms(note.text, note.body_start, stamp_patterns), data)
+    found.templates, found.named_templates = find_templates(root, placeholders, list(seen))
+    folders = tuple(where for where, _why in found.templates if where.endswith("/"))
+    notes = {where for where, _why in found.templates}
+    frontmatter = []
+    for path, one in seen.items():
+        if path.startswith(folders) or path in notes:
+            continue
+        found.notes += 1
+        found.slug_names += one.slug_name
+        found.link_kinds.update(one.kinds)
+        found.links += one.links
+        found.missing += one.missing
+        found.slug_only += len(one.slug_only)
+        found.slug_example = found.slug_example or (one.slug_only[0] if one.slug_only else None)
+        found.stamps.update(one.stamps)
+        if one.frontmatter is not None:
+            frontmatter.append(one.frontmatter)
     found.stamps = +found.stamps  # drop the presets nobody uses
     if len(frontmatter) >= MIN_SCHEMA_NOTES:
         found.schema = infer_schema(frontmatter, title=f"Front-matter of {root.name}")
@@ -175,11 +262,13 @@ def config_text(h: Habits, *, schema_file: str | None = SCHEMA_FILE) -> str:
                   f'# timestamp-pattern = "{DEFAULT_PRESET}"   # or markdown-t, wiki-t, bracket, or a regex']
     lines.append("")
     if h.templates:
-        lines += ["# Templates hold placeholders such as {{date}}, not notes; their folder is",
-                  f"# {h.templates_why}.",
-                  f"exclude = [{json.dumps(h.templates + '/**')}]"]
+        lines.append("# Templates hold placeholders such as {{date}}, not a note's values:")
+        lines += [f"#   {where}: {why}" for where, why in h.templates]
+        lines.append(f"exclude = [{', '.join(json.dumps(glob, ensure_ascii=False) for glob in h.excluded)}]")
     else:
-        lines.append("# No templates folder found.  exclude = [\"Templates/**\"]")
+        lines.append("# No templates found (no note holds placeholders such as {{date}}).")
+    for folder in h.named_templates:
+        lines.append(f"# {folder}/ is named like templates, but none of its notes holds a placeholder: checked.")
     if h.schema is not None and schema_file:
         lines += ["", f"# Front-matter: a schema inferred from the {h.schema_notes} notes that have some",
                   "# (`vaultlint schema infer`); edit it to say what your notes must hold.",
@@ -223,7 +312,7 @@ def summary(h: Habits) -> str:
     if h.stamp_preset:
         parts.append(f"{h.stamps[h.stamp_preset]} timestamps of the {h.stamp_preset} form")
     if h.templates:
-        parts.append(f"templates in {h.templates}/ (excluded)")
+        parts.append(f"templates in {', '.join(where for where, _ in h.templates)} (excluded)")
     if h.schema is not None:
         parts.append(f"a front-matter schema of {len(h.schema.get('properties', {}))} keys")
     return "; ".join(parts) + "."
