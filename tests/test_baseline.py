@@ -60,7 +60,7 @@ def test_fixed_problems_are_counted_as_gone(make_vault, tmp_path_factory):
     (vault / "b.md").write_text("Points at [[a]].\n")
     out = check(vault, "--baseline", base)
     assert out.exit_code == 0
-    assert "1 of them are gone" in out.output
+    assert "; 1 problem it holds is gone (rewrite it" in out.output  # (not "1 of them are gone")
 
 
 def test_a_bad_baseline_is_a_usage_error(make_vault, tmp_path_factory):
@@ -70,7 +70,19 @@ def test_a_bad_baseline_is_a_usage_error(make_vault, tmp_path_factory):
     out = check(vault, "--baseline", bad)
     assert out.exit_code == 2 and "not a vaultlint baseline" in out.output
     out = check(vault, "--baseline", bad.parent / "missing.json")
-    assert out.exit_code == 2 and "cannot read the baseline" in out.output
+    assert out.exit_code == 2 and "no such baseline; write it with `vaultlint check --write-baseline" in out.output
+
+
+def test_the_configs_baseline_serves_check_unless_no_baseline(make_vault):
+    vault = old_vault(make_vault)
+    (vault / ".vaultlint.toml").write_text('baseline = "ci/baseline.json"\n')
+    (vault / "ci").mkdir()
+    missing = check(vault)
+    assert missing.exit_code == 2 and "no such baseline" in missing.output
+    assert check(vault, "--write-baseline", vault / "ci" / "baseline.json").exit_code == 0
+    out = check(vault)
+    assert out.exit_code == 0 and "3 known problems hidden by the baseline" in out.output
+    assert check(vault, "--no-baseline").exit_code == 1
 
 
 def test_the_real_vault_adopts_ci_on_day_one(corpus, tmp_path):

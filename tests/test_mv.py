@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 
 import pytest
@@ -196,3 +197,35 @@ def test_a_note_changed_meanwhile_stops_the_move_before_any_file_moves(make_vaul
     with pytest.raises(api.UsageError, match="changed on disk"):
         api.move(vault / "b.md", vault / "d.md")
     assert (vault / "b.md").exists() and text(vault, "c.md") == "[[b]] edited\n"
+
+
+def test_the_baselines_entries_follow_the_notes_moved(make_vault):
+    """Moved notes keep their old problems known: their entries move with
+    them (a note, or every note of a folder), and so does the text at fault
+    of a link the move rewrote; none is counted as gone."""
+    vault = make_vault({
+        "Old.md": "# Old\n[[gone]]\n",
+        "Folder/In.md": "[[nowhere]] and [[Old#No such heading]]\n",
+        "Stays.md": "[[Old#Missing]] and [[also gone]]\n",
+        ".vaultlint.toml": 'baseline = "baseline.json"\n',
+    })
+    baseline = vault / "baseline.json"
+    assert CliRunner().invoke(main, ["check", "--write-baseline", str(baseline), str(vault)]).exit_code == 0
+    before = CliRunner().invoke(main, ["check", str(vault)])
+    assert before.exit_code == 0 and "5 known problems hidden" in before.output
+
+    dry = mv(vault, "Old.md", "New.md", "--dry-run")
+    assert dry.exit_code == 0 and "3 entries of the baseline" in dry.output and "would follow the move" in dry.output
+    assert "Old.md" in baseline.read_text()
+    moved = mv(vault, "Old.md", "New.md")
+    assert moved.exit_code == 0, moved.output
+    assert "3 entries of the baseline" in moved.output and "followed the move" in moved.output
+    assert mv(vault, "Folder", "Elsewhere").exit_code == 0
+    after = CliRunner().invoke(main, ["check", str(vault)])
+    assert after.exit_code == 0, after.output
+    assert "5 known problems hidden by the baseline" in after.output and "gone" not in after.output
+    paths = {entry["path"] for entry in json.loads(baseline.read_text())["problems"]}
+    assert paths == {"New.md", "Elsewhere/In.md", "Stays.md"}
+    # --no-baseline leaves it alone (and its entries then no longer match)
+    assert mv(vault, "New.md", "Newer.md", "--no-baseline").exit_code == 0
+    assert CliRunner().invoke(main, ["check", str(vault)]).exit_code == 1

@@ -278,26 +278,48 @@ def move(
     config_file: str | os.PathLike | None = None,
     merge: bool = False,
     write: bool = True,
+    baseline: str | os.PathLike | bool | None = None,
 ) -> rename.Move:
     """Rename the note, attachment or folder `old` to `new` and rewrite every
     link to it; with `merge=True`, only point the links to `old` at `new`.
-    With `write=False` nothing changes: the result's `diff()` shows the plan."""
+    With `write=False` nothing changes: the result's `diff()` shows the plan.
+    The entries of the baseline `baseline` (by default the config's
+    `baseline`, when it exists; False: none) follow the notes they are of."""
     from . import rename
 
     if not Path(old).exists():
         raise UsageError(f"no such file or folder: {old}")
     if vault_dir is None:
         vault_dir = _move_root(Path(old))
-    _config, vault = open_vault([old], vault_dir=vault_dir, config_file=config_file)
+    config, vault = open_vault([old], vault_dir=vault_dir, config_file=config_file)
     writer.sweep(vault.root, vault.temporary)  # what writes cut short left behind
     try:
         where = [rename.vault_path(vault.root, p) for p in (old, new)]
         planned = rename.plan(vault, *where, merge=merge)
+        if baseline is None and config.baseline and (vault.root / config.baseline).is_file():
+            baseline = os.path.relpath(vault.root / config.baseline)
+        recorded = _moved_baseline(planned, baseline) if baseline else None
         if write:
             rename.apply(planned)
+            if recorded is not None and planned.baseline[1]:
+                recorded.write(baseline)
     except rename.MoveError as exc:
         raise UsageError(str(exc)) from None
     return planned
+
+
+def _moved_baseline(planned: rename.Move, file: str | os.PathLike):
+    """The baseline `file` as the move leaves it (`planned.baseline` says
+    how many entries changed)."""
+    from .baseline import Baseline, BaselineError
+
+    try:
+        before = Baseline.read(file)
+    except BaselineError as exc:
+        raise UsageError(str(exc)) from None
+    after = before.moved({} if planned.merge else planned.mapping, planned.relinked)
+    planned.baseline = (str(file), sum((before.counts - after.counts).values()))
+    return after
 
 
 def _move_root(old: Path) -> Path:

@@ -10,7 +10,10 @@ new. Where the same text is at fault several times in one note, the baseline
 counts them: a third copy of a link recorded twice is new.
 
 The file is JSON, sorted, one problem per entry, so that it diffs well in
-version control and shrinks as problems are fixed.
+version control and shrinks as problems are fixed. It follows the vault:
+`vaultlint mv` moves the entries of the notes it moves (`Baseline.moved`),
+and a problem recorded under the rule a new one was split from is still
+known (`_family`: where entries and problems are matched).
 """
 
 from __future__ import annotations
@@ -86,6 +89,9 @@ class Baseline:
     def read(cls, file: str | Path) -> Baseline:
         try:
             data = json.loads(Path(file).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise BaselineError(f"{file}: no such baseline; write it with "
+                                f"`vaultlint check --write-baseline {file}`") from None
         except OSError as exc:
             raise BaselineError(f"{file}: cannot read the baseline: {exc.strerror or exc}") from None
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -119,6 +125,20 @@ class Baseline:
         gone = sum(n for (path, _r, _t), n in left.items()
                    if n > 0 and (checked is None or path in checked or not path))
         return Filtered(new, known, gone)
+
+    def moved(self, mapping: dict[str, str], relinked: dict[str, list[tuple[str, str]]] | None = None) -> Baseline:
+        """The baseline after the files of `mapping` (old path -> new path)
+        moved: their entries follow them, and where a link's text changed
+        (`relinked`: old path -> [(link as written, as rewritten)]), so does
+        the text at fault that holds it (a `[[Old#Missing heading]]`)."""
+        counts: Counter = Counter()
+        for (path, rule, text), n in self.counts.items():
+            for old, new in (relinked or {}).get(path, ()):
+                old, new = " ".join(old.split()), " ".join(new.split())
+                if old in text:
+                    text = text.replace(old, new)
+            counts[(mapping.get(path, path), rule, text)] += n
+        return Baseline(counts)
 
 
 @dataclass

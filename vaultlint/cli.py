@@ -148,7 +148,7 @@ def check(paths, vault_dir, config_file, select, ignore, output_format, color, s
     if color is None:
         color = sys.stdout.isatty()
     _show(result, known.new if known else result.diagnostics, output_format=output_format, statistics=statistics,
-          color=color, note_text=note_text, cached=known is None)
+          color=color, note_text=note_text, cached=known is None, max_results=max_results)
     if known is not None:
         _tell_known(known, baseline_file)
         failed = any(d.severity.rank >= Severity(fail_on).rank for d in known.new)
@@ -312,11 +312,16 @@ def fix_command(paths, vault_dir, config_file, select, ignore, unsafe, show_diff
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Config file.")
 @click.option("--dry-run", is_flag=True, help="Print what would be renamed and the diff; change nothing.")
 @click.option("--merge", is_flag=True, help="OLD is a duplicate of NEW: point its links at NEW, move no file.")
-def mv_command(old, new, vault_dir, config_file, dry_run, merge):
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, exists=True),
+              help="The baseline whose entries follow the notes moved (default: the config's `baseline`).")
+@click.option("--no-baseline", is_flag=True, help="Leave the config's `baseline` as it is.")
+def mv_command(old, new, vault_dir, config_file, dry_run, merge, baseline_file, no_baseline):
     """Rename a note, folder or attachment OLD to NEW and rewrite every link,
-    embed and Markdown link to it, keeping each link's alias, heading and style."""
+    embed and Markdown link to it, keeping each link's alias, heading and style.
+    The baseline's entries for the notes moved follow them."""
     moved = run_api(lambda: api.move(old, new, vault_dir=vault_dir, config_file=config_file,
-                                     merge=merge, write=not dry_run))
+                                     merge=merge, write=not dry_run,
+                                     baseline=False if no_baseline else baseline_file))
     if dry_run:
         click.echo(moved.diff(), nl=False)
     click.echo(moved.summary(dry_run=dry_run))

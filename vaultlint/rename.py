@@ -52,8 +52,10 @@ class Move:
     originals: dict[str, Note] = field(default_factory=dict)  # notes whose links change, by old path
     texts: dict[str, str] = field(default_factory=dict)  # their new texts, by old path
     links: int = 0  # links rewritten
+    relinked: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # old path -> [(link as written, now)]
     warnings: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
+    baseline: tuple[str, int] | None = None  # (the baseline file, how many of its entries changed with the move)
 
     def new_path(self, path: str) -> str:
         return self.mapping.get(path, path) if not self.merge else path
@@ -79,6 +81,10 @@ class Move:
             moved = f"{'Would move' if dry_run else 'Moved'} {old} to {new}{files}; "
             verb = verb.lower()
         text = f"{moved}{verb} {self.links} link{_s(self.links)} in {notes} note{_s(notes)}."
+        if self.baseline is not None and self.baseline[1]:
+            file, n = self.baseline
+            text += (f"\n{n} {'entry' if n == 1 else 'entries'} of the baseline {file} "
+                     f"{'would follow' if dry_run else 'followed'} the move.")
         if self.merge:
             dup, keep = next(iter(self.mapping.items()))
             text += (f"\nLinks to {dup} now lead to {keep}. Both texts are left as they were: "
@@ -104,11 +110,18 @@ def plan(vault: Vault, old: str, new: str, *, merge: bool = False) -> Move:
             note = vault.note(path)
         except NoteReadError:
             continue
-        edits = [e for link in note.links if (e := _rewrite(vault, after, move, note, link)) is not None]
-        if edits:
+        rewritten = [(link, e) for link in note.links if (e := _rewrite(vault, after, move, note, link)) is not None]
+        if rewritten:
+            edits = [e for _link, e in rewritten]
             move.originals[path] = note
             move.texts[path] = apply_edits(note.text, edits)
             move.links += len(edits)
+            # (What a baseline's entries for the note hold of its links: see `baseline.Baseline.moved`.)
+            move.relinked[path] = [
+                (note.text[link.start : link.end],
+                 note.text[link.start : e.start] + e.content + note.text[e.end : link.end])
+                for link, e in rewritten if link.start <= e.start <= e.end <= link.end
+            ]
     return move
 
 
