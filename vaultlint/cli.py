@@ -6,6 +6,7 @@ Exit codes: 0 no problems, 1 problems found, 2 usage or config error.
 from __future__ import annotations
 
 import codecs
+import logging
 import os
 import sys
 
@@ -98,6 +99,20 @@ def run_api(call):
 @click.version_option(__version__, prog_name="vaultlint")
 def main() -> None:
     """Lint and maintain Obsidian vaults."""
+    log = logging.getLogger("vaultlint")
+    if not any(isinstance(h, StderrLog) for h in log.handlers):
+        log.addHandler(StderrLog())
+    log.setLevel(logging.INFO)
+
+
+class StderrLog(logging.Handler):
+    """What the API tells on the `vaultlint` log (a temporary file removed,
+    a plugin not loaded), on stderr as `vaultlint: ...` and `vaultlint:
+    warning: ...`."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        level = "warning: " if record.levelno >= logging.WARNING else ""
+        click.echo(f"vaultlint: {level}{record.getMessage()}", err=True)
 
 
 @main.command()

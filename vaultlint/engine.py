@@ -284,6 +284,7 @@ class Start:
         self._kept_walk: str | None = None  # the version of the walk kept that still holds
         self._walk_to_keep: tuple[list[tuple[str, int | None]], int] | None = None  # the child's folders, and when
         self._walk_outdated = False  # a walk is kept that no longer holds
+        self.temporary: list[str] = []  # the temporary files the child's walk saw (a walk kept saw none)
         if self.cache is None:
             return
         if listing is not None:  # compared with git's index by a child meanwhile
@@ -310,7 +311,8 @@ class Start:
 
     def files(self, trust_folder_times: bool = True) -> list[str] | None:
         """The vault's files (sorted) as the walk kept or the child found
-        them; None when neither (or the child failed): the caller walks."""
+        them (and its `temporary` files); None when neither (or the child
+        failed): the caller walks."""
         kept, self._kept_walk = self._kept_walk, None
         if kept is not None and trust_folder_times:
             found = self.cache.walked_files(kept)  # (None if another run replaced it meanwhile)
@@ -321,9 +323,9 @@ class Start:
             self._walk_outdated = True
         walked, self._walked = self._walked, None
         found = walked() if walked is not None else None
-        if not (isinstance(found, tuple) and len(found) == 4 and isinstance(found[0], list)):
+        if not (isinstance(found, tuple) and len(found) == 5 and isinstance(found[0], list)):
             return None
-        self._files, self._files_key, folders, began = found
+        self._files, self._files_key, folders, began, self.temporary = found
         if trust_folder_times:
             self._walk_to_keep = (folders, began)
         return self._files
@@ -819,13 +821,15 @@ def _name_keys_from(data) -> list[str]:
     return data
 
 
-def _walked(root: Path) -> tuple[list[str], str, list[tuple[str, int | None]], int]:
+def _walked(root: Path) -> tuple[list[str], str, list[tuple[str, int | None]], int, list[str]]:
     """The vault's files, sorted, their fingerprint, its folders with their
-    mtimes, and when the walk began (see `Start`)."""
+    mtimes, when the walk began (see `Start`), and the temporary files it
+    saw (see `writer.sweep`)."""
     began = now_ns()
     folders: list[tuple[str, int | None]] = []
-    files = sorted(walk(root, folders))
-    return files, fingerprint_paths(files), folders, began
+    temporary: list[str] = []
+    files = sorted(walk(root, folders, temporary))
+    return files, fingerprint_paths(files), folders, began, temporary
 
 
 def folders_unchanged(root: Path, folders: list[tuple[str, int]]) -> bool:

@@ -37,6 +37,7 @@ from pathlib import Path
 from . import note as note_module
 from .note import Note, NoteReadError, normalize_name
 from .scanner import Link
+from .writer import TEMP_SUFFIX
 
 # Obsidian never indexes dot-folders and dot-files (.obsidian, .trash, .git).
 HIDDEN_PREFIX = "."
@@ -146,6 +147,7 @@ class Vault:
         stamp_pattern: re.Pattern | None = None,
         reader: Callable[[Path, str], Note] | None = None,
         files: list[str] | None = None,
+        temporary: Iterable[str] = (),
     ):
         self.root = Path(root)
         self.case_sensitive = case_sensitive
@@ -153,8 +155,11 @@ class Vault:
         self.stamp_pattern = stamp_pattern
         self._exclude = [glob_to_regex(p) for p in exclude]
         self._reader = reader or (lambda root, path: note_module.read(root, path, stamp_pattern))
-        # `files`: as `walk` found them, when the caller had it done.
-        self.files: list[str] = sorted(walk(self.root) if files is None else files)
+        # `files`: as `walk` found them, when the caller had it done; and
+        # `temporary`: the temporary files of vaultlint's that it saw (for
+        # `writer.sweep`, the caller's to run).
+        self.temporary: list[str] = list(temporary)
+        self.files: list[str] = sorted(walk(self.root, temporary=self.temporary) if files is None else files)
         self._notes_of: list[str] | None = None  # the `files` that `note_paths` was made from
         self._notes: dict[str, Note | NoteReadError] = {}
         self._aliases: dict[str, list[str]] | None = None
@@ -542,7 +547,8 @@ class Vault:
             self._tracking = tracking
 
 
-def walk(root: Path, seen: list[tuple[str, int | None]] | None = None) -> list[str]:
+def walk(root: Path, seen: list[tuple[str, int | None]] | None = None,
+         temporary: list[str] | None = None) -> list[str]:
     """Every file (from the root, with `/`), less hidden ones and those
     in hidden folders. Symbolic links to folders are not followed (a
     loop must not hang the walk), as `os.walk` does; but one loop over
@@ -550,7 +556,10 @@ def walk(root: Path, seen: list[tuple[str, int | None]] | None = None) -> list[s
 
     `seen`, when given, gets each folder listed (from the root, ending in
     `/`; the root is "") with its mtime in ns as it was before it was
-    listed, or None when it could not be listed."""
+    listed, or None when it could not be listed or holds a temporary file.
+
+    `temporary`, when given, gets the hidden files named as vaultlint's
+    temporary files are (`writer.TEMP_SUFFIX`), for `writer.sweep`."""
     out: list[str] = []
     folders = [("", str(root))]
     while folders:
@@ -560,14 +569,20 @@ def walk(root: Path, seen: list[tuple[str, int | None]] | None = None) -> list[s
                 # Taken first: an entry made while the folder is listed then
                 # shows as a later mtime (see `vaultlint.engine.Start`).
                 mtime = os.stat(folder).st_mtime_ns
+            held = len(temporary) if temporary is not None else 0
             with os.scandir(folder) as found:
-                entries = [e for e in found if not e.name.startswith(HIDDEN_PREFIX)]
+                # (A hidden name is looked at again only to tell temporary files.)
+                entries = [e for e in found if not e.name.startswith(HIDDEN_PREFIX)
+                           or temporary is not None and _temporary(rel, e.name, temporary)]
         except OSError:  # unreadable, or gone meanwhile: as os.walk, skipped
             if seen is not None:
                 seen.append((rel, None))
             continue
         if seen is not None:
-            seen.append((rel, mtime))
+            # A folder that holds a temporary file is not kept walked (as if
+            # unlisted): were it a write's that can be removed only later, a
+            # walk kept would never see it again.
+            seen.append((rel, mtime if temporary is None or len(temporary) == held else None))
         for entry in entries:
             try:
                 is_dir = entry.is_dir()
@@ -578,6 +593,14 @@ def walk(root: Path, seen: list[tuple[str, int | None]] | None = None) -> list[s
             elif not entry.is_symlink():
                 folders.append((f"{rel}{entry.name}/", entry.path))
     return out
+
+
+def _temporary(rel: str, name: str, temporary: list[str]) -> bool:
+    """False (a hidden file is never walked); `temporary` gets it when it is
+    named as vaultlint's temporary files are."""
+    if name.endswith(TEMP_SUFFIX):
+        temporary.append(rel + name)
+    return False
 
 
 def _folder_free(target: str) -> bool:
