@@ -25,7 +25,8 @@ REGRESSIONS = Path(__file__).parent / "regressions"
 # Pieces of Markdown that interact: link brackets, code, math, comments,
 # headings, block ids, stamps, line endings, odd characters.
 PIECES = st.sampled_from([
-    "[[", "]]", "![[", "[", "]", "(", ")", "](", "|", "\\|", "#", "# ", "## ", "^", "^id", " ", "\t", "\n", "\r\n",
+    "[[", "]]", "![[", "[", "]", "(", ")", "](", "|", "\\|", "#", "# ", "## ", "> ", "\n===", "\n---", "\\", "^", "^id",
+    " ", "\t", "\n", "\r\n",
     "\r", "`", "```", "~~~", "    ", "$", "$$", "%%", "<!--", "-->", "<a ", "a", "Note", "x.md", "../", "/", ":",
     "---\n", "- ", '"', "'", "\u2068", "\u2069", "\u00e9", "e\u0301", "\ufeff", "\x00", "\u200b",
     '<a class="yt-timestamp" data-t="01:02:03">[01:02:03]</a>', "[[Note#Head|alias]]", "[t](x.md#h)",
@@ -51,9 +52,16 @@ def check_spans(note) -> None:
             assert written.startswith("![" if link.embed else "["), written
             assert written.endswith(")"), written
     for heading in note.body.headings:
-        # Only spaces before the marks, in the text as written (code blanked out is none).
-        assert text[heading.start : heading.end].lstrip(" ").startswith("#" * heading.level)
-        assert heading.text in text[heading.start : heading.end]
+        written = text[heading.start : heading.end]
+        assert heading.start == 0 or text[heading.start - 1] == "\n", repr(text)  # from its line's start
+        underline = written.rsplit("\n", 1)[-1].strip(" \t\r")
+        if "\n" in written and underline and set(underline) == {"=" if heading.level == 1 else "-"}:
+            # Setext: the paragraph's words over an underline of `=` or `-`.
+            assert heading.level in (1, 2) and heading.text.split() == written.rsplit("\n", 1)[0].split()
+        else:
+            # Only spaces and quote marks before the `#`s, as written (code blanked out is none).
+            assert written.lstrip(" \t>").startswith("#" * heading.level), repr(text)
+            assert heading.text in written
     for block in note.body.block_ids:
         assert text[block.start : block.end] == "^" + block.id
         # After a space, a line break or an embed, and last on its line, as written.

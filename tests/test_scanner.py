@@ -158,3 +158,48 @@ def test_escaped_brackets_are_text(text, expected):
 def test_an_escaped_bang_makes_no_embed():
     assert links("\\![[pic.png]] ![[pic.png]]") == [("wiki", False, "pic.png", None, None),
                                                    ("wiki", True, "pic.png", None, None)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Title\n=====\n", [(1, "Title")]),
+        ("Title\n---\n", [(2, "Title")]),
+        ("Two lines\nof title\n===\n", [(1, "Two lines of title")]),
+        ("# H\ntext\n---\n", [(1, "H"), (2, "text")]),
+        ("`code` first\n---\n", [(2, "`code` first")]),
+        ("  Indented\n  ===  \r\nafter", [(1, "Indented")]),
+        # A thematic break, not a heading: after a blank line, a heading, a
+        # list item, a quote, a table, another break; `- - -`; code as written.
+        ("a\n\n---\n", []),
+        ("# H\n---\n", [(1, "H")]),
+        ("- item\n---\n", []),
+        ("> quoted\n---\n", []),
+        ("| a | b |\n---\n", []),
+        ("***\n---\n", []),
+        ("para\n- - -\n", []),
+        ("```\nx\n```\n---\n", []),
+        ("%%comment%%\n---\n", []),
+        ("Common examples:\n- `.vscode`\n", []),  # a list item whose code is blanked out is no underline
+        # Quotes and callouts hold headings too.
+        ("> ## Quoted\n", [(2, "Quoted")]),
+        ("> [!note] Call\n> ### In a callout\n", [(3, "In a callout")]),
+        ("> > # Deep\n", [(1, "Deep")]),
+        (">`x`# no\n", []),
+    ],
+)
+def test_setext_and_quoted_headings(text, expected):
+    assert [(h.level, h.text) for h in scan(text).headings] == expected
+
+
+def test_a_setext_heading_spans_its_lines_and_a_quoted_one_its_marks():
+    text = "intro\n\nTitle\n===\n> ## Quoted\n"
+    setext, quoted = scan(text).headings
+    assert text[setext.start : setext.end] == "Title\n==="
+    assert text[quoted.start : quoted.end] == "> ## Quoted"
+
+
+def test_a_wiki_link_holding_code_has_its_parts_as_written():
+    assert links("x `c` ![[Guide#`x` code|the `x` part]] `d`") == [
+        ("wiki", True, "Guide", "`x` code", "the `x` part")]
+    assert links("`[[in code]]` [[out]]") == [("wiki", False, "out", None, None)]

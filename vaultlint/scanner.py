@@ -365,13 +365,27 @@ _MD_LINK = re.compile(
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 # The heading's text is cut from the line in `_heading_text`: a lazy group
 # followed by optional closing hashes backtracks quadratically on long lines.
-_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+[^\n]*", re.M)
+# A heading inside a quote or callout (`> ## Heading`) is a heading too:
+# Obsidian lists it in the outline and links to it. (`[ \t]*` after each
+# `>`, not ` {0,3}` before it: two ways to take one space would backtrack
+# exponentially on a line of `> > > >`.)
+_HEADING = re.compile(r"^ {0,3}(?:>[ \t]*)*(#{1,6})[ \t]+[^\n]*", re.M)
+# A setext heading's underline: `===` (level 1) or `---` (level 2) under a
+# paragraph, as CommonMark has it.
+_UNDERLINE = re.compile(r"\n(?= {0,3}(=+|-+)[ \t]*\r?(?:\n|$))")
+# What is no paragraph text above an underline: an ATX heading, a thematic
+# break, and the starts of other blocks (a list item, a quote, a table row,
+# HTML), after which `---` is a thematic break.
+_NOT_PARAGRAPH = re.compile(
+    r" {0,3}(?:#{1,6}(?:[ \t]|$)|(?:(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|(?:-[ \t]*){3,}|=+[ \t]*)$)"
+)
+_BLOCK_START = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)| {0,3}[>|<]")
 # A block id ends a line after a space, stands alone on its line, or follows
 # an embed right away (`![[image.png]]^id`, as Obsidian's own help vault writes).
 _BLOCK_ID = re.compile(r"(?:^|[ \t]|(?<=\]\]))(\^([A-Za-z0-9-]+))[ \t]*\r?$", re.M)
 # Where a heading may begin: re cannot search fast for a pattern that starts
 # with `^` (or an optional `!`), so candidates are found by a literal first.
-_HEADING_LINE = re.compile(r"\n(?= {0,3}#)")
+_HEADING_LINE = re.compile(r"\n(?= {0,3}[#>])")
 
 
 # A search syntax that looks like a link: `[[##heading`, `[[^^block`.
@@ -425,6 +439,22 @@ def escaped(text: str, at: int, start: int = 0) -> bool:
     return run % 2 == 1
 
 
+def _unmask_wiki_links(text: str, links: list[Link], ranges: list[tuple[int, int]]) -> None:
+    """Give the wiki links that hold code (`[[Guide#`x` code]]`) their
+    parts as written: found in the masked text, where the code is blank,
+    they would name the heading `code`. A link whose `]]` is inside the code
+    as written keeps the parts of the masked text."""
+    starts = [link.start for link in links]
+    for s, e in ranges:
+        i = bisect.bisect_right(starts, s) - 1
+        if i < 0 or links[i].end <= s or e > links[i].end:
+            continue
+        link = links[i]
+        again = wiki_links(text, link.start, link.end, link.kind)
+        if len(again) == 1 and again[0].start == link.start and again[0].end == link.end:
+            links[i] = again[0]
+
+
 def _markdown_link(m: re.Match, embed: bool) -> Link | None:
     url = m.group(2) if m.group(2) is not None else m.group(3)
     url_start = m.start(2) if m.group(2) is not None else m.start(3)
@@ -462,6 +492,44 @@ def _heading_matches(text: str, start: int) -> Iterator[re.Match]:
             yield m
 
 
+def _setext_headings(text: str, masked: str, start: int) -> list[Heading]:
+    """Setext headings: the lines of a paragraph over a line of `=` or `-`.
+    Not one after a blank line (`---` there is a thematic break), nor under
+    a list item, a quote, a table row or HTML (where it is a break, or
+    the block's own text), nor under a line that is already a heading."""
+    found: list[Heading] = []
+    previous_end = -1  # the end of the last underline taken
+    for m in _UNDERLINE.finditer(masked, start):
+        line_start = m.end()
+        underline_end = masked.find("\n", line_start)
+        underline_end = len(masked) if underline_end == -1 else underline_end
+        if text[line_start:underline_end].strip(" \t\r=-"):
+            continue  # code blanked out after the marks (`- `x``): a list item as written
+        # The paragraph's lines, upwards from the one over the underline,
+        # to a blank line (code, blanked out, is one) or the body's start.
+        lines = []  # (start, end) of each, bottom first
+        end = m.start()
+        while end > start and end != previous_end:
+            begin = masked.rfind("\n", start, end) + 1 or start
+            line = masked[begin:end]
+            if not line.strip() or _NOT_PARAGRAPH.match(line.rstrip("\r")):
+                break
+            lines.append((begin, end))
+            if begin <= start:
+                break
+            end = begin - 1
+        if not lines:
+            continue
+        first = lines[-1][0]
+        if _BLOCK_START.match(masked, first) or any(_BLOCK_START.match(masked, b) for b, _e in lines[:-1]):
+            continue  # a list item's or a quote's text, a table, HTML: not a paragraph of its own
+        words = " ".join(text[b:e].strip() for b, e in reversed(lines))
+        level = 1 if masked[line_start:underline_end].lstrip(" ")[0] == "=" else 2
+        found.append(Heading(level, words, first, underline_end - (masked[underline_end - 1] == "\r")))
+        previous_end = underline_end
+    return found
+
+
 def scan(text: str, start: int = 0, stamp_pattern: re.Pattern | None = None) -> Body:
     """Scan text[start:] (the body after front-matter)."""
     ranges = mask_ranges(text, start)
@@ -469,6 +537,8 @@ def scan(text: str, start: int = 0, stamp_pattern: re.Pattern | None = None) -> 
     links: list[Link] = []
     if "[" in masked:
         links = wiki_links(masked, start)
+        if ranges and links:
+            _unmask_wiki_links(text, links, ranges)
         if "](" in masked:
             for m in _MD_LINK.finditer(masked, start):
                 at = m.start()
@@ -484,8 +554,13 @@ def scan(text: str, start: int = 0, stamp_pattern: re.Pattern | None = None) -> 
     headings = []
     if "#" in masked:
         for m in _heading_matches(masked, start):
-            if _blank(text, m.start(), m.start(1)):  # (not "`x`# y")
+            # Only spaces and quote marks before the `#`, as written (not "`x`# y").
+            if not text[m.start() : m.start(1)].strip(" \t>"):
                 headings.append(Heading(len(m.group(1)), _heading_text(text, m), m.start(), m.end()))
+    if "-" in masked or "=" in masked:
+        setext = _setext_headings(text, masked, start)
+        if setext:
+            headings = sorted(headings + setext, key=lambda h: h.start)
     block_ids = []
     if "^" in masked:
         for m in _BLOCK_ID.finditer(masked, start):
