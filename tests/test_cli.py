@@ -254,3 +254,36 @@ def test_progress_starts_a_new_bar_when_a_stage_comes_again(monkeypatch):
         shown = _stages_shown(ProgressBar(_Terminal()), once + again)
         assert shown.count("\n") == 2, shown  # a line a bar: each is redrawn in place until done
     assert _stages_shown(ProgressBar(_Terminal(), silent=True), once) == ""
+
+
+@pytest.fixture(scope="module")
+def generated_vault(tmp_path_factory):
+    """A vault of 3,000 generated notes: a run long enough to be interrupted."""
+    root = tmp_path_factory.mktemp("generated") / "vault"
+    subprocess.run([sys.executable, "-m", "benchmarks.generate", str(root), "--notes", "3000"], check=True,
+                   capture_output=True, cwd=Path(__file__).resolve().parent.parent)
+    return root
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a process group")
+@pytest.mark.parametrize("command", [["check", "--no-cache"], ["check"], ["fix", "--no-cache", "--diff"]])
+def test_ctrl_c_exits_130_with_no_traceback(generated_vault, command):
+    """Ctrl-C reaches the whole process group, the workers too: vaultlint
+    says it was interrupted and exits 130 (not click's "Aborted!" and 1,
+    the code for problems found), and no worker prints a traceback."""
+    import os
+    import shutil
+    import signal
+    import time
+
+    shutil.rmtree(generated_vault / ".vaultlint_cache", ignore_errors=True)
+    started = subprocess.Popen([sys.executable, "-m", "vaultlint", *command, str(generated_vault)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    time.sleep(1.2)  # its imports done, the notes being read (the whole run takes 3 s and more)
+    assert started.poll() is None, "the run ended before it could be interrupted"
+    os.killpg(started.pid, signal.SIGINT)
+    err = started.communicate(timeout=60)[1]
+    assert started.returncode == 130, err
+    assert "Traceback" not in err and "Aborted!" not in err
+    assert err.strip().endswith("vaultlint: interrupted" + (": no note was written" if "fix" in command else ""))

@@ -425,3 +425,22 @@ def test_fix_after_a_check_applies_fixes_to_the_text_as_it_is_now(make_vault, mo
     monkeypatch.setattr(api, "lint", then_edited)
     fix(vault, "shout")
     assert read(vault, "a.md") == b"a longer line now: TODO\n"
+
+
+def test_ctrl_c_while_notes_are_written_says_how_many_were(make_vault, monkeypatch):
+    from vaultlint import fixer
+
+    vault = make_vault({"a.md": "todo todo\n", "b.md": "todo\n", "c.md": "todo\n"}, config=CONFIG)
+    write_note = fixer.write_note
+
+    def then_ctrl_c(root, path, *args):
+        if path == "c.md":
+            raise KeyboardInterrupt
+        return write_note(root, path, *args)
+
+    monkeypatch.setattr(fixer, "write_note", then_ctrl_c)
+    result = CliRunner().invoke(main, ["fix", "--select", "shout", str(vault)])
+    assert result.exit_code == 130
+    assert result.output == ("vaultlint: interrupted: 2 of the 3 notes fixed were written (3 fixes), "
+                             "the others are as they were\n")
+    assert read(vault, "b.md") == b"TODO\n" and read(vault, "c.md") == b"todo\n"

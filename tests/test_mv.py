@@ -229,3 +229,24 @@ def test_the_baselines_entries_follow_the_notes_moved(make_vault):
     # --no-baseline leaves it alone (and its entries then no longer match)
     assert mv(vault, "New.md", "Newer.md", "--no-baseline").exit_code == 0
     assert CliRunner().invoke(main, ["check", str(vault)]).exit_code == 1
+
+
+def test_ctrl_c_while_links_are_rewritten_says_how_far_it_got(make_vault, monkeypatch):
+    from vaultlint import rename
+
+    vault = make_vault({"Old.md": "", "a.md": "[[Old]]\n", "b.md": "[[Old]]\n"})
+    write_note = rename.write_note
+
+    def then_ctrl_c(root, path, *args):
+        if path == "b.md":
+            raise KeyboardInterrupt
+        return write_note(root, path, *args)
+
+    monkeypatch.setattr(rename, "write_note", then_ctrl_c)
+    result = mv(vault, "Old.md", "New.md")
+    assert result.exit_code == 130
+    assert result.output == ("vaultlint: interrupted: 1 of the 2 notes to rewrite was rewritten, nothing was moved "
+                             "yet: run the same command again to finish\n")
+    monkeypatch.setattr(rename, "write_note", write_note)
+    assert mv(vault, "Old.md", "New.md").exit_code == 0  # as it says
+    assert text(vault, "a.md") == text(vault, "b.md") == "[[New]]\n"

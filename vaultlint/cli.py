@@ -1,11 +1,13 @@
 """The command line: a thin click layer over `vaultlint.api`.
 
-Exit codes: 0 no problems, 1 problems found, 2 usage or config error.
+Exit codes: 0 no problems, 1 problems found, 2 usage or config error,
+130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import logging
 import os
 import sys
@@ -46,6 +48,41 @@ class Failure(click.ClickException):
 
     def show(self, file=None) -> None:
         click.echo(f"vaultlint: error: {self.format_message()}", err=True)
+
+
+class Interrupted(click.ClickException):
+    """Ctrl-C: exit code 130 (128 + SIGINT, as a shell reports a command it
+    interrupted), with what was done already when something was written."""
+
+    exit_code = 130
+
+    def show(self, file=None) -> None:
+        click.echo(f"vaultlint: interrupted{': ' if self.message else ''}{self.message}", err=True)
+
+
+class Commands(click.Group):
+    """The commands, each ended by Ctrl-C as `Interrupted` (click would say
+    "Aborted!" and exit 1, the code for problems found)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            raise Interrupted(str(exc)) from None
+
+
+@contextlib.contextmanager
+def _written_when_interrupted(nothing: str):
+    """Ctrl-C before anything was written: say so. (Once writing began,
+    `fixer.Interrupted` tells how far it got.)"""
+    from .fixer import Interrupted as Cut
+
+    try:
+        yield
+    except Cut:
+        raise
+    except KeyboardInterrupt:
+        raise KeyboardInterrupt(nothing) from None
 
 
 class ProgressBar:
@@ -95,8 +132,9 @@ def run_api(call):
         raise Failure(str(exc)) from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="vaultlint")
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
+# The distribution's name too: another project's `vaultlint` command may be the one on the PATH.
+@click.version_option(__version__, prog_name="vaultlint", message="%(prog)s, version %(version)s (obsidian-vaultlint)")
 def main() -> None:
     """Lint and maintain Obsidian vaults."""
     log = logging.getLogger("vaultlint")
@@ -163,7 +201,7 @@ def check(paths, vault_dir, config_file, select, ignore, output_format, color, s
     if color is None:
         color = sys.stdout.isatty()
     _show(result, known.new if known else result.diagnostics, output_format=output_format, statistics=statistics,
-          color=color, note_text=note_text, cached=known is None, max_results=max_results)
+          color=color, note_text=note_text, cached=known is None)
     if known is not None:
         _tell_known(known, baseline_file)
         failed = any(d.severity.rank >= Severity(fail_on).rank for d in known.new)
@@ -191,7 +229,7 @@ def _tell_known(known, baseline_file: str) -> None:
     if known.known or known.gone:
         gone = ""
         if known.gone:
-            gone = (f"; {known.gone} of them {'is' if known.gone == 1 else 'are'} gone "
+            gone = (f"; {known.gone} problem{_s(known.gone)} it holds {'is' if known.gone == 1 else 'are'} gone "
                     "(rewrite it with --write-baseline)")
         click.echo(f"{known.known} known problem{_s(known.known)} hidden by the baseline {baseline_file}{gone}.",
                    err=True)
@@ -279,7 +317,7 @@ def fix_command(paths, vault_dir, config_file, select, ignore, unsafe, show_diff
 
         decide = Prompter()
     # (No bar while a person is asked about each fix.)
-    with ProgressBar(silent=interactive) as progress:
+    with ProgressBar(silent=interactive) as progress, _written_when_interrupted("no note was written"):
         run = run_api(lambda: api.fix(
             paths, vault_dir=vault_dir, config_file=config_file,
             select=_split(select) or None, ignore=_split(ignore) or None,
@@ -334,9 +372,10 @@ def mv_command(old, new, vault_dir, config_file, dry_run, merge, baseline_file, 
     """Rename a note, folder or attachment OLD to NEW and rewrite every link,
     embed and Markdown link to it, keeping each link's alias, heading and style.
     The baseline's entries for the notes moved follow them."""
-    moved = run_api(lambda: api.move(old, new, vault_dir=vault_dir, config_file=config_file,
-                                     merge=merge, write=not dry_run,
-                                     baseline=False if no_baseline else baseline_file))
+    with _written_when_interrupted("no note was rewritten, no file moved"):
+        moved = run_api(lambda: api.move(old, new, vault_dir=vault_dir, config_file=config_file,
+                                         merge=merge, write=not dry_run,
+                                         baseline=False if no_baseline else baseline_file))
     if dry_run:
         click.echo(moved.diff(), nl=False)
     click.echo(moved.summary(dry_run=dry_run))

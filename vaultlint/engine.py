@@ -19,6 +19,7 @@ import marshal
 import multiprocessing
 import os
 import re
+import signal
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -673,7 +674,7 @@ class Run:
         read = self.vault.note_paths if self.ahead_aliases else paths
         parts = chunks(read, self.jobs)
         self.progress(0, len(read), READING)
-        with fork.Pool(self.jobs) as pool:
+        with fork.Pool(self.jobs, initializer=_ignore_interrupt) as pool:
             results = pool.imap(_read_ahead_chunk, parts)  # (in order: an alias's owners are listed by path)
             self._prepare()
             found, done = [], 0
@@ -848,6 +849,13 @@ def _worker_start() -> None:
     # A worker makes millions of short-lived objects, nearly all freed by
     # their reference counts; the cycle collector need not run so often.
     gc.set_threshold(20_000, 50, 100)
+    _ignore_interrupt()
+
+
+def _ignore_interrupt() -> None:
+    """In a worker: Ctrl-C (sent to the whole process group) is the parent's
+    to handle; it ends the pool. (A worker would print a traceback each.)"""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 # `[[target`, as `Run._read_ahead` looks for it in a note's bytes: quick,

@@ -38,6 +38,11 @@ Lint = Callable[[list[str]], list[Diagnostic]]
 Decide = Callable[[Vault, Note, Diagnostic, "Fix | None"], "Fix | None"]
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C while notes were being written; the message says how many
+    were (each note is written whole or not at all)."""
+
+
 class StopFixing(Exception):
     """Raised by a `decide` callback: ask nothing more, keep what was accepted."""
 
@@ -518,10 +523,17 @@ def _retry_one_by_one(engine: _Engine, run: FixRun, old: Note, kept: list, befor
 def write_changes(run: FixRun, root) -> None:
     """Write every changed note atomically; a note that changed on disk
     meanwhile (or leads outside the vault) is left alone and listed."""
-    for path in run.changed:
-        original = run.originals[path]
-        try:
-            if write_note(root, path, run.texts[path], original.bom, original.text):
-                run.written.append(path)
-        except (WriteRefused, OSError) as exc:
-            run.refused.append(str(exc) if isinstance(exc, WriteRefused) else f"{path}: {exc.strerror or exc}")
+    changed = run.changed
+    try:
+        for path in changed:
+            original = run.originals[path]
+            try:
+                if write_note(root, path, run.texts[path], original.bom, original.text):
+                    run.written.append(path)
+            except (WriteRefused, OSError) as exc:
+                run.refused.append(str(exc) if isinstance(exc, WriteRefused) else f"{path}: {exc.strerror or exc}")
+    except KeyboardInterrupt:
+        n = len(run.written)
+        fixes = sum(run.applied_in[p] for p in run.written)
+        raise Interrupted(f"{n} of the {len(changed)} notes fixed {'was' if n == 1 else 'were'} written "
+                          f"({fixes} fix{_es(fixes)}), the others are as they were") from None

@@ -55,6 +55,7 @@ class Move:
     relinked: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # old path -> [(link as written, now)]
     warnings: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)  # the renames done
     baseline: tuple[str, int] | None = None  # (the baseline file, how many of its entries changed with the move)
 
     def new_path(self, path: str) -> str:
@@ -265,6 +266,21 @@ def apply(move: Move) -> None:
     did not change since it was read), then move the files. In that order a
     run cut short is finished by running the same command again: the links
     already rewritten wait for the file, the others are rewritten then."""
+    try:
+        _apply(move)
+    except KeyboardInterrupt:
+        from .fixer import Interrupted
+
+        n, moved = len(move.written), len(move.moved)
+        done = f"{n} of the {len(move.texts)} notes to rewrite {'was' if n == 1 else 'were'} rewritten"
+        if not moved:
+            done += ", nothing was moved yet: run the same command again to finish"
+        else:
+            done += f", {moved} of the {len(move.renames())} files moved"
+        raise Interrupted(done) from None
+
+
+def _apply(move: Move) -> None:
     root = move.root
     for _old, new in move.renames():
         if (root / new).exists():
@@ -285,6 +301,7 @@ def apply(move: Move) -> None:
             raise MoveError(f"{new} already exists; nothing was moved: run the same command again")
         dest.parent.mkdir(parents=True, exist_ok=True)
         os.rename(source, dest)
+        move.moved.append(new)
 
 
 def vault_path(root: Path, given: str | os.PathLike) -> str:
