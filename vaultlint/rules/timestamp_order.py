@@ -16,6 +16,13 @@ What it checks
 
     Stamps whose time is not valid are left to `timestamp-format`.
 
+    In a table, the stamps of one cell are a sequence of their own: the
+    cells of a row are parallel columns (a start and an end, the same
+    points in two videos), and rows are often topics rather than a
+    sequence (the one table of the tubegraph sample compares features of
+    two machines, each row citing where the talk covers it: its columns go
+    back and forth). The `tables` option can make each column a sequence.
+
 Why
     Notes that follow a talk cite it in order; a stamp that jumps back is
     often a typo (`01:45:10` for `01:54:10`) or a time from another video.
@@ -36,6 +43,10 @@ Options
         Where stamps must keep to the order of the video.
     tolerance (number of seconds, default 60)
         How far back a stamp may go before it is reported.
+    tables ("cell" or "column"; default "cell")
+        What a stamp in a table follows: the stamp before it in its cell,
+        or the stamp above it in its column (for a table whose rows follow
+        the video, such as a list of chapters).
 
 Example
     `... risk <a class="yt-timestamp" data-t="01:49:50">[01:49:50]</a> and
@@ -52,6 +63,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 
 from vaultlint.rule import Rule, Severity
 from vaultlint.stamps import parse_time
@@ -75,6 +87,44 @@ def paragraph_starts(text: str, start: int) -> list[int]:
     return found
 
 
+# A table's delimiter row (`| --- | :-: |`, `--- | ---`): at least one pipe.
+_DELIMITER_ROW = re.compile(
+    r"^ {0,3}(?:\|[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?|:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?)[ \t]*\r?$",
+    re.M,
+)
+_CELL_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def table_columns(prose: str, start: int) -> tuple[list[tuple[int, int]], Callable[[int], int]]:
+    """The tables of a note's prose from `start` on, as (start, end) spans
+    (the header row to the last row), and a function giving the column of
+    an offset inside one: the unescaped pipes before it on its line,
+    outside code (`prose` has it blanked out)."""
+    tables = []
+    for m in _DELIMITER_ROW.finditer(prose, start):
+        header_end = m.start() - 1
+        if header_end <= start or "|" not in prose[prose.rfind("\n", start, header_end) + 1 : header_end]:
+            continue  # no header row above it
+        if tables and tables[-1][1] >= header_end:
+            continue
+        begin = max(start, prose.rfind("\n", start, header_end) + 1)
+        end = m.end()
+        while end < len(prose):  # the rows: lines with a pipe, to a blank line
+            nl = prose.find("\n", end + 1)
+            line_end = len(prose) if nl == -1 else nl
+            if "|" not in prose[end + 1 : line_end] or not prose[end + 1 : line_end].strip():
+                break
+            end = line_end
+        tables.append((begin, end))
+
+    def column(offset: int) -> int:
+        line_start = prose.rfind("\n", 0, offset) + 1
+        before = prose[line_start:offset]
+        return len(_CELL_PIPE.findall(before)) - before.lstrip().startswith("|")
+
+    return tables, column
+
+
 def scope_starts(note, scope: str) -> list[int]:
     """Sorted offsets where a new scope begins (a stamp's scope is the last
     one at or before it)."""
@@ -91,14 +141,18 @@ class TimestampOrder(Rule):
     options = {
         "scope": {"enum": ["paragraph", "section", "note"], "default": "paragraph"},
         "tolerance": {"type": "number", "minimum": 0, "default": 60},
+        "tables": {"enum": ["cell", "column"], "default": "cell"},
     }
 
     def check_note(self, note, ctx):
         tolerance = self.options["tolerance"]
         texts = note.body.padded_times
-        if texts is not None:
-            if texts == sorted(texts):
-                return  # padded times in order as text are in order as times (most notes)
+        if texts is not None and texts == sorted(texts):
+            return  # padded times in order as text are in order as times (most notes)
+        # A table's columns are sequences of their own (`_DELIMITER_ROW`
+        # finds the notes that have one).
+        tabled = _DELIMITER_ROW.search(note.text, note.body_start) is not None
+        if texts is not None and not tabled:
             seconds = [parse_time(text)[0].seconds for text in texts]
             if not any(seconds[i] < seconds[i - 1] - tolerance for i in range(1, len(seconds))):
                 return  # no step back beyond the tolerance: no need to make the stamps
@@ -111,12 +165,27 @@ class TimestampOrder(Rule):
             time = parse_time(text)[0] if text is not None else None
             if time is not None:
                 timed.append((stamp, time.seconds))
-        backs = [i for i in range(1, len(timed)) if timed[i][1] < timed[i - 1][1] - tolerance]
+        # (stamp before, stamp) of each step back: in a table, the stamp
+        # before in the same cell (or above in the same column); elsewhere,
+        # the stamp before.
+        previous = list(range(-1, len(timed) - 1))
+        if tabled:
+            tables, column = table_columns(note.prose, note.body_start)
+            by_cell = self.options["tables"] == "cell"
+            last: dict[tuple[int, int, int], int] = {}
+            for i, (stamp, _seconds) in enumerate(timed):
+                t = bisect.bisect_right(tables, (stamp.start, len(note.text))) - 1
+                if t >= 0 and stamp.start <= tables[t][1]:
+                    row = note.text.rfind("\n", 0, stamp.start) if by_cell else 0
+                    lane = (t, row, column(stamp.start))
+                    previous[i] = last.get(lane, -1)
+                    last[lane] = i
+        backs = [(j, i) for i, j in enumerate(previous) if j >= 0 and timed[i][1] < timed[j][1] - tolerance]
         if not backs:
             return  # most notes: no need to find their paragraphs
         starts = scope_starts(note, self.options["scope"])
-        for i in backs:
-            before, stamp = timed[i - 1][0], timed[i][0]
+        for j, i in backs:
+            before, stamp = timed[j][0], timed[i][0]
             if bisect.bisect_right(starts, before.start) != bisect.bisect_right(starts, stamp.start):
                 continue
             line, before_line = note.position(stamp.start)[0], note.position(before.start)[0]
