@@ -186,6 +186,9 @@ def test_an_escaped_bang_makes_no_embed():
         ("> [!note] Call\n> ### In a callout\n", [(3, "In a callout")]),
         ("> > # Deep\n", [(1, "Deep")]),
         (">`x`# no\n", []),
+        # Code in a quote or callout is code, to the quote's end.
+        ("> [!example]\n> ```md\n> # Shown as code\n>\n> # Still code\n> ```\n> # Quoted\n", [(1, "Quoted")]),
+        ("> ```\n> # code\n# After the quote\n", [(1, "After the quote")]),
     ],
 )
 def test_setext_and_quoted_headings(text, expected):

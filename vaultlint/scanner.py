@@ -121,7 +121,7 @@ DEFAULT_STAMP_PATTERN = YT_TIMESTAMP
 # Masking
 
 _MASK_START = re.compile(
-    r"(?P<fence>^[ \t]*(?:`{3,}|~{3,}))"
+    r"(?P<fence>^[ \t]*(?:>[ \t]*)*(?:`{3,}|~{3,}))"
     r"|(?P<ticks>(?<!\\)`+)"
     r"|(?P<dmath>(?<!\\)\$\$)"
     r"|(?P<pct>%%)"
@@ -133,6 +133,7 @@ _MASK_START = re.compile(
 # str.find, many times faster than a regex over the note) spares trying each
 # alternative at every character.
 _MASK_TRIGGERS = ("`", "~", "$", "%", "<!--")
+_UNQUOTED_LINE = re.compile(r"^(?![ \t]*>)", re.M)
 _INDENTED = re.compile(r"^(?: {4}|\t)", re.M)
 _INDENTED_LINE = re.compile(r"\n(?: {4}|\t)")  # the same after the first line, searched fast
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
@@ -226,8 +227,8 @@ def _next_mask_start(text: str, pos: int, triggers: _Triggers) -> re.Match | Non
         # long line of triggers quadratic.
         nl = text.rfind("\n", pos, at)
         line_start = nl + 1 if nl != -1 else pos if pos == 0 or text[pos - 1] == "\n" else -1
-        if pos <= line_start < at and not text[line_start:at].strip(" \t"):
-            m = _MASK_START.match(text, line_start)  # a fence indented by spaces
+        if pos <= line_start < at and not text[line_start:at].strip(" \t>"):
+            m = _MASK_START.match(text, line_start)  # a fence indented by spaces, or in a quote
             if m is not None:
                 return m
         m = _MASK_START.match(text, at)
@@ -265,15 +266,21 @@ def mask_ranges(text: str, start: int = 0) -> list[tuple[int, int]]:
             continue
         kind = m.lastgroup
         if kind == "fence":
-            fence = m.group().strip()
+            fence = m.group().lstrip(" \t>")
+            quoted = ">" in m.group()
             char, size = fence[0], len(fence)
-            close = re.compile(r"^[ \t]*" + re.escape(char) + "{" + str(size) + r",}[ \t]*$", re.M)
+            close = re.compile(r"^[ \t]*" + (r"(?:>[ \t]*)*" if quoted else "") + re.escape(char) + "{" + str(size)
+                               + r",}[ \t]*$", re.M)
             line_end = text.find("\n", m.end())
             if line_end == -1:
                 end = n
             else:
                 c = close.search(text, line_end + 1)
                 end = n if c is None else c.end()
+                # Code in a quote or callout ends with it, at a line without `>`.
+                out = _UNQUOTED_LINE.search(text, line_end + 1, end) if quoted else None
+                if out is not None:
+                    end = out.start() - 1
             ranges.append((s, end))
             pos = end
         elif kind == "ticks":
