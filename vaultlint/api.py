@@ -4,6 +4,14 @@
     result = lint(["path/to/vault"])
     for d in result.diagnostics:
         print(d.path, d.line, d.rule, d.message)
+
+A vault's config may name `plugins`, Python files that `lint` and `fix`
+import, and so run, as the user. `plugins=False` imports none of them
+(each is then a warning on the `vaultlint` log; rules installed as
+packages still load), and `VAULTLINT_NO_PLUGINS=1` in the environment
+does the same whatever is passed. A caller that opens folders it was not
+told to trust (an editor's language server, an agent's MCP server: neither
+exists yet) is to pass `plugins=False` unless the folder is trusted.
 """
 
 from __future__ import annotations
@@ -140,6 +148,7 @@ def lint(
     jobs: int | None = None,
     progress: engine.Progress | None = None,
     staged: bool = False,
+    plugins: bool = True,
 ) -> LintResult:
     """Lint the notes under `paths` (the whole vault when none), resolving
     links against the whole vault. Raises ConfigError or UsageError.
@@ -150,7 +159,8 @@ def lint(
     told `(done, total, stage)` as the run goes on (`engine.Progress`).
     With `staged` (pre-commit), only the notes given, plus the links
     elsewhere that files deleted or renamed in git's staging area break
-    (see `vaultlint.precommit`)."""
+    (see `vaultlint.precommit`). With `plugins=False`, the config's plugins
+    are not imported (see the module's docstring)."""
     listing = asked = None
     if staged:
         from . import precommit
@@ -167,7 +177,7 @@ def lint(
     # rules are loaded; then its stats are taken by a child process.
     start = engine.Start(root, listing=listing) if cache else None
     try:
-        config = config_module.load(root, Path(config_file) if config_file else None)
+        config = config_module.load(root, Path(config_file) if config_file else None, plugins=plugins)
         rules = config.active_rules(select, ignore)
         files = start.files(config.trust_folder_times) if start is not None else None
         vault = _vault(root, config, files, start.temporary if files is not None else ())
@@ -204,12 +214,13 @@ def fix(
     cache: bool = True,
     progress: engine.Progress | None = None,
     staged: bool = False,
+    plugins: bool = True,
 ) -> fixer.FixRun:
     """Fix the notes under `paths` (the whole vault when none): safe fixes,
     and unsafe ones too with `unsafe=True`; `decide` is asked about each one
     (see `fixer.Decide`). With `write=False` nothing is written: the run's
-    `diff()` shows what would change. `cache`, `progress` and `staged` are
-    as for `lint`; with `staged` (pre-commit), only the notes given are
+    `diff()` shows what would change. `cache`, `progress`, `staged` and
+    `plugins` are as for `lint`; with `staged` (pre-commit), only the notes given are
     fixed.
 
     The notes are first checked as `lint` checks them (with the cache, what
@@ -226,7 +237,7 @@ def fix(
 
     def check() -> LintResult:
         return lint(paths, vault_dir=vault_dir, config_file=config_file, select=select, ignore=ignore,
-                    cache=cache, progress=progress, staged=staged)
+                    cache=cache, progress=progress, staged=staged, plugins=plugins)
 
     checked = check()
     config, vault, rules, notes = checked.config, checked.vault, checked.rules, checked.paths

@@ -36,6 +36,9 @@ def common_options(func):
                      help="Config file (default: .vaultlint.toml at the vault root)."),
         click.option("--select", multiple=True, help="Only these rules (comma-separated; ALL for every rule)."),
         click.option("--ignore", multiple=True, help="Not these rules (comma-separated)."),
+        click.option("--no-plugins", is_flag=True,
+                     help="Import none of the config's plugins (for a vault you do not trust; a warning names each); "
+                          "rules installed as packages still load. VAULTLINT_NO_PLUGINS=1 does the same."),
     ]):
         func = option(func)
     return func
@@ -138,7 +141,11 @@ def run_api(call):
 def main() -> None:
     """Lint and maintain Obsidian vaults."""
     log = logging.getLogger("vaultlint")
-    if not any(isinstance(h, StderrLog) for h in log.handlers):
+    for handler in log.handlers:
+        if isinstance(handler, StderrLog):
+            handler.said.clear()  # (a new command: `main` is called again in the same process by tests)
+            break
+    else:
         log.addHandler(StderrLog())
     log.setLevel(logging.INFO)
 
@@ -146,11 +153,18 @@ def main() -> None:
 class StderrLog(logging.Handler):
     """What the API tells on the `vaultlint` log (a temporary file removed,
     a plugin not loaded), on stderr as `vaultlint: ...` and `vaultlint:
-    warning: ...`."""
+    warning: ...`; once a command (`fix` checks more than once)."""
+
+    def __init__(self):
+        super().__init__()
+        self.said: set[str] = set()
 
     def emit(self, record: logging.LogRecord) -> None:
         level = "warning: " if record.levelno >= logging.WARNING else ""
-        click.echo(f"vaultlint: {level}{record.getMessage()}", err=True)
+        text = f"vaultlint: {level}{record.getMessage()}"
+        if text not in self.said:
+            self.said.add(text)
+            click.echo(text, err=True)
 
 
 @main.command()
@@ -176,7 +190,7 @@ class StderrLog(logging.Handler):
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes that read notes in a large cold run (default: the number of cores).")
 def check(paths, vault_dir, config_file, select, ignore, output_format, color, staged, statistics, exit_zero, fail_on,
-          baseline_file, no_baseline, write_baseline, no_cache, jobs):
+          baseline_file, no_baseline, write_baseline, no_cache, jobs, no_plugins):
     """Lint the vault, or only the notes under PATHS (links still resolve
     against the whole vault). Results are cached in .vaultlint_cache/ and
     reused while notes do not change."""
@@ -186,7 +200,7 @@ def check(paths, vault_dir, config_file, select, ignore, output_format, color, s
         result = run_api(lambda: api.lint(
             paths, vault_dir=vault_dir, config_file=config_file,
             select=_split(select) or None, ignore=_split(ignore) or None,
-            cache=not no_cache, jobs=jobs, progress=progress, staged=staged,
+            cache=not no_cache, jobs=jobs, progress=progress, staged=staged, plugins=not no_plugins,
         ))
     note_text = _note_text(result.vault)
     if write_baseline:
@@ -301,7 +315,7 @@ def _note_text(vault):
               help="List the problems that remain in this format (as `check` does); the summary goes to stderr.")
 @click.option("--statistics", is_flag=True, help="Count the problems that remain per rule.")
 def fix_command(paths, vault_dir, config_file, select, ignore, unsafe, show_diff, interactive, staged, no_cache,
-                baseline_file, no_baseline, exit_zero, fail_on, show_remaining, output_format, statistics):
+                baseline_file, no_baseline, exit_zero, fail_on, show_remaining, output_format, statistics, no_plugins):
     """Apply the fixes of the problems `check` finds: safe ones only, unless
     --unsafe-fixes. Suggestions (display-only fixes) are shown, never applied.
     Prints what it fixed and how many problems remain (--show-remaining lists
@@ -322,7 +336,7 @@ def fix_command(paths, vault_dir, config_file, select, ignore, unsafe, show_diff
             paths, vault_dir=vault_dir, config_file=config_file,
             select=_split(select) or None, ignore=_split(ignore) or None,
             unsafe=unsafe, write=not show_diff, decide=decide, cache=not no_cache, progress=progress,
-            staged=staged,
+            staged=staged, plugins=not no_plugins,
         ))
     checked = run.checked
     if show_diff:
@@ -401,9 +415,9 @@ def links_view(path, vault_dir, config_file, top, output_format):
 
 @main.command("rules")
 @common_options
-def list_rules(vault_dir, config_file, select, ignore):
+def list_rules(vault_dir, config_file, select, ignore, no_plugins):
     """List every rule: name, default severity, fixable, summary."""
-    table = run_api(lambda: _rule_table(vault_dir, config_file))
+    table = run_api(lambda: _rule_table(vault_dir, config_file, no_plugins))
     width = max(len(n) for n in table)
     for name in sorted(table):
         rule = table[name]
@@ -416,9 +430,9 @@ def list_rules(vault_dir, config_file, select, ignore):
 @main.command("rule")
 @click.argument("name")
 @common_options
-def show_rule(name, vault_dir, config_file, select, ignore):
+def show_rule(name, vault_dir, config_file, select, ignore, no_plugins):
     """Print the manual of rule NAME."""
-    table = run_api(lambda: _rule_table(vault_dir, config_file))
+    table = run_api(lambda: _rule_table(vault_dir, config_file, no_plugins))
     if name not in table:
         from .config import closest
 
@@ -506,14 +520,14 @@ def schema_infer(paths, vault_dir, config_file, enum_max, closed, output):
     click.echo(f"vaultlint: {got.how_to_use(output)}", err=True, nl=False)
 
 
-def _rule_table(vault_dir, config_file):
+def _rule_table(vault_dir, config_file, no_plugins=False):
     from pathlib import Path
 
     from . import config as config_module
     from .vault import find_root
 
     root = Path(vault_dir).resolve() if vault_dir else find_root([])
-    return config_module.load(root, Path(config_file) if config_file else None).rule_table()
+    return config_module.load(root, Path(config_file) if config_file else None, plugins=not no_plugins).rule_table()
 
 
 def echo_utf8(data: bytes) -> None:

@@ -6,7 +6,8 @@ the closest valid key; the CLI turns it into exit code 2.
     select = ["broken-link"]                # only these rules (default: the default set)
     extend-select = ["duplicate-link"]      # add rules that are off by default
     ignore = ["timestamp-order"]
-    plugins = ["tools/my_rules.py"]         # files (relative to the vault) or modules
+    plugins = ["tools/my_rules.py"]         # files (relative to the vault) or modules: imported, so
+                                            # run, unless untrusted (see `load`)
     resolution = "obsidian"                 # or "slug" (Quartz-style names)
     case-sensitive = false
     trust-folder-times = true               # a large vault's walk is kept while no folder's mtime moves
@@ -27,6 +28,7 @@ the closest valid key; the CLI turns it into exit code 2.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -43,6 +45,9 @@ if TYPE_CHECKING:  # imported where used: most runs validate nothing, and start-
     import jsonschema
 
 CONFIG_NAME = ".vaultlint.toml"
+# Set (to anything but 0, false or no), no config's `plugins` are imported,
+# whatever the caller asks: CI sets it for pull requests from forks.
+NO_PLUGINS_ENV = "VAULTLINT_NO_PLUGINS"
 
 _STRINGS = {"type": "array", "items": {"type": "string"}}
 _STRING_OR_STRINGS = {"type": ["string", "array"], "items": {"type": "string"}}
@@ -150,6 +155,8 @@ class Config:
     extend_select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     plugins: list[str] = field(default_factory=list)
+    trust_plugins: bool = True  # False: `plugins` are not imported (see `load`)
+    told_unloaded: bool = field(default=False, init=False, repr=False, compare=False)  # (said once a config)
     resolution: str = "obsidian"
     case_sensitive: bool = False
     trust_folder_times: bool = True  # see vaultlint.engine.Start
@@ -179,9 +186,22 @@ class Config:
             )
         return pattern
 
+    @property
+    def unloaded_plugins(self) -> list[str]:
+        """The plugins named that are not imported (the vault is not trusted)."""
+        return [] if self.trust_plugins else list(self.plugins)
+
     def rule_table(self) -> dict[str, type[Rule]]:
+        if self.unloaded_plugins and not self.told_unloaded:
+            self.told_unloaded = True
+            import logging
+
+            for spec in self.unloaded_plugins:
+                logging.getLogger("vaultlint").warning(
+                    "%s: plugin `%s` not loaded (plugins are off: --no-plugins or %s); its rules do not run",
+                    self.source, spec, NO_PLUGINS_ENV)
         try:
-            return all_rules(self.plugins, self.root)
+            return all_rules(self.plugins if self.trust_plugins else [], self.root)
         except PluginError as exc:
             raise ConfigError(f"{self.source}: {exc}") from None
 
@@ -202,15 +222,18 @@ class Config:
         """The rules in force, configured; `select`/`ignore` come from the
         command line and win over the file."""
         table = self.rule_table()
+        # A rule the config names may be a plugin's that is not loaded: the
+        # config's names are then not checked (the command line's still are).
+        unsure = bool(self.unloaded_plugins)
         for where, names in (("select", self.select or []), ("extend-select", self.extend_select),
                              ("ignore", self.ignore), ("--select", select or []), ("--ignore", ignore or []),
                              *((f'per-file-ignores."{glob}"', rules)
                                for glob, rules in self.per_file_ignores.items())):
             for name in names:
-                if name not in table and name != "ALL":
+                if name not in table and name != "ALL" and not (unsure and not where.startswith("--")):
                     raise ConfigError(f"{self.source}: `{where}` names an unknown rule `{name}`{closest(name, table)}")
         for name in self.rule_settings:
-            if name not in table:
+            if name not in table and not unsure:
                 raise ConfigError(f"{self.source}: [rule.{name}] names an unknown rule{closest(name, table)}")
         if select:
             chosen = set(table) if "ALL" in select else set(select)
@@ -226,6 +249,7 @@ class Config:
                 elif settings.get("enabled") is False:
                     chosen.discard(name)
         chosen -= set(self.ignore) | set(ignore or [])
+        chosen &= set(table)  # (without the rules of plugins not loaded)
         active = []
         for name in sorted(chosen):
             cls = table[name]
@@ -237,9 +261,24 @@ class Config:
         return active
 
 
-def load(root: Path, file: Path | None = None) -> Config:
+def plugins_refused() -> bool:
+    """Whether the environment turns every config's plugins off (`NO_PLUGINS_ENV`)."""
+    return os.environ.get(NO_PLUGINS_ENV, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def load(root: Path, file: Path | None = None, *, plugins: bool = True) -> Config:
     """The config for a vault: `file`, else `.vaultlint.toml` at the root,
-    else the defaults."""
+    else the defaults.
+
+    Its `plugins` are Python files or modules it names: `rule_table`
+    imports them, which runs their code. With `plugins=False`, or with
+    `VAULTLINT_NO_PLUGINS` set, they are not imported: each is a warning on
+    the `vaultlint` log, and the rules the config names are not checked
+    against the table (they may be the plugins'). Rules installed as
+    packages (the `vaultlint.rules` entry points) are the user's own, and
+    load either way. What else a config makes vaultlint read: the files it
+    `extends` and its schemas' files (local ones only: a remote `$ref` is
+    refused); it runs nothing else."""
     if file is None and (root / CONFIG_NAME).is_file():
         file = root / CONFIG_NAME
     if file is None:
@@ -255,6 +294,7 @@ def load(root: Path, file: Path | None = None) -> Config:
         extend_select=data.get("extend-select", []),
         ignore=data.get("ignore", []),
         plugins=data.get("plugins", []),
+        trust_plugins=plugins and not plugins_refused(),
         resolution=data.get("resolution", "obsidian"),
         case_sensitive=data.get("case-sensitive", False),
         trust_folder_times=data.get("trust-folder-times", True),

@@ -1,6 +1,10 @@
 """Where rules come from: the modules of `vaultlint.rules` (found, never
 listed by hand), the `vaultlint.rules` entry-point group, and module paths in
-the config's `plugins`. All three give plain `Rule` subclasses."""
+the config's `plugins`. All three give plain `Rule` subclasses.
+
+Loading a rule imports its module, which runs it. The first two are
+installed by the user; the third is the vault's own code, and is passed in
+only when the vault is trusted (`config.load(plugins=...)`)."""
 
 from __future__ import annotations
 

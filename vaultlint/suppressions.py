@@ -183,11 +183,12 @@ def apply(ctx: Context, rules: Sequence[Rule], diagnostics: Iterable[Diagnostic]
         if entry is None:
             continue
         known = known or ctx.config.rule_table()  # only for notes that hold suppressions
+        sure = None if ctx.config.unloaded_plugins else known  # (a name may be a rule of a plugin not loaded)
         note, note_scopes, stray = entry
         for s in note_scopes:
-            unused.extend(reporter.report(note, s.directive, active, known))
+            unused.extend(reporter.report(note, s.directive, active, sure))
         for d in stray:
-            unused.extend(reporter.report(note, d, active, known, stray=True))
+            unused.extend(reporter.report(note, d, active, sure, stray=True))
     kept.extend(d for d in unused if of(d.path) is None or not _silenced(d, of(d.path)[1]))
     kept.sort(key=lambda d: d.sort_key)
     return kept

@@ -52,7 +52,8 @@ class UnusedSuppression(Rule):
 
     def report(self, note, directive, active, known, stray=False):
         """Diagnostics for one directive: `active` are the rules in force,
-        `known` every rule there is."""
+        `known` every rule there is (None when not all are known: a plugin
+        was not loaded, and no name is said not to be a rule)."""
         from vaultlint.suppressions import ALL
 
         if stray:
@@ -61,7 +62,7 @@ class UnusedSuppression(Rule):
             return
         if directive.kind == "enable":
             return
-        unknown = [n for n in directive.names if n not in known]
+        unknown = [n for n in directive.names if known is not None and n not in known]
         idle = [k for k in directive.keys if k not in unknown and k not in directive.used
                 and (k == ALL or k in active) and k != self.name]
         for name in unknown:
