@@ -20,11 +20,15 @@ def snippet(title: str) -> dict:
 
 def test_github_actions_job_checks_with_the_baseline_and_uploads_sarif():
     job = snippet("### GitHub Actions")["jobs"]["vaultlint"]
-    runs = [step.get("run", "") for step in job["steps"]]
-    assert any("--output-format github" in r and "--baseline" in r for r in runs)
-    assert any("--output-format sarif" in r for r in runs)
+    # This repository's action (action.yml), given inputs it declares.
+    ours = next(s for s in job["steps"] if s.get("uses", "").startswith("OWNER/REPO@"))
+    declared = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))["inputs"]
+    assert set(ours["with"]) <= set(declared)
+    assert "--baseline" in ours["with"]["args"]
     upload = next(s for s in job["steps"] if s.get("uses", "").startswith("github/codeql-action/upload-sarif"))
-    assert upload["with"]["sarif_file"] == "vaultlint.sarif"
+    assert upload["with"]["sarif_file"] == ours["with"]["sarif-file"] == "vaultlint.sarif"
+    assert upload["if"] == "always()"  # the SARIF is uploaded when the check fails too
+    assert job["steps"].index(ours) < job["steps"].index(upload)
     assert job["permissions"]["security-events"] == "write"
 
 
