@@ -139,3 +139,13 @@ def test_an_installed_rule_still_loads_with_plugins_off(tmp_path, make_vault):
     assert proc.returncode == 1, proc.stderr
     assert "a.md:1:3: shout TODO left in the note" in proc.stdout
     assert "plugin `tools/other.py` not loaded" in proc.stderr and not (root / "tools" / "ran").exists()
+
+
+def test_results_cached_with_the_plugin_are_not_reused_without_it(untrusted):
+    """The cache keeps results per rule: a run with plugins off after one
+    with them shows none of the plugin's problems, and the other way round."""
+    assert "shout" in invoke(["check", str(untrusted)]).stdout
+    (untrusted / "tools" / "ran").unlink()
+    assert "shout" not in invoke(["check", "--no-plugins", str(untrusted)]).stdout
+    assert not (untrusted / "tools" / "ran").exists()
+    assert "shout" in invoke(["check", str(untrusted)]).stdout
