@@ -149,3 +149,13 @@ def test_results_cached_with_the_plugin_are_not_reused_without_it(untrusted):
     assert "shout" not in invoke(["check", "--no-plugins", str(untrusted)]).stdout
     assert not (untrusted / "tools" / "ran").exists()
     assert "shout" in invoke(["check", str(untrusted)]).stdout
+
+
+def test_an_empty_config_file_leaves_the_vaults_config_out(untrusted, tmp_path):
+    """ruff's `--isolated`: `--config` an empty file, and nothing the vault's
+    config names is read or run (no plugin, so no warning either)."""
+    empty = tmp_path / "empty.toml"
+    empty.write_text("")
+    result = invoke(["check", "--config", str(empty), str(untrusted)])
+    assert not (untrusted / "tools" / "ran").exists() and "shout" not in result.stdout
+    assert "not loaded" not in result.stderr
