@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 from click.testing import CliRunner
@@ -30,7 +31,8 @@ def test_a_baseline_hides_known_problems_even_when_lines_move(make_vault, tmp_pa
     out = check(vault, "--write-baseline", base)
     assert out.exit_code == 0
     data = json.loads(base.read_text())
-    assert {"path": "a.md", "rule": "broken-link", "text": "[[gone]]", "count": 2} in data["problems"]
+    # (whichever rule reports a link to a note not written yet: broken-link, or a rule split from it)
+    assert [(e["path"], e["text"], e["count"]) for e in data["problems"]][0] == ("a.md", "[[gone]]", 2)
     assert check(vault, "--baseline", base).exit_code == 0
     # lines added above the old problems: still known
     (vault / "a.md").write_text("New first line\nand another\n\nIntro\n\n[[gone]] and [[gone]] and [[b]]\n")
@@ -48,9 +50,9 @@ def test_a_new_problem_is_reported_alone(make_vault, tmp_path_factory):
     (vault / "b.md").write_text("Points at [[nowhere]] and [[elsewhere]].\n")
     out = check(vault, "--baseline", base)
     assert out.exit_code == 1
-    problems = [line for line in out.output.splitlines() if ": broken-link " in line]
-    assert problems == ["a.md:4:1: broken-link note `gone` not found",
-                        "b.md:1:27: broken-link note `elsewhere` not found"]
+    problems = [line.split(" ")[0].rsplit("/", 1)[-1] for line in out.output.splitlines()
+                if re.match(r"\S+:\d+:\d+: ", line)]  # (paths as from the current folder)
+    assert problems == ["a.md:4:1:", "b.md:1:27:"]
 
 
 def test_fixed_problems_are_counted_as_gone(make_vault, tmp_path_factory):
@@ -107,5 +109,5 @@ def test_the_real_vault_adopts_ci_on_day_one(corpus, tmp_path):
         f.write("\nA new thought, see [[a_note_nobody_wrote_yet]].\n")
     out = check(vault / note, "--vault", vault, "--baseline", file)
     assert out.exit_code == 1
-    reported = [line for line in out.output.splitlines() if ": broken-link " in line]
+    reported = [line for line in out.output.splitlines() if re.match(r"\S+:\d+:\d+: ", line)]
     assert len(reported) == 1 and "a_note_nobody_wrote_yet" in reported[0]

@@ -287,3 +287,32 @@ def test_ctrl_c_exits_130_with_no_traceback(generated_vault, command):
     assert started.returncode == 130, err
     assert "Traceback" not in err and "Aborted!" not in err
     assert err.strip().endswith("vaultlint: interrupted" + (": no note was written" if "fix" in command else ""))
+
+
+@pytest.mark.parametrize("given", [["picture.jpg"], ["LICENSE"], ["empty"], ["picture.jpg", "LICENSE"], []])
+def test_paths_that_hold_no_note_are_a_usage_error_and_leave_nothing_behind(tmp_path, monkeypatch, given):
+    (tmp_path / "picture.jpg").write_bytes(b"\xff\xd8\xff")
+    (tmp_path / "LICENSE").write_text("MIT\n")
+    (tmp_path / "empty").mkdir()
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "not seen.md").write_text("# a note in a dot-folder, which Obsidian does not show\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    for command in ("check", "fix"):
+        result = CliRunner().invoke(main, [command, *given])
+        assert result.exit_code == 2, result.output
+        assert ("is not a note" if given in (["picture.jpg"], ["LICENSE"]) else "no note in") in result.output
+        assert "nothing to check" in result.output and "All clear" not in result.output
+    assert sorted(p.name for p in tmp_path.rglob("*")) == [".hidden", "LICENSE", "empty", "not seen.md",
+                                                            "picture.jpg"]  # no .vaultlint_cache
+
+
+def test_notes_all_excluded_by_the_config_are_said_so_and_exit_0(make_vault):
+    """A note the config excludes given on the command line (pre-commit
+    passes every Markdown file staged, templates too) fails nothing, and the
+    run says why it checked none."""
+    vault = make_vault({"Templates/Daily.md": "[[{{date}}]]\n", "a.md": "[[nowhere]]\n"},
+                       config='exclude = ["Templates/**"]\n')
+    result = CliRunner().invoke(main, ["check", str(vault / "Templates")])
+    assert result.exit_code == 0, result.output
+    assert "are all excluded by the config's `exclude`; none was checked" in result.stderr

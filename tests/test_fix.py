@@ -236,12 +236,10 @@ def test_cli_fix_of_a_note_it_cannot_write_says_what_was_really_written(make_vau
     monkeypatch.setattr(fixer, "write_note", read_only)
     result = CliRunner().invoke(main, ["fix", "--select", "shout", str(vault)])
     assert result.exit_code == 1
-    lines = result.stdout.splitlines()
-    assert lines[0] == "Fixed 1 problem in 1 note."
-    assert lines[1] == "Not written: 2 notes, with 3 fixes:"
-    assert lines[2] == "  a.md: Permission denied"
-    assert lines[3].startswith("  b.md: ")
-    assert lines[4] == "3 problems remain in 2 notes."
+    assert result.stdout.splitlines() == ["Fixed 1 problem in 1 note.", "Not written: 2 notes, with 3 fixes (why: below).",
+                                          "3 problems remain in 2 notes."]
+    assert result.stderr.splitlines() == ["vaultlint: not written: a.md: Permission denied",
+                                          "vaultlint: not written: b.md: Permission denied"]
     assert read(vault, "c.md") == b"TODO\n"
 
 

@@ -30,7 +30,7 @@ from .config import Config, ConfigError
 from .diagnostics import Diagnostic, Severity
 from .engine import run_rules  # the plain run, without cache: part of this API
 from .rule import Context, Rule
-from .vault import MARKERS, Vault, find_root
+from .vault import HIDDEN_PREFIX, MARKERS, NOTE_SUFFIXES, Vault, find_root
 
 if TYPE_CHECKING:  # imported where used: `check` needs none of them, and start-up counts
     from . import fixer, rename
@@ -172,6 +172,8 @@ def lint(
             if cache:
                 listing = list_index(Path(vault_dir))
     root = vault_root(paths, vault_dir)
+    if not staged:  # (a hook given no note checks what the commit breaks)
+        _some_note(paths, root)
     # The cache's part begins now: its files record is read (and a large
     # vault walked by a child process meanwhile) before the config and the
     # rules are loaded; then its stats are taken by a child process.
@@ -199,6 +201,31 @@ def lint(
         broken = precommit.broken_by_commit(vault, precommit.staged_changes(vault.root, vault, asked), check, notes)
         result.diagnostics = sorted(result.diagnostics + broken, key=lambda d: d.sort_key)
     return result
+
+
+def _some_note(paths: Sequence[str | os.PathLike], root: Path) -> None:
+    """A UsageError when `paths` (the vault `root` when none) hold no note:
+    a picture, a LICENSE, an empty folder. Said before the cache is made, so
+    that nothing is left behind where there is no vault. (Notes all
+    excluded by the config are no error: see the CLI.)"""
+    given = [Path(p) for p in paths] or [root]
+    if any(_holds_a_note(p) for p in given):
+        return
+    what = "a note is a Markdown file, .md"
+    if len(given) == 1 and given[0].is_file():
+        raise UsageError(f"{paths[0]} is not a note ({what}): nothing to check")
+    named = ", ".join(map(str, paths)) if paths else str(root)
+    raise UsageError(f"no note in {named} ({what}): nothing to check")
+
+
+def _holds_a_note(path: Path) -> bool:
+    if not path.is_dir():
+        return path.name.endswith(NOTE_SUFFIXES)
+    for _folder, folders, files in os.walk(path):  # (a vault's first note comes soon)
+        folders[:] = [f for f in folders if not f.startswith(HIDDEN_PREFIX)]
+        if any(name.endswith(NOTE_SUFFIXES) for name in files):
+            return True
+    return False
 
 
 def fix(

@@ -203,6 +203,9 @@ def check(paths, vault_dir, config_file, select, ignore, output_format, color, s
             cache=not no_cache, jobs=jobs, progress=progress, staged=staged, plugins=not no_plugins,
         ))
     note_text = _note_text(result.vault)
+    if paths and not result.paths and not staged:  # (paths that hold no note at all are a usage error)
+        click.echo("vaultlint: the notes under the paths given are all excluded by the config's `exclude`; "
+                   "none was checked", err=True)
     if write_baseline:
         Baseline.of(result.diagnostics, note_text).write(write_baseline)
         problems, notes = len(result.diagnostics), len(result.paths)
@@ -360,8 +363,10 @@ def fix_command(paths, vault_dir, config_file, select, ignore, unsafe, show_diff
             click.echo(line)
             if d.fix is not None and d.fix.message and not fixer.allowed(d.fix, unsafe):
                 click.echo(f"    suggestion: {d.fix.message} ({d.fix.applicability.value}, not applied)")
-    click.echo(run.summary(unsafe=unsafe, dry_run=show_diff, remaining=left, known=known.known if known else 0),
-               err=listed or show_diff)
+    click.echo(run.summary(unsafe=unsafe, dry_run=show_diff, remaining=left, known=known.known if known else 0,
+                           reasons=False), err=listed or show_diff)
+    for why in run.refused:
+        click.echo(f"vaultlint: not written: {why}", err=True)
     if known is not None and known.gone:
         click.echo(f"{known.gone} problem{_s(known.gone)} the baseline {baseline_file} holds "
                    f"{'is' if known.gone == 1 else 'are'} gone (rewrite it with `vaultlint check --write-baseline`).",

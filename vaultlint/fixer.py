@@ -194,10 +194,11 @@ class FixRun:
         return "".join(unified_diff(p, self.originals[p].text, self.texts[p]) for p in self.changed)
 
     def summary(self, *, unsafe: bool = False, dry_run: bool = False,
-                remaining: list[Diagnostic] | None = None, known: int = 0) -> str:
+                remaining: list[Diagnostic] | None = None, known: int = 0, reasons: bool = True) -> str:
         """What the run did, in words. `remaining`: the problems left to
         tell about (by default all that remain; fewer with a baseline, which
-        holds `known` others)."""
+        holds `known` others). `reasons`: why notes were not written (the
+        CLI says it on stderr)."""
         unwritten = [] if dry_run or not self.refused else [p for p in self.changed if p not in set(self.written)]
         fixes = sum(self.applied.values()) - sum(self.applied_in[p] for p in unwritten)
         notes = len(self.changed) - len(unwritten)
@@ -213,8 +214,9 @@ class FixRun:
                                         "after earlier fixes, so `check` did not count them.")
         if unwritten:
             lost = sum(self.applied_in[p] for p in unwritten)
-            lines.append(f"Not written: {len(unwritten)} note{_s(len(unwritten))}, with {lost} fix{_es(lost)}:")
-            lines.extend(f"  {why}" for why in self.refused)
+            lines.append(f"Not written: {len(unwritten)} note{_s(len(unwritten))}, with {lost} fix{_es(lost)}"
+                         + (":" if reasons else " (why: below)."))
+            lines.extend(f"  {why}" for why in self.refused if reasons)
         for r in self.rejected:
             d = r.diagnostic
             lines.append(f"Not applied: {d.path}:{d.line}:{d.column}: {d.rule}: {r.reason}.")
