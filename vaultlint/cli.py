@@ -189,11 +189,15 @@ class StderrLog(logging.Handler):
 @click.option("--no-cache", is_flag=True, help="Check every note afresh; neither read nor write the cache.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes that read notes in a large cold run (default: the number of cores).")
+@click.option("--show-settings", is_flag=True,
+              help="Print the vault root, the config files read and the settings and rules in force; check nothing.")
 def check(paths, vault_dir, config_file, select, ignore, output_format, color, staged, statistics, exit_zero, fail_on,
-          baseline_file, no_baseline, write_baseline, no_cache, jobs, no_plugins):
+          baseline_file, no_baseline, write_baseline, no_cache, jobs, no_plugins, show_settings):
     """Lint the vault, or only the notes under PATHS (links still resolve
     against the whole vault). Results are cached in .vaultlint_cache/ and
     reused while notes do not change."""
+    if show_settings:
+        return _show_settings(paths, vault_dir, config_file, select, ignore, no_plugins)
     if write_baseline and staged:
         raise Failure("--write-baseline records the whole vault; run it without --staged")
     with ProgressBar() as progress:
@@ -421,28 +425,116 @@ def links_view(path, vault_dir, config_file, top, output_format):
 @main.command("rules")
 @common_options
 def list_rules(vault_dir, config_file, select, ignore, no_plugins):
-    """List every rule: name, default severity, fixable, summary."""
-    table = run_api(lambda: _rule_table(vault_dir, config_file, no_plugins))
+    """List every rule as the config in force (and --select, --ignore) sets
+    it: name, severity, on or off, fixable, summary."""
+    config, table, active = run_api(lambda: _rules_in_force(vault_dir, config_file, select, ignore, no_plugins))
     width = max(len(n) for n in table)
     for name in sorted(table):
         rule = table[name]
-        state = "on " if rule.enabled_by_default else "off"
+        severity = (active[name].severity if name in active else rule.severity).value
+        state = "on " if name in active else "off"
         fix = "fix" if rule.fixable else "   "
         summary = rule.summary().split(":", 1)[-1].strip()
-        click.echo(f"{name:<{width}}  {rule.severity.value:<7}  {state}  {fix}  {summary}")
+        click.echo(f"{name:<{width}}  {severity:<7}  {state}  {fix}  {summary}")
+    click.echo(f"vaultlint: as set by {config.source}{' and the command line' if select or ignore else ''}", err=True)
 
 
 @main.command("rule")
 @click.argument("name")
 @common_options
 def show_rule(name, vault_dir, config_file, select, ignore, no_plugins):
-    """Print the manual of rule NAME."""
-    table = run_api(lambda: _rule_table(vault_dir, config_file, no_plugins))
+    """Print the manual of rule NAME, and how the config in force sets it."""
+    config, table, active = run_api(lambda: _rules_in_force(vault_dir, config_file, select, ignore, no_plugins))
     if name not in table:
         from .config import closest
 
         raise Failure(f"no rule named `{name}`{closest(name, table)}; `vaultlint rules` lists them")
-    click.echo(table[name].manual())
+    click.echo(table[name].manual().rstrip("\n"))
+    click.echo(f"\nHere ({config.source}{' and the command line' if select or ignore else ''}): "
+               + _rule_in_force(table[name], active.get(name)))
+
+
+def _rules_in_force(vault_dir, config_file, select, ignore, no_plugins):
+    """(the config of the vault here, every rule by name, the rules it turns on by name)."""
+    from pathlib import Path
+
+    from . import config as config_module
+
+    root = api.vault_root([], vault_dir)
+    config = config_module.load(root, Path(config_file) if config_file else None, plugins=not no_plugins)
+    active = config.active_rules(_split(select) or None, _split(ignore) or None)
+    return config, config.rule_table(), {r.name: r for r in active}
+
+
+def _rule_in_force(rule, active) -> str:
+    """'on, severity warning, max-suggestions = 5' (the options that differ from the defaults)."""
+    if active is None:
+        return f"off (default severity {rule.severity.value})"
+    defaults = {key: spec.get("default") for key, spec in rule.options.items()}
+    options = [f"{key} = {_toml(value)}" for key, value in sorted(active.options.items()) if defaults.get(key) != value]
+    return ", ".join([f"on, severity {active.severity.value}", *options])
+
+
+def _toml(value) -> str:
+    """A value as TOML writes it (what `--show-settings` prints is valid TOML)."""
+    import json
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{json.dumps(k)} = {_toml(v)}" for k, v in value.items()) + " }" if value else "{}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _show_settings(paths, vault_dir, config_file, select, ignore, no_plugins) -> None:
+    """`check --show-settings`: the vault root, the config files it read (and
+    the presets and files they extend), the values in force, and each rule
+    in force with its severity and the options that differ from defaults."""
+    from pathlib import Path
+
+    from . import config as config_module
+    from . import presets
+
+    def settings():
+        root = api.vault_root(paths, vault_dir)
+        config = config_module.load(root, Path(config_file) if config_file else None, plugins=not no_plugins)
+        active = config.active_rules(_split(select) or None, _split(ignore) or None)
+        return root, config, config.rule_table(), active
+
+    root, config, table, active = run_api(settings)
+    click.echo(f"# vault root: {root}")
+    file = config.file
+    if file is None:
+        click.echo("# config: none (the defaults)")
+    while file is not None:  # (`load` refused a circle already)
+        extended = presets.tomllib.loads(Path(file).read_text(encoding="utf-8")).get("extends")
+        preset = Path(file).resolve().parent == presets.PRESETS
+        click.echo(f"# {'preset' if preset else 'config'}: {file}")
+        file = presets.locate(extended, Path(file)) if extended else None
+    if select or ignore:
+        given = [*(f"--select {v}" for v in select), *(f"--ignore {v}" for v in ignore)]
+        click.echo(f"# from the command line: {' '.join(given)}")
+    values = {
+        "exclude": config.exclude, "plugins": config.plugins, "resolution": config.resolution,
+        "case-sensitive": config.case_sensitive, "trust-folder-times": config.trust_folder_times,
+        "timestamp-pattern": config.timestamp_pattern, "schema-key": config.schema_key,
+    }
+    if config.baseline:
+        values["baseline"] = config.baseline
+    for key, value in values.items():
+        click.echo(f"{key} = {_toml(value)}")
+    on = {r.name: r for r in active}
+    click.echo(f"select = {_toml(sorted(on))}  # the rules in force: {len(on)} of {len(table)}")
+    if config.per_file_ignores:
+        click.echo(f"per-file-ignores = {_toml(config.per_file_ignores)}")
+    for schema in config.schemas:
+        click.echo("\n[[schema]]\n" + "\n".join(f"{k} = {_toml(v)}" for k, v in schema.items()))
+    for name in sorted(on):
+        click.echo(f"\n[rule.{name}]\nseverity = {_toml(on[name].severity.value)}")
+        for key, value in sorted(on[name].options.items()):
+            click.echo(f"{key} = {_toml(value)}")
 
 
 @main.command()
@@ -523,16 +615,6 @@ def schema_infer(paths, vault_dir, config_file, enum_max, closed, output):
     for key, common in got.lonely_keys():
         click.echo(f"vaultlint: `{key}` is in one note only: a typo of `{common}`?", err=True)
     click.echo(f"vaultlint: {got.how_to_use(output)}", err=True, nl=False)
-
-
-def _rule_table(vault_dir, config_file, no_plugins=False):
-    from pathlib import Path
-
-    from . import config as config_module
-    from .vault import find_root
-
-    root = Path(vault_dir).resolve() if vault_dir else find_root([])
-    return config_module.load(root, Path(config_file) if config_file else None, plugins=not no_plugins).rule_table()
 
 
 def echo_utf8(data: bytes) -> None:
