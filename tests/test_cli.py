@@ -85,7 +85,13 @@ def test_select_and_ignore(make_vault):
 
 @pytest.mark.parametrize("config, words", [
     ("exclud = ['x']", ["unknown key `exclud`", "did you mean `exclude`"]),
-    ("exclude = 'x'", ["`exclude`", "not of type 'array'"]),
+    ("exclude = 'x'", ["`exclude`: must be a list of globs, not the string \"x\""]),  # (not Python's words)
+    ("exclude = [3]", ["must be a string (in quotes), not the number 3"]),
+    ("case-sensitive = 'no'", ["`case-sensitive`: must be true or false, not the string \"no\""]),
+    ("resolution = 'slugs'", ["must be one of `obsidian`, `slug`, not the string \"slugs\" (did you mean `slug`?)"]),
+    ("[per-file-ignores]\n'x/**' = 'broken-link'", ["must be a list of rule names, not the string"]),
+    ("[rule.broken-link]\nmax-suggestions = '5'", ["`max-suggestions`: must be a whole number, not the string"]),
+    ("[[schema]]\nfiles = ['x/**']", ["needs `path`"]),
     ("ignore = ['broken-lnk']", ["unknown rule `broken-lnk`", "did you mean `broken-link`"]),
     ("[rule.broken-link]\nmax-sugestions = 2", ["unknown key `max-sugestions`", "did you mean `max-suggestions`"]),
     ("[rule.broken-link]\nseverity = 'fatal'", ["severity"]),

@@ -248,7 +248,7 @@ def test_names_with_invisible_characters(make_vault):
 @pytest.mark.parametrize("config, expected", [
     ("select = [", "not valid TOML"),
     ("exlude = []", "unknown key `exlude` (did you mean `exclude`?)"),
-    ("case-sensitive = \"yes\"", "`case-sensitive`: 'yes' is not of type 'boolean'"),
+    ("case-sensitive = \"yes\"", "`case-sensitive`: must be true or false, not the string \"yes\""),
     ("[rule.broken-link]\nseverity = 3", "[rule.broken-link]"),
     ("[[schema]]\nfiles = [\"*\"]\npath = \"missing.schema.json\"", "missing.schema.json"),
     ("[[schema]]\nfiles = [\"*\"]\npath = \"bad.schema.json\"", "bad.schema.json"),

@@ -113,7 +113,59 @@ def explain(error: jsonschema.ValidationError, schema: dict) -> str:
         parts = [f"unknown key `{key}`{closest(key, allowed)}" for key in extra]
         where = _where(error)
         return "; ".join(parts) + ("" if where == "the top level" else f" in `{where}`")
-    return f"`{_where(error)}`: {error.message}"
+    return f"`{_where(error)}`: {_in_words(error)}"
+
+
+# What a key's value is, in a config's words (a type error names it).
+_VALUES = {
+    "exclude": "a list of globs", "files": "a list of globs", "plugins": "a list of files or modules",
+    "select": "a list of rule names", "extend-select": "a list of rule names", "ignore": "a list of rule names",
+    "per-file-ignores": "a table of globs, each with a list of rule names", "schema": "a list of [[schema]] tables",
+    "rule": "a table of [rule.NAME] tables", "where": "a table of front-matter keys and values",
+}
+_TYPES = {"array": "a list", "string": "a string (in quotes)", "boolean": "true or false", "integer": "a whole number",
+          "number": "a number", "object": "a table", "null": "nothing"}
+
+
+def _in_words(error: jsonschema.ValidationError) -> str:
+    """What is wrong with a value, in TOML's words rather than Python's
+    (`'x' is not of type 'array'`: "must be a list of globs, not the
+    string "x""); what has no words here keeps jsonschema's."""
+    got = _shown(error.instance)
+    if error.validator == "type":
+        steps = list(error.absolute_path)
+        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        words = " or ".join(_TYPES.get(t, t) for t in expected)
+        if steps and isinstance(steps[-1], int):
+            pass  # an item of a list: its type says it
+        elif len(steps) == 2 and steps[0] == "per-file-ignores":
+            words = "a list of rule names"
+        elif steps and steps[-1] in _VALUES:
+            words = _VALUES[steps[-1]]
+        return f"must be {words}, not {got}"
+    if error.validator == "enum":
+        choices = ", ".join(f"`{c}`" if isinstance(c, str) else _shown(c) for c in error.validator_value)
+        near = closest(error.instance, [c for c in error.validator_value if isinstance(c, str)]) \
+            if isinstance(error.instance, str) else ""
+        return f"must be one of {choices}, not {got}{near}"
+    if error.validator == "required":
+        missing = [key for key in error.validator_value if key not in error.instance]
+        return f"needs `{missing[0]}`" if missing else error.message
+    return error.message
+
+
+def _shown(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'the string "{value}"' if len(value) <= 60 else "a string"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
 
 
 def schema_at(schema: dict, path) -> dict:
