@@ -368,3 +368,15 @@ def test_show_settings_prints_the_root_the_files_read_and_what_is_in_force_as_to
     assert "duplicate-link" in settings["select"] and "date-order" not in settings["select"]  # strict, less --ignore
     assert settings["rule"]["broken-link"]["severity"] == "info" and "max-suggestions" in settings["rule"]["broken-link"]
     assert "All clear" not in result.output and not (vault / ".vaultlint_cache").exists()
+
+
+def test_counts_of_one_are_singular(make_vault):
+    """"1 link", not "1 links" (nor "1 of them are gone")."""
+    vault = make_vault({"a.md": "[[nowhere]]\n", "Folder/b.md": "[[a]]\n"})
+    links = CliRunner().invoke(main, ["links", str(vault)]).stdout
+    assert "(1 missing target, 1 link):" in links
+    assert "Orphans: 1 of 2 notes has no link from another note" in links
+    moved = CliRunner().invoke(main, ["mv", str(vault / "Folder"), str(vault / "Moved")]).stdout
+    assert "Moved Folder to Moved (1 file); rewrote 0 links in 0 notes." in moved
+    wrote = CliRunner().invoke(main, ["check", "--write-baseline", str(vault / "b.json"), str(vault / "a.md")])
+    assert "Wrote 1 problem of 1 note to" in wrote.stderr

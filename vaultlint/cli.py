@@ -20,6 +20,7 @@ from .config import ConfigError
 from .diagnostics import Severity
 from .note import NoteReadError
 from .registry import PluginError
+from .words import counted
 
 PATHS = click.argument("paths", nargs=-1, type=click.Path(exists=False))
 
@@ -561,7 +562,7 @@ def init(folder, force, print_only, no_schema):
         raise Failure(str(exc)) from None
     for file in written:
         click.echo(f"Wrote {file}")
-    click.echo(f"\nThe vault's habits ({found.notes} notes): {habits.summary(found)}\n")
+    click.echo(f"\nThe vault's habits ({counted(found.notes, 'note')}): {habits.summary(found)}\n")
     result = run_api(lambda: api.lint([root], vault_dir=root))
     click.echo(report.statistics(result.diagnostics), nl=False)
     click.echo(report.summary(result.diagnostics, len(result.paths)))
@@ -605,12 +606,12 @@ def schema_infer(paths, vault_dir, config_file, enum_max, closed, output):
             raise Failure(f"cannot write {output}: {exc.strerror or exc}") from None
     else:
         click.echo(text, nl=False)
-    click.echo(f"vaultlint: inferred from {got.notes} notes with front-matter", err=True)
+    click.echo(f"vaultlint: inferred from {counted(got.notes, 'note')} with front-matter", err=True)
     if got.templates:
-        click.echo(f"vaultlint: left out {len(got.templates)} templates (placeholders such as {{{{date}}}} in the "
-                   f"front-matter, e.g. {got.templates[0]})", err=True)
+        click.echo(f"vaultlint: left out {counted(len(got.templates), 'template')} (placeholders such as "
+                   f"{{{{date}}}} in the front-matter, e.g. {got.templates[0]})", err=True)
     if got.skipped:
-        click.echo(f"vaultlint: skipped {len(got.skipped)} notes whose front-matter does not parse "
+        click.echo(f"vaultlint: skipped {counted(len(got.skipped), 'note')} whose front-matter does not parse "
                    f"(e.g. {got.skipped[0]})", err=True)
     for key, common in got.lonely_keys():
         click.echo(f"vaultlint: `{key}` is in one note only: a typo of `{common}`?", err=True)

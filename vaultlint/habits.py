@@ -35,6 +35,7 @@ from .note import Note, NoteReadError
 from .scanner import apply_mask
 from .stamps import DEFAULT_PRESET, PRESETS
 from .vault import Status, Vault
+from .words import counted
 
 SCHEMA_FILE = "schemas/notes.schema.json"
 _SLUG_NAME = re.compile(r"[a-z0-9]+(?:[_-][a-z0-9]+)+")
@@ -234,7 +235,7 @@ def config_text(h: Habits, *, schema_file: str | None = SCHEMA_FILE) -> str:
     wiki, markdown = h.link_kinds["wiki"], h.link_kinds["markdown"]
     style = "wiki-links" if wiki >= markdown else "Markdown links"
     lines = [
-        f"# Written by `vaultlint init` from the {h.notes} notes of this vault. Each setting says",
+        f"# Written by `vaultlint init` from the {counted(h.notes, 'note')} of this vault. Each setting says",
         "# what it was inferred from; change what does not fit (`vaultlint rule NAME` explains a rule).",
         'extends = "recommended"',
         "",
@@ -310,9 +311,9 @@ def summary(h: Habits) -> str:
     if h.resolution == "slug":
         parts.append(f"slug names ({h.slug_only} links resolve only as slugs)")
     if h.stamp_preset:
-        parts.append(f"{h.stamps[h.stamp_preset]} timestamps of the {h.stamp_preset} form")
+        parts.append(f"{counted(h.stamps[h.stamp_preset], 'timestamp')} of the {h.stamp_preset} form")
     if h.templates:
         parts.append(f"templates in {', '.join(where for where, _ in h.templates)} (excluded)")
     if h.schema is not None:
-        parts.append(f"a front-matter schema of {len(h.schema.get('properties', {}))} keys")
+        parts.append(f"a front-matter schema of {counted(len(h.schema.get('properties', {})), 'key')}")
     return "; ".join(parts) + "."

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from .note import Note, NoteReadError
 from .scanner import Link
 from .vault import Status, Vault, slugify
+from .words import counted
 
 
 @dataclass
@@ -187,7 +188,7 @@ def overview(vault: Vault, top: int = 20, near_score: float = 80.0) -> dict:
 def render_text(data: dict, top: int = 20) -> str:
     out = []
     m = data["missing"]
-    out.append(f"Most wanted missing notes ({m['targets']} missing targets, {m['links']} links):")
+    out.append(f"Most wanted missing notes ({counted(m['targets'], 'missing target')}, {counted(m['links'], 'link')}):")
     for w in m["most_wanted"]:
         shown = ", ".join(w["notes"][:5]) + (f", and {len(w['notes']) - 5} more" if len(w["notes"]) > 5 else "")
         also = [s for s in w["spellings"] if s != w["target"]]
@@ -198,7 +199,8 @@ def render_text(data: dict, top: int = 20) -> str:
         out.append("  none: every link leads somewhere")
     orphans = data["orphans"]
     out.append("")
-    out.append(f"Orphans: {len(orphans)} of {data['notes']} notes have no link from another note")
+    out.append(f"Orphans: {len(orphans)} of {counted(data['notes'], 'note')} "
+               f"{'has' if len(orphans) == 1 else 'have'} no link from another note")
     out += [f"  {p}" for p in orphans[:top]]
     if len(orphans) > top:
         out.append(f"  ... and {len(orphans) - top} more (--output-format json lists them all)")

@@ -30,6 +30,7 @@ from .fixer import apply_edits, unified_diff
 from .note import Note, NoteReadError
 from .scanner import Link
 from .vault import HIDDEN_PREFIX, Vault
+from .words import counted
 from .writer import WriteRefused, inside, write_note
 
 # Characters a wiki-link target cannot hold.
@@ -78,7 +79,7 @@ class Move:
         moved = ""
         if self.renames():
             old, new = self.renames()[0]
-            files = f" ({len(self.mapping)} files)" if self.folder else ""
+            files = f" ({counted(len(self.mapping), 'file')})" if self.folder else ""
             moved = f"{'Would move' if dry_run else 'Moved'} {old} to {new}{files}; "
             verb = verb.lower()
         text = f"{moved}{verb} {self.links} link{_s(self.links)} in {notes} note{_s(notes)}."
