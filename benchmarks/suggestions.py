@@ -1,6 +1,6 @@
 """How far the link suggestions can be trusted.
 
-    python -m benchmarks.suggestions [--synthetic 20000] [--per-kind 300] [--seed 0] [--sweep]
+    python -m benchmarks.suggestions [--synthetic 20000] [--per-kind 300] [--seed 0] [--sweep] [--score-only]
 
 Takes the names of real vaults (each folder of ../shared/corpora that is
 there: the notes that real links point at) and of a synthetic vault
@@ -14,14 +14,24 @@ prints, per kind of break:
   fix (broken-link's `unsafe-score` and `unsafe-margin`), so
   `vaultlint fix --unsafe-fixes` repairs the link;
 - unsafe-wrong: the best suggestion is WRONG and still sure enough for an
-  unsafe fix, the number that must stay near zero.
+  unsafe fix, the number that must stay near zero: automatic fixes applied
+  wrong, as broken-link decides them (`sure_target`: the score, the margin,
+  and the name being the same name written otherwise).
 
 The kinds: `typo` (a letter changed, dropped, doubled or two swapped),
 `drop-word`, `swap-words`, `plural` (a word made plural or singular),
 `separators` (`_`, space and `-` exchanged), `title-case` (`Some Title
 Case` with spaces, as Quartz vaults write links), `renamed` (the note was
 renamed: its old name is asked for and the right answer is no confident
-suggestion; top-1 counts "nothing above the cutoff"). `--sweep` prints the
+suggestion; top-1 counts "nothing above the cutoff"), and two kinds where
+the link names another thing than any note, so that any automatic fix is
+wrong (suggesting is fine: top-1 and top-3 are not counted): `other-word`
+(a word replaced by another word of the vault with the same first letter
+and about as long, `sinking funds` for `savings funds`) and `opposite` (a
+word replaced by its opposite, `internal` for `external`, from an English
+list kept here for the benchmark only). `--score-only` decides the fixes by
+the score and margin alone, as broken-link did before it compared the
+words, for comparison. `--sweep` prints the
 unsafe-wrong and unsafe-ok rates over a grid of score and margin
 thresholds, the table the defaults were chosen from. `--scale N` times
 10,000 queries over N synthetic names.
@@ -36,12 +46,27 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.generate import topic_names
-from vaultlint.rules.broken_link import BrokenLink
-from vaultlint.suggest import Candidate, Suggester, is_clear_winner, normalize
+from vaultlint.rules.broken_link import BrokenLink, sure_target
+from vaultlint.suggest import Candidate, Suggester, is_clear_winner, normalize, words_alike
 from vaultlint.vault import Status, Vault
 
 CORPORA = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
-KINDS = ("typo", "drop-word", "swap-words", "plural", "separators", "title-case", "renamed")
+KINDS = ("typo", "drop-word", "swap-words", "plural", "separators", "title-case", "renamed", "other-word", "opposite")
+# The truth of a link that names another thing than any note: no automatic fix is right.
+ANOTHER = ""
+OPPOSITES = dict(p for a, b in (
+    ("internal", "external"), ("before", "after"), ("min", "max"), ("minimum", "maximum"), ("enable", "disable"),
+    ("input", "output"), ("import", "export"), ("increase", "decrease"), ("upper", "lower"), ("inbound", "outbound"),
+    ("encrypt", "decrypt"), ("encode", "decode"), ("open", "close"), ("start", "end"), ("show", "hide"),
+    ("first", "last"), ("left", "right"), ("push", "pull"), ("upload", "download"), ("include", "exclude"),
+    ("private", "public"), ("online", "offline"), ("positive", "negative"), ("major", "minor"),
+    ("forward", "backward"), ("inner", "outer"), ("inside", "outside"), ("serialize", "deserialize"),
+    ("valid", "invalid"), ("visible", "invisible"), ("lock", "unlock"), ("mount", "unmount"), ("get", "set"),
+    ("add", "remove"), ("success", "failure"), ("true", "false"), ("rise", "fall"), ("growth", "decline"),
+    ("supply", "demand"), ("micro", "macro"), ("war", "peace"), ("ancient", "modern"), ("east", "west"),
+    ("north", "south"), ("past", "future"), ("early", "late"), ("advantages", "disadvantages"),
+    ("benefits", "risks"), ("strengths", "weaknesses"), ("rich", "poor"), ("high", "low"),
+) for p in ((a, b), (b, a)))
 
 
 def _words(name: str) -> tuple[list[str], str]:
@@ -108,6 +133,46 @@ def title_case(name: str, rng: random.Random) -> str | None:
     return out if out != name else None
 
 
+def opposite(name: str, rng: random.Random) -> str | None:
+    words, sep = _words(name)
+    found = [i for i, w in enumerate(words) if w.lower() in OPPOSITES]
+    if not found:
+        return None
+    i = rng.choice(found)
+    other = OPPOSITES[words[i].lower()]
+    words[i] = other.capitalize() if words[i][:1].isupper() else other
+    return sep.join(words)
+
+
+def other_word(vocabulary: dict[str, list[str]]) -> Callable[[str, random.Random], str | None]:
+    """A word of the name replaced by another word of the vault's that begins
+    with the same letter and is about as long, and no typo of it."""
+
+    def make(name: str, rng: random.Random) -> str | None:
+        words, sep = _words(name)
+        long = [i for i, w in enumerate(words) if len(w) >= 4 and w.isalpha()]
+        if not long:
+            return None
+        i = rng.choice(long)
+        w = words[i].lower()
+        others = [o for o in vocabulary.get(w[0], ()) if abs(len(o) - len(w)) <= 2 and not words_alike(w, o)]
+        if not others:
+            return None
+        words[i] = rng.choice(others)
+        return sep.join(words)
+
+    return make
+
+
+def vocabulary_of(names: list[str]) -> dict[str, list[str]]:
+    """The words of the names (four letters or more), by first letter."""
+    words = sorted({w.lower() for n in names for w in _words(n)[0] if len(w) >= 4 and w.isalpha()})
+    out: dict[str, list[str]] = {}
+    for w in words:
+        out.setdefault(w[0], []).append(w)
+    return out
+
+
 BREAKS: dict[str, Callable[[str, random.Random], str | None]] = {
     "typo": typo, "drop-word": drop_word, "swap-words": swap_words, "plural": plural,
     "separators": separators, "title-case": title_case,
@@ -138,30 +203,43 @@ def note_names(root: Path) -> list[str]:
 
 
 class Tally:
-    def __init__(self):
-        self.cases: list[tuple[str, str | None, tuple[Candidate, ...]]] = []  # kind, truth, suggestions
+    def __init__(self, score_only: bool = False):
+        # kind, truth, query, suggestions
+        self.cases: list[tuple[str, str | None, str, tuple[Candidate, ...]]] = []
+        self.score_only = score_only
 
-    def add(self, kind: str, truth: str | None, got: tuple[Candidate, ...]) -> None:
-        self.cases.append((kind, truth, got))
+    def add(self, kind: str, truth: str | None, query: str, got: tuple[Candidate, ...]) -> None:
+        self.cases.append((kind, truth, query, got))
+
+    def sure(self, query: str, got: tuple[Candidate, ...], score: float, margin: float) -> bool:
+        """Whether broken-link would apply the best suggestion automatically."""
+        if self.score_only:
+            return is_clear_winner(got, score, margin)
+        return sure_target(query, got, score, margin)
 
     def rates(self, kind: str | None, score: float, margin: float) -> dict[str, float]:
         cases = [c for c in self.cases if kind is None or c[0] == kind]
         n = len(cases) or 1
+        judged = len(cases)  # the cases with a right suggestion to find
         top1 = top3 = ok = wrong = 0
-        for _k, truth, got in cases:
+        for _k, truth, query, got in cases:
             values = [c.value for c in got]
             if truth is None:
                 top1 += not got
                 top3 += not got
+            elif truth == ANOTHER:
+                judged -= 1
             else:
                 top1 += bool(values) and values[0] == truth
                 top3 += truth in values[:3]
-            if is_clear_winner(got, score, margin):
+            if self.sure(query, got, score, margin):
                 if values[0] == truth:
                     ok += 1
                 else:
                     wrong += 1
-        return {"n": len(cases), "top1": top1 / n, "top3": top3 / n, "ok": ok / n, "wrong": wrong / n}
+        return {"n": len(cases), "top1": top1 / judged if judged else None,
+                "top3": top3 / judged if judged else None, "ok": ok / (judged or 1),
+                "wrong": wrong / n, "wrong_n": wrong}
 
 
 def run_dataset(label: str, names: list[str], queries: list[str], per_kind: int, seed: int, tally: Tally) -> None:
@@ -170,7 +248,8 @@ def run_dataset(label: str, names: list[str], queries: list[str], per_kind: int,
     renamed = set(rng.sample(distinct, min(per_kind, max(1, len(distinct) // 10))))
     suggester = Suggester(n for n in distinct if n not in renamed)
     keys = {normalize(n) for n in distinct}
-    for kind, make in BREAKS.items():
+    breaks = {**BREAKS, "other-word": other_word(vocabulary_of(distinct)), "opposite": opposite}
+    for kind, make in breaks.items():
         made = 0
         for _ in range(per_kind * 20):
             if made == per_kind:
@@ -184,20 +263,24 @@ def run_dataset(label: str, names: list[str], queries: list[str], per_kind: int,
             # A break that lands on another real name is not a broken link.
             if normalize(query) in keys and normalize(query) != normalize(truth):
                 continue
-            tally.add(kind, truth, suggester.suggest(query, 3))
+            tally.add(kind, ANOTHER if kind in ("other-word", "opposite") else truth, query,
+                      suggester.suggest(query, 3))
             made += 1
     for name in sorted(renamed):
-        tally.add("renamed", None, suggester.suggest(name, 3))
+        tally.add("renamed", None, name, suggester.suggest(name, 3))
 
 
 def print_table(title: str, tally: Tally, score: float, margin: float) -> None:
     print(f"\n{title}  (unsafe fix when score >= {score:g} and margin >= {margin:g})")
+    if title == "all datasets":
+        print("(top-1, top-3 and unsafe-ok over the kinds with a right answer; unsafe-wrong: the rate, how many)")
     print(f"{'kind':<12}{'n':>6}{'top-1':>8}{'top-3':>8}{'unsafe-ok':>11}{'unsafe-wrong':>14}")
     for kind in (*KINDS, None):
         r = tally.rates(kind, score, margin)
         if not r["n"]:
             continue
-        print(f"{kind or 'all':<12}{r['n']:>6}{r['top1']:>8.1%}{r['top3']:>8.1%}{r['ok']:>11.1%}{r['wrong']:>14.2%}")
+        top = "".join(f"{'-':>8}" if r[k] is None else f"{r[k]:>8.1%}" for k in ("top1", "top3"))
+        print(f"{kind or 'all':<12}{r['n']:>6}{top}{r['ok']:>11.1%}{r['wrong']:>9.2%} {r['wrong_n']:>4}")
 
 
 def sweep(tally: Tally) -> None:
@@ -234,11 +317,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpora", type=Path, default=CORPORA)
     parser.add_argument("--sweep", action="store_true", help="print the threshold grid")
     parser.add_argument("--scale", type=int, default=0, help="time 10,000 suggestions over this many names")
+    parser.add_argument("--score-only", action="store_true",
+                        help="decide automatic fixes by score and margin alone (broken-link before it compared words)")
     args = parser.parse_args(argv)
 
     defaults = BrokenLink.options
     score, margin = defaults["unsafe-score"]["default"], defaults["unsafe-margin"]["default"]
-    every = Tally()
+    every = Tally(args.score_only)
     datasets = []
     if args.corpora.is_dir():
         for root in sorted(p for p in args.corpora.iterdir() if p.is_dir()):
@@ -249,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     for label, names, queries in datasets:
         if not queries:
             continue
-        tally = Tally()
+        tally = Tally(args.score_only)
         t0 = time.perf_counter()
         run_dataset(label, names, queries, args.per_kind, args.seed, tally)
         elapsed = time.perf_counter() - t0

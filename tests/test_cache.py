@@ -55,7 +55,7 @@ def vault(make_vault):
     root = make_vault(NOTES)
     first = api.lint([root])
     assert (root / cache.FOLDER / cache.FILE).exists()
-    assert any(d.rule == "broken-link" for d in first.diagnostics)
+    assert any(d.rule in ("broken-link", "unwritten-note") for d in first.diagnostics)
     return root
 
 
@@ -125,9 +125,9 @@ def test_alias_changed(vault):
 
 
 def test_config_changed(vault):
-    write(vault, ".vaultlint.toml", '[rule.broken-link]\nseverity = "warning"\n')
+    write(vault, ".vaultlint.toml", '[rule.unwritten-note]\nseverity = "warning"\n')
     diagnostics = same_as_cold(vault)
-    assert {d.severity.value for d in diagnostics if d.rule == "broken-link"} == {"warning"}
+    assert {d.severity.value for d in diagnostics if d.rule == "unwritten-note"} == {"warning"}
 
 
 def test_only_some_notes_checked_after_a_change(vault):
@@ -174,7 +174,7 @@ def test_corrupt_cache_is_rebuilt(vault, garbage):
 def test_foreign_cache_is_not_trusted(vault):
     tamper(vault, "UPDATE meta SET value = 'someone else' WHERE key = 'format'",
            ("UPDATE notes SET diagnostics = ?", (cache.pack([]),)))
-    assert any(d.rule == "broken-link" for d in same_as_cold(vault))
+    assert any(d.rule == "unwritten-note" for d in same_as_cold(vault))
 
 
 def test_cache_folder_ignores_itself(vault):
@@ -650,7 +650,7 @@ def test_a_large_vaults_walk_is_kept_while_no_folder_changes(make_vault, monkeyp
         start.close()
         assert walks
         found = same_as_cold(root)
-        broken = {d.message.split("`")[1] for d in found if d.rule == "broken-link"}
+        broken = {d.message.split("`")[1] for d in found if d.rule in ("broken-link", "unwritten-note")}
         assert ("later" in broken) == (not (root / "empty" / "later.md").exists())
         assert ("sub/b" in broken) == (not (root / "sub" / "b.md").exists())
         # The walk before the change is gone: a folder's mtime set back to
@@ -690,7 +690,7 @@ def test_trust_folder_times_false_walks_every_run(make_vault, monkeypatch):
         api.lint([root])  # keeps the walk, if trusted
         write(root, "later.md", "x\n")
         age_folders(root)  # as if the root's mtime had not moved
-        broken = any(d.rule == "broken-link" for d in api.lint([root]).diagnostics)
+        broken = any(d.rule in ("broken-link", "unwritten-note") for d in api.lint([root]).diagnostics)
         (root / "later.md").unlink()
         return broken
 

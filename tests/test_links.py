@@ -16,7 +16,7 @@ from vaultlint.scanner import scan
 from vaultlint.suggest import Suggester, is_clear_winner
 from vaultlint.vault import Vault, heading_key, slugify
 
-LINK_RULES = ["broken-link", "broken-heading", "broken-block-ref"]
+LINK_RULES = ["broken-link", "unwritten-note", "broken-heading", "broken-block-ref"]
 
 
 def messages(result, rule):
@@ -29,8 +29,9 @@ def test_obsidian_help_has_only_the_links_that_are_really_broken(corpus):
     # `[[Example]]` and `[x](Example.md)` are prose showing the syntax outside
     # code: Obsidian draws them as unresolved links. The video is not in the
     # help vault's repository.
+    # No note is named like them: notes not written yet, not typos.
     assert found == [("Extending Obsidian/Obsidian CLI.md", "broken-link", "obsidian-cli.mp4")] + [
-        ("Linking notes and files/Internal links.md", "broken-link", target)
+        ("Linking notes and files/Internal links.md", "unwritten-note", target)
         for target in ["Example"] * 4 + ["Example.md"] * 2
     ]
 
@@ -216,11 +217,12 @@ def test_display_text_words_split_fast_as_the_word_pattern_splits_them():
 def test_attachment_links_are_told_as_the_extension_pattern_tells_them():
     import re
 
-    from vaultlint.rules.broken_link import is_attachment_link
+    from vaultlint.rules.broken_link import ATTACHMENT_EXTENSIONS, is_attachment_link
 
+    # Only the file types Obsidian opens make an attachment (`[[TLS 1.0]]` is a note).
     extension = re.compile(r"\.([A-Za-z0-9]{1,8})$")
     for target in ["pic.png", "a/b/pic.PNG", "Note", "note.md", "Note.MD", "a.b/c", "x.", ".png", "a.tar.gz",
                    "v1.2 notes", "x.abcdefgh", "x.abcdefghi", "x.p_g", "x.pñg", "x.png\n", "x.png\n\n",
-                   "x.png ", "dir.png/", "a.md/x.jpg", "x.²"]:
+                   "x.png ", "dir.png/", "a.md/x.jpg", "x.²", "TLS 1.0", "x.PDF", "x.canvas"]:
         m = extension.search(target.rsplit("/", 1)[-1])
-        assert is_attachment_link(target) == (m is not None and m.group(1).lower() != "md"), target
+        assert is_attachment_link(target) == (m is not None and m.group(1).lower() in ATTACHMENT_EXTENSIONS), target

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostic
+from .rule import SPLIT_FROM
 
 FORMAT = "vaultlint-baseline"
 VERSION = 1
@@ -60,6 +61,12 @@ def _digest(text: str) -> str:
 
 def key(d: Diagnostic, text: str | None) -> Key:
     return (d.path, d.rule, text_at_fault(d, text))
+
+
+def _family(k: Key) -> Key:
+    """The key with a rule split from another under the older rule's name."""
+    path, rule, text = k
+    return (path, SPLIT_FROM.get(rule, rule), text)
 
 
 def fingerprint(d: Diagnostic, text: str | None) -> str:
@@ -112,10 +119,14 @@ class Baseline:
         """The diagnostics the baseline does not know, in order; the first
         `count` problems of a key are the known ones. `checked`: the notes
         this run looked at (for counting what is gone)."""
-        left = Counter(self.counts)
+        # Matched by rule family: an entry of `broken-link` written before
+        # `unwritten-note` was split from it still holds those links.
+        left = Counter()
+        for k, n in self.counts.items():
+            left[_family(k)] += n
         new = []
         for d in diagnostics:
-            k = key(d, note_text(d.path) if d.path else None)
+            k = _family(key(d, note_text(d.path) if d.path else None))
             if left[k] > 0:
                 left[k] -= 1
             else:

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 from .diagnostics import Severity
 from .registry import PluginError, all_rules
-from .rule import Rule
+from .rule import SPLIT_FROM, Rule
 from .scanner import DEFAULT_STAMP_PATTERN
 from .stamps import PRESETS, stamp_pattern_source
 
@@ -260,7 +260,8 @@ class Config:
     def ignores(self, path: str, rule: str) -> bool:
         """Whether `per-file-ignores` silences `rule` in the note `path`."""
         for pattern, rules in self._per_file_patterns:
-            if (rule in rules or "ALL" in rules) and pattern.fullmatch(path):
+            # (A rule split from another is ignored with it: see `SPLIT_FROM`.)
+            if (rule in rules or "ALL" in rules or SPLIT_FROM.get(rule) in rules) and pattern.fullmatch(path):
                 return True
         return False
 
@@ -300,7 +301,8 @@ class Config:
                     chosen.add(name)
                 elif settings.get("enabled") is False:
                     chosen.discard(name)
-        chosen -= set(self.ignore) | set(ignore or [])
+        ignored = set(self.ignore) | set(ignore or [])
+        chosen -= ignored | {n for n in chosen if SPLIT_FROM.get(n) in ignored}  # a rule split from another with it
         chosen &= set(table)  # (without the rules of plugins not loaded)
         active = []
         for name in sorted(chosen):

@@ -57,6 +57,11 @@ if TYPE_CHECKING:
 # `spread(fn, items)`: `[fn(item) for item in items]` over worker processes.
 Spread = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
 
+# Rules split from another (name -> the older rule's name): a suppression or
+# a baseline entry of the older rule, written when it reported their
+# problems, still covers them.
+SPLIT_FROM = {"unwritten-note": "broken-link"}
+
 __all__ = ["Applicability", "Context", "Diagnostic", "Edit", "Fix", "Rule", "Severity"]
 
 

@@ -159,6 +159,66 @@ def is_clear_winner(candidates: tuple[Candidate, ...], min_score: float, min_mar
     return candidates[0].score >= min_score and candidates[0].score - second >= min_margin
 
 
+# Characters that make a name another name (`C++`, `Bash &&`, `Rust ?`,
+# `C#`): every symbol (Unicode categories S*), and these signs.
+_SIGNS = frozenset("#&?!%@*")
+_DIGITS = re.compile(r"\d+")
+
+
+def _signs(name: str) -> str:
+    return "".join(sorted(c for c in name if c in _SIGNS or unicodedata.category(c)[0] == "S"))
+
+
+def _typo_of(a: str, b: str) -> bool:
+    """Whether word `b` is word `a` mistyped or in another form: the same
+    first letter (or the first two swapped, `lpugins`), and one edit (two
+    from eight letters on), or a long common beginning (`existence`,
+    `existential`; see `words_alike`). Another beginning is how languages
+    make an opposite or another thing of a word (`internal`/`external`,
+    `increase`/`decrease`, `serialize`/`deserialize`, `sync`/`async`,
+    `get`/`set`); two edits in a short word make another word
+    (`min`/`max`)."""
+    if a[:1] != b[:1]:
+        return len(a) == len(b) > 2 and a[:2] == b[1::-1] and a[2:] == b[2:]
+    return words_alike(a, b)
+
+
+def same_name(query: str, name: str) -> bool:
+    """Whether `name` is `query` written otherwise (case, separators,
+    plural, word order, typos, one word more or less in a long name)
+    rather than the name of another thing, the evidence an automatic
+    fix needs beyond a high score. No word list: the words that differ
+    must be typos of each other (`_typo_of`), the numbers (`2023-06`,
+    `TLS 1.0`, `3d`) and signs (`C++`, `C#`) must be the same, and a word
+    left over is allowed only beside three shared words or more, and
+    three in four of the longer name's words."""
+    if _signs(query) != _signs(name):
+        return False
+    qn, nn = normalize(query), normalize(name)
+    if sorted(_DIGITS.findall(qn)) != sorted(_DIGITS.findall(nn)):
+        return False
+    qw, nw = qn.split(), nn.split()
+    if qn.replace(" ", "") == nn.replace(" ", ""):  # `anarcho-capitalism`, `anarchocapitalism`
+        return True
+    left = list(nw)
+    unpaired = []
+    for w in qw:
+        if w in left:
+            left.remove(w)
+        else:
+            unpaired.append(w)
+    for w in list(unpaired):
+        match = next((o for o in left if _typo_of(w, o)), None)
+        if match is not None:
+            left.remove(match)
+            unpaired.remove(w)
+    over = len(unpaired) + len(left)
+    if over == 0:
+        return True
+    shared = len(qw) - len(unpaired)
+    return over == 1 and shared >= 3 and shared >= 0.75 * max(len(qw), len(nw))
+
+
 def _holds(ids: array, i: int) -> bool:
     """Whether the ascending `ids` hold `i` (a binary search, in C)."""
     at = bisect.bisect_left(ids, i)

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic
 from .note import Note, NoteReadError
-from .rule import Context, Rule
+from .rule import SPLIT_FROM, Context, Rule
 
 UNUSED = "unused-suppression"
 ALL = "*"
@@ -62,7 +62,10 @@ class Directive:
         """The key under which this directive silences `rule`, if it does."""
         if not self.names:
             return ALL
-        return rule if rule in self.names else None
+        if rule in self.names:
+            return rule
+        older = SPLIT_FROM.get(rule)  # a rule split from another answers to its name too
+        return older if older in self.names else None
 
 
 def directives(note: Note) -> list[Directive]:
