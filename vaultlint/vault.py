@@ -125,15 +125,22 @@ class Resolution:
 # Markdown eats. The help vault relies on it: `[[Functions#hasTag]]` finds
 # "### `hasTag()`", `[[FAQ#How large can each remote vault be]]` finds the
 # heading that ends in "?".
-_HEADING_PUNCTUATION = re.compile(r"""[!"#$%&()*+,.:;<=>?@^`{|}~/\[\]\\]""")
+_ASCII_PUNCTUATION = """!"#$%&()*+,.:;<=>?@^`{|}~/[]\\"""
+_HEADING_PUNCTUATION = re.compile(f"[{re.escape(_ASCII_PUNCTUATION)}]")
+# The same punctuation in its full-width forms (`？！：（）`, U+FF01-FF5E), as a
+# CJK input method types it: by default it is ignored as its ASCII form is
+# (`broken-heading`'s `full-width` option tells why, and can say otherwise).
+_WIDE_FORMS = "".join(chr(ord(c) + 0xFEE0) for c in _ASCII_PUNCTUATION)
+_WIDE_PUNCTUATION = re.compile(f"[{re.escape(_ASCII_PUNCTUATION + _WIDE_FORMS)}]")
 
 
 @lru_cache(maxsize=1 << 12)  # a link to a heading compares it with each heading of its note, again per link
-def heading_key(text: str) -> str:
+def heading_key(text: str, fold_width: bool = True) -> str:
     """How Obsidian compares headings: that punctuation becomes a space,
     runs of spaces collapse, case is ignored (the help vault links
-    `[[#property]]` to "## Property")."""
-    return " ".join(_HEADING_PUNCTUATION.sub(" ", text).split()).casefold()
+    `[[#property]]` to "## Property"); with `fold_width`, its full-width
+    forms too."""
+    return " ".join((_WIDE_PUNCTUATION if fold_width else _HEADING_PUNCTUATION).sub(" ", text).split()).casefold()
 
 
 class Vault:
@@ -613,23 +620,23 @@ def _folder_free(target: str) -> bool:
     return not ("/" in target or "\\" in target or target.startswith(".") or target.endswith(NOTE_SUFFIXES))
 
 
-def heading_path_exists(headings, subpath: str) -> bool:
+def heading_path_exists(headings, subpath: str, fold_width: bool = True) -> bool:
     """Whether `H1#H2#...` names a heading: each part is a heading inside
     the section of the part before it (Obsidian's nested form), compared
     with `heading_key`."""
-    parts = [heading_key(p) for p in subpath.split("#") if p.strip()]
+    parts = [heading_key(p, fold_width) for p in subpath.split("#") if p.strip()]
     if not parts:
         return True
-    return _find_nested(list(headings), parts, 0, len(headings), 0)
+    return _find_nested(list(headings), parts, 0, len(headings), 0, fold_width)
 
 
-def _find_nested(headings, parts, lo, hi, depth) -> bool:
+def _find_nested(headings, parts, lo, hi, depth, fold_width=True) -> bool:
     for i in range(lo, hi):
-        if heading_key(headings[i].text) != parts[depth]:
+        if heading_key(headings[i].text, fold_width) != parts[depth]:
             continue
         if depth == len(parts) - 1:
             return True
         end = next((j for j in range(i + 1, hi) if headings[j].level <= headings[i].level), hi)
-        if _find_nested(headings, parts, i + 1, end, depth + 1):
+        if _find_nested(headings, parts, i + 1, end, depth + 1, fold_width):
             return True
     return False

@@ -9,6 +9,19 @@ What it checks
     space, case does not matter (`[[Functions#hasTag]]` finds
     ``### `hasTag()` ``). Headings in code blocks do not count.
 
+    The headings are those Obsidian lists in a note's outline and links
+    to: `# ATX` headings, setext headings (a paragraph over a line of `===`
+    or `---`, as in CommonMark; `---` after a blank line, under a list item
+    or under front-matter is a thematic break, not a heading), and headings
+    inside quotes and callouts (`> ## Heading`). A link may hold code as
+    written (``[[Guide#`x` code]]`` links to ``## `x` code``).
+
+    The full-width forms of that punctuation (`？！：（）`, as a CJK input
+    method types it) are ignored too, by default: a link written with
+    either width finds the heading, as a reader would expect. Obsidian's
+    own list of the characters it ignores is not documented, so this is a
+    choice (the `full-width` option).
+
     Not checked: the part after `#` of a link to an attachment (a PDF page
     `![[doc.pdf#page=3]]`, a `.base` view `![[view.base#Table]]`, a video
     time), and, by default, media fragments written on a note link
@@ -24,6 +37,9 @@ Options
     media-fragments (boolean, default true)
         Leave `#key=value` fragments of note links unchecked. Set it to
         false to report them too, as Obsidian itself finds no heading there.
+    full-width ("fold" or "exact", default "fold")
+        "exact" compares full-width punctuation as any other character:
+        `[[FAQ#为什么]]` then finds no heading `为什么？`.
 
 Example
     `[[Style guide#Headings]]` when the note's heading is `## Heading style`:
@@ -44,12 +60,21 @@ from vaultlint.diagnostics import Applicability
 from vaultlint.links import note_links
 from vaultlint.rule import Rule, Severity
 from vaultlint.suggest import Suggester
-from vaultlint.vault import Status
+from vaultlint.vault import Status, heading_path_exists
 
 _MEDIA_FRAGMENT = re.compile(r"^[A-Za-z]+=\S*$")
 _CLOCK = re.compile(r"^\d{1,2}(?::\d\d){1,2}$")
 # Characters Obsidian leaves out when it writes a heading into a link.
 _NOT_IN_LINKS = re.compile(r"[#|^:%\[\]\\]+")
+
+
+def code(text: str) -> str:
+    """`text` quoted as Markdown code: in more backticks than it holds in a
+    row, and set off by spaces when it begins or ends with one
+    (``` `` `x` code `` ```)."""
+    ticks = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
 
 
 def subpath_span(note, link) -> tuple[int, int] | None:
@@ -74,27 +99,34 @@ class BrokenHeading(Rule):
     name = "broken-heading"
     severity = Severity.ERROR
     fixable = True
-    options = {"media-fragments": {"type": "boolean", "default": True}}
+    options = {
+        "media-fragments": {"type": "boolean", "default": True},
+        "full-width": {"enum": ["fold", "exact"], "default": "fold"},
+    }
 
     def check_note(self, note, ctx):
+        exact = self.options["full-width"] == "exact"
         for link in note_links(note, ctx).to_heading:
             sub = link.subpath
             if self.options["media-fragments"] and _MEDIA_FRAGMENT.match(sub):
                 continue
             res = ctx.vault.resolve(link, note.path)
-            if res.status is not Status.MISSING_HEADING:
+            if res.status is not Status.MISSING_HEADING and not (
+                    exact and res.status is Status.FOUND and res.path.lower().endswith(".md")):
                 continue
             target = ctx.vault.linked_note(res.path, note)
             if target is None:
                 continue
+            if res.status is Status.FOUND and heading_path_exists(target.body.headings, sub, fold_width=False):
+                continue  # found without folding the width
             wanted = [p for p in sub.split("#") if p.strip()][-1].strip()
             headings = [h.text for h in target.body.headings if h.text]
             # Few headings to choose from: a looser cutoff than for names.
             names = [c.value for c in Suggester(headings, cutoff=60).suggest(wanted, 3)]
-            hint = f" (did you mean `{names[0]}`?)" if names else ""
+            hint = f" (did you mean {code(names[0])}?)" if names else ""
             if not names and _CLOCK.match(wanted):
                 hint = " (a video time written as a heading link?)"
-            where = "this note" if not link.target else f"`{target.name}`"
+            where = "this note" if not link.target else code(target.name)
             fix = None
             span = subpath_span(note, link)
             if names and span is not None:
@@ -104,6 +136,6 @@ class BrokenHeading(Rule):
                 fix = self.fix(note, [(span[0], span[1], new)], Applicability.DISPLAY_ONLY, f"link to `{names[0]}`")
             yield self.diagnostic(
                 note, link.start, link.end,
-                f"`{sub}` is no heading of {where}{hint}",
+                f"{code(sub)} is no heading of {where}{hint}",
                 fix=fix, suggestions=names,
             )
