@@ -473,6 +473,6 @@ def test_fix_says_how_many_of_its_fixes_check_could_not_count(make_vault):
     assert "2 fixable with `vaultlint fix`." in checked.stdout
     fixed = CliRunner().invoke(main, ["fix", "--select", "squash", str(vault)])
     assert fixed.exit_code == 0, fixed.output
-    assert ("Fixed 3 problems in 1 note (squash 3), in 2 passes; 1 of them was found only after earlier fixes, "
-            "so `check` did not count them.") in fixed.stdout
+    assert ("Fixed 3 problems in 1 note (squash 3), in 2 passes; 1 of them was found only after earlier fixes "
+            "(what `check` counts is the problems as they are).") in fixed.stdout
     assert read(vault, "a.md") == b"a\n"

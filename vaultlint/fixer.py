@@ -211,7 +211,7 @@ class FixRun:
         if self.later:
             # (Why `check` counted fewer fixable problems: it sees the notes as they are.)
             lines[0] = lines[0][:-1] + (f"; {self.later} of them {'was' if self.later == 1 else 'were'} found only "
-                                        "after earlier fixes, so `check` did not count them.")
+                                        "after earlier fixes (what `check` counts is the problems as they are).")
         if unwritten:
             lost = sum(self.applied_in[p] for p in unwritten)
             lines.append(f"Not written: {len(unwritten)} note{_s(len(unwritten))}, with {lost} fix{_es(lost)}"
