@@ -82,6 +82,11 @@ ADVERSARIAL = {
     "colons": ("", "00:", "x"),
     "[[#t=": ("", "[[v#t=", "x"),
     "[0:": ("", "[0:", "x"),
+    "quote marks": ("", "> ", "# x"),
+    "quoted fences": ("", "> ```\n", "x"),
+    "setext under list items": ("", "- a\n-\n", "x"),
+    "setext under one paragraph": ("", "a\n", "\n==="),
+    "escaped brackets": ("", "\\[", "x](y)"),
     "%% vaultlint- and --": ("%% vaultlint-disable", " -- ", "%%"),
     "%% vaultlint- and spaces": ("%% vaultlint-disable x", " ", "x%%"),
 }
@@ -133,7 +138,7 @@ def assert_linear(func, cases, what: str) -> None:
 
 # Patterns the code only ever `match`es at one place (a line start, a URL);
 # every other pattern is searched through the whole text and tested so.
-MATCHED_ONLY = {"_SCHEME", "_LIST_ITEM", "_DIRECTIVE", "_SIMPLE_LINE"}
+MATCHED_ONLY = {"_SCHEME", "_LIST_ITEM", "_DIRECTIVE", "_SIMPLE_LINE", "_NOT_PARAGRAPH", "_BLOCK_START"}
 
 
 def text_patterns() -> dict[str, re.Pattern]:

@@ -522,14 +522,14 @@ def _setext_headings(text: str, masked: str, start: int) -> list[Heading]:
             if not line.strip() or _NOT_PARAGRAPH.match(line.rstrip("\r")):
                 break
             lines.append((begin, end))
-            if begin <= start:
-                break
+            if begin <= start or _BLOCK_START.match(masked, begin):
+                break  # (a block's first line: the walk goes no further, so it stays linear)
             end = begin - 1
         if not lines:
             continue
-        first = lines[-1][0]
-        if _BLOCK_START.match(masked, first) or any(_BLOCK_START.match(masked, b) for b, _e in lines[:-1]):
+        if _BLOCK_START.match(masked, lines[-1][0]):
             continue  # a list item's or a quote's text, a table, HTML: not a paragraph of its own
+        first = lines[-1][0]
         words = " ".join(text[b:e].strip() for b, e in reversed(lines))
         level = 1 if masked[line_start:underline_end].lstrip(" ")[0] == "=" else 2
         found.append(Heading(level, words, first, underline_end - (masked[underline_end - 1] == "\r")))
