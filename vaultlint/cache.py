@@ -777,24 +777,53 @@ class Last:
         """The text kept of the result for `options`, in UTF-8 (see `keep_text`)."""
         return self._get("result_texts", "AND options = ?", (options,))
 
-    def keep_text(self, options: str, text: str) -> None:
-        # Kept apart from the result: the text of another format, asked for
-        # later, replaces it, not the result.
+    def keep_text(self, options: str, pieces: Iterable[bytes]) -> Iterator[bytes]:
+        """`pieces` (the text of the result for `options`, in UTF-8), passed
+        on as they come and kept as they pass, for `kept_text`. Kept apart
+        from the result: the text of another format, asked for later,
+        replaces it, not the result. What cannot be kept (a full disk) is
+        passed on all the same; a text not passed whole is not kept."""
+        folder = self.file.parent / BLOBS
+        name = os.urandom(12).hex()
+        temporary = folder / f"{name}.tmp"
         try:
-            blob, size = write_blob(self.file.parent, (text[i:i + TEXT_CHUNK].encode("utf-8", "surrogatepass")
-                                                       for i in range(0, len(text), TEXT_CHUNK)))
+            folder.mkdir(exist_ok=True)
+            out = open(temporary, "wb")  # noqa: SIM115 (closed below, as the pieces pass)
+        except OSError:
+            out = None
+        size, whole = 0, False
+        try:
+            for piece in pieces:
+                if out is not None:
+                    try:
+                        size += out.write(piece)
+                    except OSError:
+                        out.close()
+                        temporary.unlink(missing_ok=True)
+                        out = None
+                yield piece
+            whole = True
+        finally:
+            if out is not None:
+                out.close()
+                if not whole:
+                    temporary.unlink(missing_ok=True)
+        if out is None:
+            return
+        try:
+            os.replace(temporary, folder / name)
             db = sqlite3.connect(self.file, timeout=5)
             try:
                 with db:
                     old = db.execute("SELECT blob FROM result_texts WHERE paths = ?", (self.paths,)).fetchone()
                     db.execute("INSERT OR REPLACE INTO result_texts VALUES (?, ?, ?, ?, ?, ?)",
-                               (self.paths, self.files, self.key, options, blob, size))
+                               (self.paths, self.files, self.key, options, name, size))
             finally:
                 db.close()
             if old is not None:
-                (self.file.parent / BLOBS / old[0]).unlink(missing_ok=True)
+                (folder / old[0]).unlink(missing_ok=True)
         except (OSError, sqlite3.Error):
-            pass
+            temporary.unlink(missing_ok=True)
 
     def _get(self, table: str, more: str = "", args: tuple = ()) -> bytes | None:
         try:

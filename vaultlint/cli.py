@@ -179,6 +179,9 @@ class StderrLog(logging.Handler):
               help="For pre-commit: check only the notes given (none: none), and the links elsewhere that "
                    "git's staged changes break (files deleted or renamed, headings or block ids removed).")
 @click.option("--statistics", is_flag=True, help="Count the problems per rule instead of listing them.")
+@click.option("--max-results", type=click.IntRange(min=0), default=None,
+              help=f"sarif: the most results written, the most severe kept (default {report.SARIF_MAX_RESULTS:,}, "
+                   "GitHub code scanning's limit; 0: all).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
 @click.option("--fail-on", type=click.Choice([s.value for s in Severity]), default="info", show_default=True,
               help="The least severity that makes the exit code 1.")
@@ -192,8 +195,8 @@ class StderrLog(logging.Handler):
               help="Processes that read notes in a large cold run (default: the number of cores).")
 @click.option("--show-settings", is_flag=True,
               help="Print the vault root, the config files read and the settings and rules in force; check nothing.")
-def check(paths, vault_dir, config_file, select, ignore, output_format, color, staged, statistics, exit_zero, fail_on,
-          baseline_file, no_baseline, write_baseline, no_cache, jobs, no_plugins, show_settings):
+def check(paths, vault_dir, config_file, select, ignore, output_format, color, staged, statistics, max_results,
+          exit_zero, fail_on, baseline_file, no_baseline, write_baseline, no_cache, jobs, no_plugins, show_settings):
     """Lint the vault, or only the notes under PATHS (links still resolve
     against the whole vault). Results are cached in .vaultlint_cache/ and
     reused while notes do not change."""
@@ -201,6 +204,8 @@ def check(paths, vault_dir, config_file, select, ignore, output_format, color, s
         return _show_settings(paths, vault_dir, config_file, select, ignore, no_plugins)
     if write_baseline and staged:
         raise Failure("--write-baseline records the whole vault; run it without --staged")
+    if max_results is not None and (output_format != "sarif" or statistics):
+        raise Failure("--max-results caps the results of --output-format sarif only")
     with ProgressBar() as progress:
         result = run_api(lambda: api.lint(
             paths, vault_dir=vault_dir, config_file=config_file,
@@ -223,7 +228,7 @@ def check(paths, vault_dir, config_file, select, ignore, output_format, color, s
     if color is None:
         color = sys.stdout.isatty()
     _show(result, known.new if known else result.diagnostics, output_format=output_format, statistics=statistics,
-          color=color, note_text=note_text, cached=known is None)
+          color=color, note_text=note_text, cached=known is None, max_results=max_results)
     if known is not None:
         _tell_known(known, baseline_file)
         failed = any(d.severity.rank >= Severity(fail_on).rank for d in known.new)
@@ -258,7 +263,7 @@ def _tell_known(known, baseline_file: str) -> None:
 
 
 def _show(result, diagnostics, *, output_format: str, statistics: bool, color: bool, note_text,
-          cached: bool = False) -> None:
+          cached: bool = False, max_results: int | None = None) -> None:
     """Print `diagnostics` (of `result`'s run) in `output_format`, or their
     count per rule; `cached`: they are all the run found, whose text the
     cache may hold already."""
@@ -269,17 +274,26 @@ def _show(result, diagnostics, *, output_format: str, statistics: bool, color: b
         return
     formatter = report.FORMATS[output_format]
 
-    def text(diagnostics) -> str:
+    cap = {} if max_results is None else {"max_results": max_results}
+
+    def text(diagnostics):  # (pieces of text, written as they come)
         files = set(result.vault.files)  # a set: a list made this quadratic on large vaults
         checked = len(set(result.paths) | {d.path for d in diagnostics if d.path in files})
         return formatter(diagnostics, checked=checked, color=color, root=result.root,
-                         rules={r.name: r for r in result.rules}, note_text=note_text)
+                         rules={r.name: r for r in result.rules}, note_text=note_text, **cap)
 
     if not cached:
-        click.echo(text(diagnostics), nl=False)
-    else:  # what else the text depends on: the vault's and the current folder (CI formats name files from it)
-        options = f"{output_format} color={color} root={result.root} cwd={os.getcwd()}"
-        echo_utf8(result.encoded(options, text))
+        pieces = (piece.encode("utf-8", "surrogatepass") for piece in text(diagnostics))
+    else:  # what else the text depends on: the vault's and the current folder (formats name files from it)
+        options = f"{output_format} color={color} root={result.root} cwd={os.getcwd()} max={max_results}"
+        pieces = result.encoded(options, text)
+    left_out = None
+    for data in pieces:
+        if left_out is None and output_format == "sarif":  # (said at the start of the document)
+            left_out = report.sarif_left_out(data) or ""
+        echo_utf8(data)
+    if left_out:
+        click.echo(f"vaultlint: warning: {left_out}", err=True)
 
 
 def _note_text(vault):

@@ -431,20 +431,20 @@ class Found:
             return self.last.worst
         return max((d.severity.rank for d in self.diagnostics), default=-1)
 
-    def encoded(self, options: str, make: Callable[[list[Diagnostic]], str]) -> bytes:
-        """What `make` makes of the diagnostics, in UTF-8 (lone surrogates
-        passed), kept with the cached result: the same result asked again
-        with the same `options` (everything the text depends on besides the
-        diagnostics) gets the same bytes back, as they were kept, neither
-        decoded nor encoded again (23 MB at 100,000 notes)."""
-        if self.last is None:
-            return make(self.diagnostics).encode("utf-8", "surrogatepass")
-        data = self.last.kept_text(options)
-        if data is None:
-            text = make(self.diagnostics)
-            self.last.keep_text(options, text)
-            data = text.encode("utf-8", "surrogatepass")
-        return data
+    def encoded(self, options: str, make: Callable[[list[Diagnostic]], Iterable[str]]) -> Iterator[bytes]:
+        """What `make` makes of the diagnostics (pieces of text), in UTF-8
+        (lone surrogates passed), a piece at a time as it is made, and kept
+        with the cached result: the same result asked again with the same
+        `options` (everything the text depends on besides the diagnostics)
+        gets the same bytes back, as they were kept, neither decoded nor
+        encoded again (23 MB at 100,000 notes)."""
+        if self.last is not None:
+            data = self.last.kept_text(options)
+            if data is not None:
+                yield data
+                return
+        pieces = (piece.encode("utf-8", "surrogatepass") for piece in make(self.diagnostics))
+        yield from pieces if self.last is None else self.last.keep_text(options, pieces)
 
 
 class Run:

@@ -35,6 +35,9 @@ Lint = Callable[[list[str]], list[Diagnostic]]
 # Asked about each problem with a fix or suggestions, in interactive use:
 # decide(vault, note, diagnostic, fix) -> the fix to apply (the one offered,
 # which may be unsafe, or another one) or None to skip. StopFixing quits.
+# A callback may also have `begin(diagnostics)`, told the problems found at
+# the start (to count the questions to come), and `refused(diagnostic,
+# reason)`, told at once when a fix it chose is not applied.
 Decide = Callable[[Vault, Note, Diagnostic, "Fix | None"], "Fix | None"]
 
 
@@ -303,6 +306,9 @@ class _Engine:
     def reject(self, run: FixRun, d: Diagnostic, fix: Fix, reason: str) -> None:
         self.refused.add(_fix_key(d, fix))
         run.rejected.append(Rejected(d, reason))
+        told = getattr(self.decide, "refused", None)
+        if told is not None:  # (a person who chose the fix hears why now, not after every other question)
+            told(d, reason)
 
     def parse(self, note: Note, fixes: Sequence[tuple[Diagnostic, Fix]]) -> Note:
         text = apply_edits(note.text, [e for _d, f in fixes for e in f.edits])
@@ -438,12 +444,37 @@ def fix_notes(
     engine = _Engine(vault, lint, unsafe, decide)
     run = FixRun()
     run.before = before if before is not None else lint(paths)
+    begin = getattr(decide, "begin", None)
+    if begin is not None:
+        begin(run.before)
     current = _by_path(run.before)
     # The fixes of the problems found at the start, to tell those that
     # other fixes brought about (what `check` could not count).
     at_start = Counter((d.path, d.rule, d.message) for d in run.before)
+
+    def settle(changed: list[tuple[Note, list]]) -> None:
+        """Check the notes changed again: undo the fixes after which a rule
+        finds problems no fix solves; count the rest."""
+        after = _by_path(lint([old.path for old, _ in changed]))
+        for old, kept in changed:
+            path = old.path
+            grown = _worse(current.get(path, []), after.get(path, []), unsafe)
+            if grown:
+                kept = _retry_one_by_one(engine, run, old, kept, current.get(path, []))
+                after[path] = [d for d in lint([path]) if d.path == path]
+            run.applied.update(d.rule for d, _f in kept)
+            run.applied_in[path] += len(kept)
+            for d, _f in kept:
+                if at_start[d.path, d.rule, d.message] > 0:
+                    at_start[d.path, d.rule, d.message] -= 1
+                else:
+                    run.later += 1
+            run.texts[path] = vault.note(path).text
+            current[path] = after.get(path, [])
+
     for pass_number in range(1, max_passes + 1):
         changed: list[tuple[Note, list]] = []
+        changed_any = False
         for path in sorted(current):
             if engine.stopped:
                 break
@@ -467,25 +498,15 @@ def fix_notes(
                 # Its text as the pass found it (for `_retry_one_by_one`),
                 # not the parsed note: over a whole vault, thousands of them.
                 changed.append((Note(path, note.text, note.bom), kept))
-        if not changed:
+                changed_any = True
+                if decide is not None:  # checked at once: a person hears of a choice undone before the next question
+                    settle(changed)
+                    changed = []
+        if not changed_any:
             break
         run.passes = pass_number
-        after = _by_path(lint([old.path for old, _ in changed]))
-        for old, kept in changed:
-            path = old.path
-            grown = _worse(current.get(path, []), after.get(path, []), unsafe)
-            if grown:
-                kept = _retry_one_by_one(engine, run, old, kept, current.get(path, []))
-                after[path] = [d for d in lint([path]) if d.path == path]
-            run.applied.update(d.rule for d, _f in kept)
-            run.applied_in[path] += len(kept)
-            for d, _f in kept:
-                if at_start[d.path, d.rule, d.message] > 0:
-                    at_start[d.path, d.rule, d.message] -= 1
-                else:
-                    run.later += 1
-            run.texts[path] = vault.note(path).text
-            current[path] = after.get(path, [])
+        if changed:
+            settle(changed)
     else:
         run.pending = decide is None and _fixes_left(engine, current)
     if not run.passes:
