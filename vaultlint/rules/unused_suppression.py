@@ -9,7 +9,7 @@ What it checks
     - a rule it names that is in force but reported nothing where the
       comment reaches;
     - a comment with no rule (every rule) that silenced nothing;
-    - a name that is no rule at all (with the closest name suggested);
+    - a name that is no rule at all (with the rule meant, when it is clear);
     - a `vaultlint-enable` that closes no `vaultlint-disable`.
 
     A rule that is not in force in the run (off, ignored, or left out by
@@ -32,15 +32,29 @@ Example
     gives `note.md:1:1: unused-suppression unused suppression: `broken-link`
     reported nothing on the next line`.
 
+    A misspelt name, `%% vaultlint-disable-next-line broken-lnk %%`, gives
+    `note.md:1:1: unused-suppression `broken-lnk` is not a rule (did you
+    mean `broken-link`?)`, and its fix writes `broken-link`.
+
 Fix safety
-    Safe: the comment (or the names in it that silence nothing) is removed;
-    Obsidian never shows the comment, so the rendered note does not change.
-    A comment alone on its line is removed with its line.
+    Safe: a suppression (or the names in it) that silences nothing is
+    removed; Obsidian never shows the comment, so the rendered note does not
+    change. A comment alone on its line is removed with its line.
+
+    A name that is no rule is never removed: it was written to silence a
+    problem, which removing it would leave to be found again and
+    suppressed again. It is corrected to the rule meant when that is clear,
+    which changes what the comment silences (what its author wrote it
+    for): safe when the name is one slip from the rule (a letter added,
+    left out, changed, or two swapped; case; `_` for `-`) and every other
+    rule is three or more slips away (built-in rules are four or more apart,
+    so one slip cannot lead from one to another); unsafe when it is two
+    slips away and no other rule is as near. Otherwise there is no fix. When the rule meant is named in
+    the comment as well, the misspelt name is removed (it adds nothing).
 """
 
 from __future__ import annotations
 
-from vaultlint.config import closest
 from vaultlint.diagnostics import Applicability
 from vaultlint.rule import Rule, Severity
 
@@ -66,7 +80,7 @@ class UnusedSuppression(Rule):
         idle = [k for k in directive.keys if k not in unknown and k not in directive.used
                 and (k == ALL or k in active) and k != self.name]
         for name in unknown:
-            yield self._diagnostic(note, directive, (name,), f"`{name}` is not a rule{closest(name, known)}")
+            yield self._misspelt(note, directive, name, known)
         if idle:
             where = {"disable-next-line": "on the next line", "disable-file": "in this note"}.get(
                 directive.kind, "in the lines it disables")
@@ -75,6 +89,21 @@ class UnusedSuppression(Rule):
             else:
                 message = f"unused suppression: {' and '.join(f'`{n}`' for n in idle)} reported nothing {where}"
             yield self._diagnostic(note, directive, tuple(n for n in idle if n != ALL), message)
+
+    def _misspelt(self, note, directive, name, known):
+        """A name that is no rule: corrected when the rule meant is clear
+        (see "Fix safety"), else left for a person (no fix)."""
+        meant, slip = rule_meant(name, known)
+        if meant is None:
+            return self.diagnostic(note, directive.start, directive.end,
+                                   f"`{name}` is not a rule (`vaultlint rules` lists them)")
+        message = f"`{name}` is not a rule (did you mean `{meant}`?)"
+        if meant in directive.names:  # the right name is there too: the wrong one adds nothing
+            return self._diagnostic(note, directive, (name,), message)
+        start, end = _name_span(note.text, directive, name)
+        fix = self.fix(note, [(start, end, meant)], Applicability.SAFE if slip else Applicability.UNSAFE,
+                       f"write `{meant}`")
+        return self.diagnostic(note, directive.start, directive.end, message, fix=fix, suggestions=(meant,))
 
     def _diagnostic(self, note, directive, names, message):
         drop = set(names)
@@ -101,3 +130,32 @@ def _removal(text: str, start: int, end: int) -> tuple[int, int, str]:
     if text[end:end + 1] == " ":
         end += 1
     return start, end, ""
+
+
+def rule_meant(name: str, known) -> tuple[str | None, bool]:
+    """The rule a name that is no rule was meant to be, when that is clear:
+    the one rule nearest to it (letters added, left out, changed or two
+    swapped, case aside), two such slips at most; and whether it is one slip
+    (or case, or `_` for `-`) with every other rule three or more away.
+    Built-in rules are four or more apart from one another."""
+    from rapidfuzz.distance import OSA
+
+    word = name.lower().replace("_", "-")
+    ranked = sorted((OSA.distance(word, rule), rule) for rule in known)
+    if not ranked or ranked[0][0] > 2 or (len(ranked) > 1 and ranked[1][0] == ranked[0][0]):
+        return None, False
+    best = ranked[0][0]
+    return ranked[0][1], best <= 1 and (len(ranked) == 1 or ranked[1][0] >= 3)
+
+
+def _name_span(text: str, directive, name: str) -> tuple[int, int]:
+    """Where `name` is written in the directive's comment (the names come
+    before any reason)."""
+    from vaultlint.suppressions import _DIRECTIVE, _NAME
+
+    comment = text[directive.start:directive.end]
+    m = _DIRECTIVE.match(comment)
+    for token in _NAME.finditer(comment, m.end()):
+        if token.group() == name:
+            return directive.start + token.start(), directive.start + token.end()
+    raise AssertionError(f"{name} not in {comment!r}")
