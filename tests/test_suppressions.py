@@ -79,3 +79,26 @@ def test_per_file_ignores_name_real_rules(make_vault):
     vault = make_vault({"a.md": ""}, config='[per-file-ignores]\n"x/**" = ["broken-lnk"]\n')
     with pytest.raises(ConfigError, match=r"per-file-ignores.*broken-lnk.*did you mean `broken-link`"):
         api.lint([vault])
+
+
+def test_a_misspelt_suppression_is_corrected_not_removed(make_vault):
+    """Removing `broken-lnk` would leave the problem it was written for to
+    be found again; corrected, it silences it. Only a name one slip from a
+    rule is corrected by a safe fix; one far from every rule stays."""
+    vault = make_vault({
+        "a.md": "%% vaultlint-disable-next-line broken-lnk %%\n![[gone.png]]\n",
+        "b.md": "<!-- vaultlint-disable-next-line brkn-link -->\n![[gone.png]]\n",
+        "c.md": "%% vaultlint-disable-next-line links %%\n![[gone.png]]\n",
+    })
+    rules = ["broken-link", "unused-suppression"]
+    assert len(lines(vault, select=rules)) == 6
+    api.fix([vault], select=rules)
+    assert (vault / "a.md").read_text() == "%% vaultlint-disable-next-line broken-link %%\n![[gone.png]]\n"
+    assert (vault / "b.md").read_text() == "<!-- vaultlint-disable-next-line brkn-link -->\n![[gone.png]]\n"
+    api.fix([vault], select=rules, unsafe=True)
+    assert (vault / "b.md").read_text() == "<!-- vaultlint-disable-next-line broken-link -->\n![[gone.png]]\n"
+    assert (vault / "c.md").read_text() == "%% vaultlint-disable-next-line links %%\n![[gone.png]]\n"
+    assert lines(vault, select=rules) == [
+        "c.md:1:1: unused-suppression `links` is not a rule (`vaultlint rules` lists them)",
+        "c.md:2:1: broken-link attachment `gone.png` not found",
+    ]
