@@ -220,7 +220,7 @@ def test_the_readme_installs_this_version_under_its_distribution_name():
     for line in (f"pipx install {DISTRIBUTION}", f"uv tool install {DISTRIBUTION}", f"pip install {DISTRIBUTION}"):
         assert line in readme
     assert f'pip install "git+https://github.com/OWNER/REPO@{tag}"' in readme
-    assert f"uses: OWNER/REPO@{tag}" in readme
+    assert f"uses: OWNER/REPO@{tag}" in readme and f"rev: {tag}" in readme  # the action, pre-commit
     assert "pip install vaultlint" not in readme  # the other project's name on the index
 
 
