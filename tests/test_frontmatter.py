@@ -238,7 +238,7 @@ def test_infer_proposes_types_enums_and_patterns_that_the_notes_pass(make_vault,
     out = tmp_path / "inferred.schema.json"
     result = CliRunner().invoke(main, ["schema", "infer", str(root), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "left out 1 templates" in result.output
+    assert "left out 1 template (" in result.output
     schema = json.loads(out.read_text())
     props = schema["properties"]
     assert schema["required"] == ["published", "status", "title", "videoId"]

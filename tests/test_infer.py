@@ -120,7 +120,7 @@ def test_the_snippet_printed_is_toml_naming_the_file_written(make_vault, tmp_pat
     assert out.exit_code == 0, out.output
     assert "wrote" not in out.output and "save it as" in out.output
     assert snippet(out.output) == {"schema": [{"path": "schemas/notes.schema.json"}]}
-    assert "left out 1 templates" in out.output
+    assert "left out 1 template (" in out.output
     file = root / "schemas" / "mine.schema.json"  # its folder does not exist yet
     out = CliRunner().invoke(main, ["schema", "infer", str(root), "-o", str(file)])
     assert out.exit_code == 0, out.output
