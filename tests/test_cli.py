@@ -366,7 +366,8 @@ def test_show_settings_prints_the_root_the_files_read_and_what_is_in_force_as_to
     settings = tomllib.loads(result.stdout)
     assert settings["exclude"] == ["Templates/**"] and settings["resolution"] == "obsidian"
     assert "duplicate-link" in settings["select"] and "date-order" not in settings["select"]  # strict, less --ignore
-    assert settings["rule"]["broken-link"]["severity"] == "info" and "max-suggestions" in settings["rule"]["broken-link"]
+    assert settings["rule"]["broken-link"]["severity"] == "info"
+    assert "max-suggestions" in settings["rule"]["broken-link"]
     assert "All clear" not in result.output and not (vault / ".vaultlint_cache").exists()
 
 

@@ -236,7 +236,8 @@ def test_cli_fix_of_a_note_it_cannot_write_says_what_was_really_written(make_vau
     monkeypatch.setattr(fixer, "write_note", read_only)
     result = CliRunner().invoke(main, ["fix", "--select", "shout", str(vault)])
     assert result.exit_code == 1
-    assert result.stdout.splitlines() == ["Fixed 1 problem in 1 note.", "Not written: 2 notes, with 3 fixes (why: below).",
+    assert result.stdout.splitlines() == ["Fixed 1 problem in 1 note.",
+                                          "Not written: 2 notes, with 3 fixes (why: below).",
                                           "3 problems remain in 2 notes."]
     assert result.stderr.splitlines() == ["vaultlint: not written: a.md: Permission denied",
                                           "vaultlint: not written: b.md: Permission denied"]
