@@ -392,7 +392,7 @@ _BLOCK_START = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)| {0,3}[>|<]")
 _BLOCK_ID = re.compile(r"(?:^|[ \t]|(?<=\]\]))(\^([A-Za-z0-9-]+))[ \t]*\r?$", re.M)
 # Where a heading may begin: re cannot search fast for a pattern that starts
 # with `^` (or an optional `!`), so candidates are found by a literal first.
-_HEADING_LINE = re.compile(r"\n(?= {0,3}[#>])")
+_HEADING_LINE = re.compile(r"\n(?= {0,3}(?:>[ \t]*)*#)")
 
 
 # A search syntax that looks like a link: `[[##heading`, `[[^^block`.
