@@ -584,7 +584,8 @@ def init(folder, force, print_only, no_schema):
         click.echo("\nNext: `vaultlint check` lists them; `vaultlint fix` repairs the safe ones; to adopt vaultlint in "
                    "CI today and fail only on new problems, record these with\n"
                    "    vaultlint check --write-baseline .vaultlint-baseline.json\n"
-                   "and check with `--baseline .vaultlint-baseline.json`.")
+                   "and name it in .vaultlint.toml, `baseline = \".vaultlint-baseline.json\"`: check, fix, mv and "
+                   "the pre-commit hooks then use it.")
 
 
 @main.group("schema")
