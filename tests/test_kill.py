@@ -252,3 +252,24 @@ def test_a_large_vaults_walk_is_not_kept_while_a_temporary_file_waits(tmp_path, 
     backdate(temp, writer.STALE_AFTER)
     result = CliRunner().invoke(main, api_lint)
     assert "removed f/.n.md.abcd1234" in result.stderr and not temp.exists()
+
+
+@pytest.mark.parametrize("name", ["長" * 80 + ".md", "n" * 251 + ".md"], ids=["cjk-243-bytes", "ascii-254-bytes"])
+def test_a_note_with_the_longest_name_is_written_and_its_temporary_file_would_be_found(tmp_path, monkeypatch, name):
+    """A name of up to 255 bytes is a note's; its temporary file's name has
+    only its beginning (it would be too long), and still the form `sweep`
+    looks for. (It was "File name too long": such a note was never fixed.)"""
+    root = vault_with_note(tmp_path / "vault")
+    (root / "f" / name).write_bytes(b"old text\n")
+    made = []
+    real_replace = os.replace
+
+    def replace(source, target):
+        made.append(os.path.basename(source))
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    assert writer.write_note(root, f"f/{name}", "new text\n", False, "old text\n")
+    assert (root / "f" / name).read_bytes() == b"new text\n"
+    [temp] = made
+    assert len(os.fsencode(temp)) <= 255 and writer.TEMP_NAME.fullmatch(temp) and temp.startswith("." + name[:50])

@@ -12,7 +12,8 @@ run killed at any moment leaves the note either old or new, never cut short.
 
 A kill between the temporary file's making and its rename leaves it behind,
 hidden (dot-files are never read as notes): `.NAME.XXXXXXXX.vaultlint.tmp`,
-NAME the note's, X eight of `tempfile`'s characters. The next `check`, `fix`
+NAME the note's (its first 231 bytes: a file's name has at most 255), X
+eight of `tempfile`'s characters. The next `check`, `fix`
 or `mv` finds it in its walk of the vault (`vault.walk`) and removes it
 (`sweep`) when it is stale, that is, when it is a regular file of exactly
 that name and
@@ -53,6 +54,9 @@ TEMP_SUFFIX = ".vaultlint.tmp"
 # The name `replace_bytes` gives a temporary file (`tempfile.mkstemp` puts
 # eight of its characters between the prefix and the suffix).
 TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX), re.DOTALL)
+# The most bytes of a note's name in its temporary file's, which then has
+# 255 (most file systems' limit: a note's own name may be as long).
+NAME_IN_TEMP = 255 - len(".." + "X" * 8 + TEMP_SUFFIX)
 GRACE = 2.0  # seconds: see the module's docstring
 STALE_AFTER = 3600.0
 
@@ -99,7 +103,10 @@ def replace_bytes(target: Path, data: bytes) -> None:
     import tempfile  # (here: every check imports this module, few write)
 
     mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
+    name = target.name
+    if len(os.fsencode(name)) > NAME_IN_TEMP:  # (cut where a character ends)
+        name = os.fsencode(name)[:NAME_IN_TEMP].decode("utf-8", "ignore")
+    fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=TEMP_SUFFIX, dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as out:
             _lock(out.fileno())  # before the first byte, until the rename: see the module's docstring
