@@ -458,3 +458,30 @@ def test_the_hooks_file_declares_both_hooks_serial_on_markdown():
     assert hooks["vaultlint-fix"]["entry"] == "vaultlint fix --staged"
     assert all(h["types"] == ["markdown"] and h["require_serial"] and h["language"] == "python"
                for h in hooks.values())
+
+
+@needs_git
+def test_the_fix_hook_exits_0_with_problems_left_and_1_when_a_note_is_not_written(tmp_path, monkeypatch):
+    """What the fix hook leaves is the check hook's to report: `fix --staged`
+    fails only when it could not do its work."""
+    from vaultlint import fixer
+
+    (tmp_path / ".obsidian").mkdir()
+    rules = Path(__file__).with_name("fix_rules.py").as_posix()
+    write(tmp_path, {".vaultlint.toml": f'plugins = ["{rules}"]\n', "a.md": "todo [[nowhere]] maybe\n"})
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    monkeypatch.chdir(tmp_path)
+    args = ["fix", "--staged", "--select", "shout,hint,broken-link", "a.md"]
+    left = CliRunner().invoke(main, args)
+    assert left.exit_code == 0, left.output
+    assert (tmp_path / "a.md").read_text() == "TODO [[nowhere]] maybe\n"
+    assert "nowhere" not in left.output and "remain" in left.output  # a summary, not the problems
+    write(tmp_path, {"a.md": "todo again\n"})
+
+    def refused(root, path, *args):
+        raise PermissionError(13, "Permission denied", str(root / path))
+
+    monkeypatch.setattr(fixer, "write_note", refused)
+    failed = CliRunner().invoke(main, args)
+    assert failed.exit_code == 1 and "vaultlint: not written: a.md: Permission denied" in failed.stderr
