@@ -123,9 +123,9 @@ def test_a_few_nul_bytes_leave_a_note_readable_and_mostly_nul_is_binary():
 def test_nul_bytes_are_reported_where_they_are_and_the_note_is_checked(make_vault):
     from vaultlint import api
 
-    root = make_vault({"n.md": b"# N\n\n```\nbytes \x00\x00 here\n```\n\n[[missing]]\n"})
+    root = make_vault({"n.md": b"# N\n\n```\nbytes \x00\x00 here\n```\n\n[[#Missing]]\n"})
     found = [(d.rule, d.line, d.column, d.message.split(":")[0]) for d in api.lint([root], cache=False).diagnostics]
-    assert sorted(found) == [("broken-link", 7, 1, "note `missing` not found"),
+    assert sorted(found) == [("broken-heading", 7, 1, "`Missing` is no heading of this note"),
                              ("unreadable-note", 4, 7, "2 NUL bytes")]
 
 
