@@ -16,6 +16,12 @@ gitignored), then times, each in a fresh process:
   writes it);
 - no-cache: `vaultlint check --no-cache VAULT` (up to 20,000 notes);
 - warm: the same again, nothing changed;
+- text out, json out, sarif out, junit out, github out, full out: a warm
+  `vaultlint check --output-format FORMAT VAULT` whose output is made again
+  (the text the cache kept of the last result is dropped first: a run that
+  finds it prints it without making it), also as a ratio to `text out`'s
+  time and memory: each format is written as it is made, and should cost
+  about what the text does;
 - one changed: one note edited (a sentence added), then `vaultlint check
   NOTE`; one changed+link: the sentence holds a new broken link (its
   suggestions need every name of the vault) and a stamp;
@@ -62,6 +68,7 @@ from .generate import Truth, ensure
 REPO = Path(__file__).resolve().parent.parent
 CACHE_DIR = ".vaultlint_cache"
 NO_CACHE_MAX = 20_000  # above, the --no-cache run (a second cold run) is skipped: it takes long
+FORMATS = ("text", "json", "sarif", "junit", "github", "full")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -156,6 +163,24 @@ def measured(run_once: Callable[[bool], Run], repeat: int) -> Run:
     return Run(fastest.seconds, peak_mb, fastest.exit_code)
 
 
+def forget_texts(root: Path) -> None:
+    """Drop the output the cache kept of the last result (and its file), so
+    that the next warm run makes its output again."""
+    import sqlite3
+
+    from vaultlint.cache import BLOBS, FILE
+
+    db = sqlite3.connect(root / CACHE_DIR / FILE)
+    try:
+        with db:
+            blobs = [name for (name,) in db.execute("SELECT blob FROM result_texts")]
+            db.execute("DELETE FROM result_texts")
+    finally:
+        db.close()
+    for name in blobs:
+        (root / CACHE_DIR / BLOBS / name).unlink(missing_ok=True)
+
+
 def vaultlint(*args: str) -> list[str]:
     return [sys.executable, "-m", "vaultlint", "check", *args]
 
@@ -243,6 +268,13 @@ def bench(size: int, seed: int, repeat: int, vaults: Path) -> list[tuple[str, Ru
         rows.append(("cold --no-cache", measured(of(vaultlint("--no-cache", str(root))), repeat),
                      f"vaultlint check --no-cache {root}"))
     rows.append(("warm", measured(of(vaultlint(str(root))), repeat), f"vaultlint check {root}"))
+    for form in FORMATS:
+        def output(watch: bool, form=form) -> Run:
+            forget_texts(root)
+            return timed(vaultlint("--output-format", form, str(root)), watch=watch)
+
+        rows.append((f"{form} out", measured(output, repeat),
+                     f"vaultlint check --output-format {form} {root} (warm, the output made again)"))
     in_git = as_git_repository(root)
     for name, new_link in (("one changed", False), ("one changed+link", True)):
         rows += edited(root, truth, new_link, name, in_git, repeat)
@@ -287,10 +319,14 @@ def table(size: int, rows) -> str:
     floor, stat_floor = rows[0][1].seconds, rows[1][1].seconds
     out = [f"\n{size:,} notes",
            f"{'run':<16} {'seconds':>8} {'notes/s':>9} {'peak MB':>8} {'x floor':>8} {'x stat':>7}  command"]
+    text_out = next((r for n, r, _ in rows if n == "text out"), None)
     for name, run, command in rows:
         if isinstance(run, Run):
             rate = size / run.seconds
             to_stat = f"{run.seconds / stat_floor:7.2f}" if name.startswith(("warm", "one", "pre", "fix")) else " " * 7
+            if name.endswith(" out") and text_out is not None and name != "text out":
+                command = (f"x text out: {run.seconds / text_out.seconds:.2f} time, "
+                           f"{run.peak_mb / max(text_out.peak_mb, 1):.2f} memory; {command}")
             out.append(f"{name:<16} {run.seconds:8.2f} {rate:9,.0f} {run.peak_mb:8.0f} "
                        f"{run.seconds / floor:8.2f} {to_stat}  {command}")
         else:
