@@ -378,7 +378,8 @@ def fix_command(paths, vault_dir, config_file, select, ignore, unsafe, show_diff
         _show(checked, left, output_format=output_format or "text", statistics=statistics,
               color=sys.stdout.isatty(), note_text=note_text)
     elif show_remaining and not show_diff:
-        for d, line in zip(left, report.diagnostic_lines(left, color=sys.stdout.isatty()), strict=True):
+        lines = report.diagnostic_lines(left, color=sys.stdout.isatty(), shown=report.Shown(checked.root))
+        for d, line in zip(left, lines, strict=True):
             click.echo(line)
             if d.fix is not None and d.fix.message and not fixer.allowed(d.fix, unsafe):
                 click.echo(f"    suggestion: {d.fix.message} ({d.fix.applicability.value}, not applied)")
