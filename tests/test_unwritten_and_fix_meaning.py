@@ -125,12 +125,16 @@ def test_a_clear_winner_that_names_another_thing_is_offered_not_applied(make_vau
 def test_no_automatic_fix_in_a_template_nor_one_that_drops_the_folder_named(make_vault):
     vault = make_vault({
         "Templates/Book.md": "Created {{date}}. See [[Kyto]].\n",
+        "Templates/Trip.md": "---\ncreated: '{{date}}'\n---\nSee [[Kyto]].\n",
+        "On templates.md": "Write `{{date}}` where the date goes. See [[Kyto]].\n",
         "Home.md": "[[placeholder/link]] [[Travel/Kyto]] [[Places/Kyto]]\n",
         "links.md": "", "Travel/Kyoto.md": "",
     })
     fixes = {(d.path, d.message.split("`")[1]): d.fix.applicability
              for d in api.lint([vault], cache=False).diagnostics if d.fix}
     assert fixes == {("Templates/Book.md", "Kyto"): Applicability.DISPLAY_ONLY,
+                     ("Templates/Trip.md", "Kyto"): Applicability.DISPLAY_ONLY,
+                     ("On templates.md", "Kyto"): Applicability.UNSAFE,  # (a placeholder in code is an example)
                      ("Home.md", "placeholder/link"): Applicability.DISPLAY_ONLY,
                      ("Home.md", "Travel/Kyto"): Applicability.UNSAFE,
                      ("Home.md", "Places/Kyto"): Applicability.DISPLAY_ONLY}
