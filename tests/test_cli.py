@@ -36,7 +36,7 @@ def test_problems_exit_1_with_path_line_column(make_vault):
     root = make_vault({"a.md": "line one\nsee [[Missing]]\n"})
     result = run("check", root)
     assert result.exit_code == 1
-    assert result.output.splitlines()[0] == "a.md:2:5: broken-link note `Missing` not found"
+    assert result.output.splitlines()[0] == "a.md:2:5: unwritten-note note `Missing` is not written yet"
 
 
 def test_checking_one_note_resolves_against_the_whole_vault(make_vault):
@@ -108,7 +108,7 @@ def test_config_errors_exit_2_naming_the_key(make_vault, config, words):
 
 
 def test_config_options_reach_the_rules(make_vault):
-    root = make_vault({"a.md": "[[Missing]]"}, config="[rule.broken-link]\nseverity = 'warning'\n")
+    root = make_vault({"a.md": "[[Missing]]"}, config="[rule.unwritten-note]\nseverity = 'warning'\n")
     data = json.loads(run("check", root, "--output-format", "json").output)
     assert data[0]["severity"] == "warning"
 

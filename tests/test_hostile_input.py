@@ -61,7 +61,7 @@ def test_unreadable_notes_are_reported_and_the_run_goes_on(make_vault):
     assert "NUL byte" in got["nul.md"][0]["message"]
     assert got["binary.md"][0]["rule"] == "unreadable-note"
     assert "empty.md" not in got and "bom-only.md" not in got  # empty notes are fine notes
-    assert [d["rule"] for d in got["good.md"]] == ["broken-link"]  # the run went on
+    assert [d["rule"] for d in got["good.md"]] == ["unwritten-note"]  # the run went on
 
 
 def test_a_10_mb_line_and_100000_links(make_vault):
@@ -286,7 +286,7 @@ def test_a_plugin_rule_that_crashes_on_one_note(make_vault):
                       config='plugins = ["rules.py"]\nextend-select = ["fragile"]')
     code, found = problems(root, "--no-cache")
     assert code == 1
-    assert [(d["path"], d["rule"]) for d in found] == [("a.md", "internal-error"), ("b.md", "broken-link")]
+    assert [(d["path"], d["rule"]) for d in found] == [("a.md", "internal-error"), ("b.md", "unwritten-note")]
     assert "rule `fragile` crashed: ValueError: cannot cope" in found[0]["message"]
 
 

@@ -256,7 +256,7 @@ def test_staged_without_a_vault_marker_takes_the_repository_as_the_vault(tmp_pat
     monkeypatch.chdir(tmp_path)
     out = CliRunner().invoke(main, ["check", "--staged", "--no-color", "talks/a.md"])
     assert out.exit_code == 1
-    assert out.output.splitlines()[0] == "talks/a.md:1:11: broken-link note `missing` not found"
+    assert out.output.splitlines()[0] == "talks/a.md:1:11: unwritten-note note `missing` is not written yet"
 
 
 @needs_git

@@ -35,7 +35,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from . import note as note_module
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Severity
 from .vault import HIDDEN_PREFIX, MARKERS, Vault, heading_key, slugify
 
 
@@ -257,5 +257,14 @@ def broken_by_commit(vault: Vault, changes: Changes, lint, skip: Sequence[str] =
                 spans[(path, link.start)] = f"the {what} `{link.subpath}` was removed from `{was[0]}`"
         if any(p == path for p, _ in spans):
             affected.append(path)
-    return [replace(d, message=f"{d.message}; {spans[(d.path, d.start)]} in this commit")
+    return [replace(_broken(d), message=f"{_broken(d).message}; {spans[(d.path, d.start)]} in this commit")
             for d in lint(affected) if (d.path, d.start) in spans]
+
+
+def _broken(d: Diagnostic) -> Diagnostic:
+    """A link the commit broke named a note that was there: a broken link (an
+    error), not a note not written yet, whatever no name is close to it now."""
+    if d.rule != "unwritten-note":
+        return d
+    target = d.message.removeprefix("note `").removesuffix("` is not written yet")
+    return replace(d, rule="broken-link", severity=Severity.ERROR, message=f"note `{target}` not found")
