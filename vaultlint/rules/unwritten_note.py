@@ -9,7 +9,9 @@ What it checks
     match is probably a typo and stays `broken-link`'s (an error, with its
     fix); so do links to attachments (`![[pic.png]]`: a missing file, not a
     planned note), web addresses written as note names, and relative paths
-    that climb out of the vault.
+    that climb out of the vault. In the check hook (`check --staged`), a
+    link whose note the commit renamed or deleted is `broken-link`'s: the
+    commit shows it was no planned note.
 
 Why
     To see which notes the vault asks for. `vaultlint links` lists them too,
@@ -58,4 +60,5 @@ class UnwrittenNote(Rule):
         for found in unresolved_links(note, ctx):
             if found.unwritten:
                 link = found.link
+                # (`precommit._broken` reads the target back from this message.)
                 yield self.diagnostic(note, link.start, link.end, f"note `{link.target}` is not written yet")
