@@ -224,3 +224,70 @@ def test_glance_reads_a_note_without_keeping_it_and_gives_one_held(make_vault):
     vault.remember(parse("b.md", "# Fixed, not yet written\n", False, None))
     assert vault.glance("b.md").body.headings[0].text == "Fixed, not yet written"
     assert vault.note("b.md").body.headings[0].text == "Fixed, not yet written"  # still held
+
+
+# -- the vault root when no marker names it ------------------------------------------
+def unmarked_vault(root, git: bool):
+    """A vault kept in a folder with no `.obsidian/` or `.vaultlint.toml`: a
+    note in `Plugins/` links to notes outside it."""
+    import subprocess
+
+    for name, text in {"Plugins/Sync.md": "See [[Home]] and [[Guides/Setup]].\n", "Home.md": "[[Sync]]\n",
+                       "Guides/Setup.md": ""}.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    if git:
+        subprocess.run(["git", "init", "-q", str(root)], check=True)
+    return root
+
+
+def test_a_check_of_a_subfolder_of_a_git_vault_resolves_links_elsewhere(tmp_path):
+    from click.testing import CliRunner
+
+    from vaultlint.cli import main
+
+    root = unmarked_vault(tmp_path / "repo", git=True)
+    (root / "Plugins" / "Deep").mkdir()
+    assert find_root([root / "Plugins" / "Deep"]) == root.resolve()
+    out = CliRunner().invoke(main, ["check", "--no-cache", str(root / "Plugins")])
+    assert out.exit_code == 0, out.output
+    assert out.stdout == "All clear: 1 note checked, no problems.\n"  # [[Home]], [[Guides/Setup]] found at the top
+    assert out.stderr == (f"vaultlint: no .obsidian/ or .vaultlint.toml found above {root / 'Plugins'}; using the"
+                          f" git work tree {root.resolve()} as the vault root (--vault to choose)\n")
+    # --vault chooses, silently: then the links lead out of that vault.
+    out = CliRunner().invoke(main, ["check", "--no-cache", "--vault", str(root / "Plugins"), str(root / "Plugins")])
+    assert out.exit_code == 1 and "Home" in out.stdout and "vault root" not in out.stderr
+    # A marker is no guess: nothing is said.
+    (root / ".obsidian").mkdir()
+    out = CliRunner().invoke(main, ["check", "--no-cache", str(root / "Plugins")])
+    assert out.exit_code == 0 and out.stderr == ""
+
+
+def test_without_git_the_folder_given_is_the_root_and_that_is_said(tmp_path):
+    from click.testing import CliRunner
+
+    from vaultlint.cli import main
+
+    root = unmarked_vault(tmp_path / "plain", git=False)
+    out = CliRunner().invoke(main, ["check", "--no-cache", str(root / "Plugins")])
+    assert out.exit_code == 1 and "Sync.md:1:5:" in out.stdout  # [[Home]] is outside the root taken
+    assert f"using {(root / 'Plugins').resolve()} as the vault root (--vault to choose)" in out.stderr
+
+
+def test_a_git_work_tree_at_the_home_folder_is_no_vault(tmp_path, monkeypatch):
+    home = unmarked_vault(tmp_path / "home", git=True)
+    monkeypatch.setenv("HOME", str(home))
+    assert find_root([home / "Plugins"]) == (home / "Plugins").resolve()
+
+
+def test_mv_in_a_subfolder_of_a_git_vault_rewrites_the_links_elsewhere(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from vaultlint.cli import main
+
+    root = unmarked_vault(tmp_path / "repo", git=True)
+    monkeypatch.chdir(root / "Plugins")  # the current folder holds OLD, but the vault is larger
+    out = CliRunner().invoke(main, ["mv", "Sync.md", "Sync service.md"])
+    assert out.exit_code == 0, out.output
+    assert (root / "Home.md").read_text() == "[[Sync service]]\n"
+    assert "using the git work tree" in out.stderr

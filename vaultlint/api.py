@@ -17,6 +17,7 @@ exists yet) is to pass `plugins=False` unless the folder is trusted.
 from __future__ import annotations
 
 import bisect
+import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from .config import Config, ConfigError
 from .diagnostics import Diagnostic, Severity
 from .engine import run_rules  # the plain run, without cache: part of this API
 from .rule import Context, Rule
-from .vault import HIDDEN_PREFIX, MARKERS, NOTE_SUFFIXES, Vault, find_root
+from .vault import HIDDEN_PREFIX, MARKERS, NOTE_SUFFIXES, Vault, locate_root
 
 if TYPE_CHECKING:  # imported where used: `check` needs none of them, and start-up counts
     from . import fixer, rename
@@ -90,7 +91,26 @@ def vault_root(paths: Sequence[str | os.PathLike] = (), vault_dir: str | os.Path
         if not root.is_dir():
             raise UsageError(f"--vault {vault_dir}: not a folder")
         return root
-    return find_root(paths)
+    root, how = locate_root(paths)
+    if how != "marker":
+        tell_guessed_root(root, how, paths)
+    return root
+
+
+def tell_guessed_root(root: Path, how: str, paths: Sequence[str | os.PathLike] = ()) -> None:
+    """Say on the `vaultlint` log (stderr, from the CLI) which root was taken
+    when no marker named it (`vaultlint.vault.locate_root`), once a process:
+    a root guessed too low makes links to the rest of the vault look broken."""
+    above = f"above {os.path.abspath(paths[0])}" if paths else f"above {Path.cwd()}"
+    taken = {"git": f"the git work tree {root}", "current": f"the current folder {root}"}.get(how, f"{root}")
+    message = (f"no {'/ or '.join(MARKERS)} found {above}; using {taken} as the vault root"
+               " (--vault to choose)")
+    if message not in _told:
+        _told.add(message)
+        logging.getLogger("vaultlint").info("%s", message)
+
+
+_told: set[str] = set()
 
 
 def _vault(root: Path, config: Config, files: list[str] | None = None, temporary: Iterable[str] = ()) -> Vault:
@@ -362,16 +382,20 @@ def _moved_baseline(planned: rename.Move, file: str | os.PathLike):
 
 def _move_root(old: Path) -> Path:
     """The vault a move happens in: the folder marked as a vault above OLD,
-    else the current folder when it holds OLD. Guessing lower would leave
-    the links of the rest of the vault broken."""
+    else the top of the git work tree OLD is in (as `check` guesses), else
+    the current folder when it holds OLD. Guessing lower would leave the
+    links of the rest of the vault broken."""
     start = Path(os.path.abspath(old)).parent.resolve()
-    for folder in (start, *start.parents):
-        if any((folder / marker).exists() for marker in MARKERS):
-            return folder
-    cwd = Path.cwd().resolve()
-    if cwd == start or cwd in start.parents:
-        return cwd
-    raise UsageError(f"no vault (a folder with {' or '.join(MARKERS)}) holds {old}: say which with --vault")
+    root, how = locate_root([start])
+    if how == "marker":
+        return root
+    if how != "git":
+        cwd = Path.cwd().resolve()
+        if not (cwd == start or cwd in start.parents):
+            raise UsageError(f"no vault (a folder with {' or '.join(MARKERS)}) holds {old}: say which with --vault")
+        root = cwd
+    tell_guessed_root(root, how if how == "git" else "current", [start])
+    return root
 
 
 __all__ = ["ConfigError", "LintResult", "UsageError", "fix", "move", "lint", "open_vault", "select_notes", "run_rules"]

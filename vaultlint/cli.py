@@ -564,9 +564,13 @@ def init(folder, force, print_only, no_schema):
     from pathlib import Path
 
     from . import habits
-    from .vault import find_root
+    from .vault import locate_root
 
-    root = find_root([Path(folder or ".")])
+    # The vault marked above FOLDER, else FOLDER itself: init is what marks
+    # a vault, and the folder named is the one meant (not a git work tree).
+    root, how = locate_root([Path(folder or ".")])
+    if how != "marker":
+        root = Path(folder or ".").resolve()
     found = habits.detect(root)
     if print_only:
         click.echo(habits.config_text(found, schema_file=None if no_schema else habits.SCHEMA_FILE), nl=False)

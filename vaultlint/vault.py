@@ -52,16 +52,42 @@ MARKERS = (".obsidian", ".vaultlint.toml")
 
 
 def find_root(paths: Iterable[Path]) -> Path:
-    """The nearest folder above the first path that holds `.obsidian/` or a
-    `.vaultlint.toml`; the folder given (or the current one) otherwise."""
+    """The vault root of `paths` (see `locate_root`)."""
+    return locate_root(paths)[0]
+
+
+def locate_root(paths: Iterable[Path]) -> tuple[Path, str]:
+    """The vault root of the first path (the current folder when none), and
+    how it was found:
+
+    - `marker`: the nearest folder above it that holds `.obsidian/` or a
+      `.vaultlint.toml`;
+    - `git`: none, so the top of the git work tree it is in (a `.git`, a
+      folder or a worktree's file), where a vault kept in git has its root:
+      a check of a subfolder then resolves its links against the whole vault.
+      A work tree at the home folder or at `/` (dotfiles) is not a vault's;
+    - `given`: neither, so the folder given (or the current one).
+
+    The last two are guesses, which the CLI says on stderr."""
     paths = [Path(p) for p in paths] or [Path.cwd()]
     start = paths[0].resolve()
     if start.is_file() or not start.exists():
         start = start.parent
-    for folder in (start, *start.parents):
+    chain = (start, *start.parents)
+    for folder in chain:
         if any((folder / marker).exists() for marker in MARKERS):
-            return folder
-    return start
+            return folder, "marker"
+    not_vaults = {Path(start.anchor)}
+    try:
+        not_vaults.add(Path.home().resolve())
+    except RuntimeError:  # no home folder known
+        pass
+    for folder in chain:
+        if (folder / ".git").exists():
+            if folder not in not_vaults:
+                return folder, "git"
+            break
+    return start, "given"
 
 
 def glob_to_regex(pattern: str) -> re.Pattern:
