@@ -274,3 +274,8 @@ def test_statistics_text_counts_unsafe_fixes_as_json_does(make_vault):
     assert report.statistics(both) == "3  r  error    1 fixable, 3 with --unsafe-fixes\n"
     rows = json.loads(report.statistics(both, as_json=True))
     assert (rows[0]["fixable"], rows[0]["fixable_unsafe"]) == (1, 3)
+
+
+def test_the_caret_lines_up_under_tabs_and_wide_characters():
+    assert report._caret_line("\tab [[x]]", 5, 10) == "\t   ^^^^^"
+    assert report._caret_line("日本 [[ゼロ]]", 4, 10) == "     " + "^" * 8

@@ -269,11 +269,19 @@ def _display_width(char: str) -> int:
     return 2 if unicodedata.east_asian_width(char) in "WF" else 1
 
 
+_ASCII_BLANK = {i: " " for i in range(128) if i != ord("\t")}  # every ASCII character a space, but tabs
+
+
 def _caret_line(line: str, column: int, end_column: int) -> str:
     """Spaces up to `column` (tabs kept, so that the caret lines up under the
-    text however tabs are shown), then carets to `end_column`."""
-    lead = "".join("\t" if c == "\t" else " " * _display_width(c) for c in line[: column - 1])
-    width = sum(_display_width(c) for c in line[column - 1 : end_column - 1])
+    text however tabs are shown), then carets to `end_column`. (ASCII text,
+    the common case, one character a column, without a look at each.)"""
+    before, at = line[: column - 1], line[column - 1 : end_column - 1]
+    if before.isascii():
+        lead = before.translate(_ASCII_BLANK)
+    else:
+        lead = "".join("\t" if c == "\t" else " " * _display_width(c) for c in before)
+    width = len(at) if at.isascii() else sum(_display_width(c) for c in at)
     return lead + "^" * max(1, width)
 
 
@@ -282,13 +290,16 @@ def to_full(diagnostics: Sequence[Diagnostic], *, checked: int = 0, color: bool 
     """Each problem with the line it is on, a caret under the text at fault,
     and what would fix it."""
     shown = Shown(root)
+    lines_of: tuple[str, list[str] | None] = ("", None)  # the lines of the note of the last problem
     for batch in _batches(diagnostics):
         out = []
         for d, head in zip(batch, diagnostic_lines(batch, color=color, shown=shown), strict=True):
             out.append(head)
-            text = note_text(d.path) if note_text and in_note(d) else None
-            if text is not None:
-                lines = text.splitlines()
+            if lines_of[0] != d.path:  # (the problems come note by note: each note is split once)
+                text = note_text(d.path) if note_text and in_note(d) else None
+                lines_of = (d.path, None if text is None else text.splitlines())
+            lines = lines_of[1]
+            if lines is not None:
                 if 0 < d.line <= len(lines):
                     line = lines[d.line - 1]
                     end = d.end_column if d.end_line == d.line else len(line) + 1
