@@ -32,15 +32,17 @@ def test_clean_vault_exits_0(make_vault):
     assert "no problems" in result.output
 
 
-def test_problems_exit_1_with_path_line_column(make_vault):
+def test_problems_exit_1_with_path_line_column(make_vault, monkeypatch):
     root = make_vault({"a.md": "line one\nsee [[Missing]]\n"})
+    monkeypatch.chdir(root)  # (text names notes from the current folder)
     result = run("check", root)
     assert result.exit_code == 1
     assert result.output.splitlines()[0] == "a.md:2:5: unwritten-note note `Missing` is not written yet"
 
 
-def test_checking_one_note_resolves_against_the_whole_vault(make_vault):
+def test_checking_one_note_resolves_against_the_whole_vault(make_vault, monkeypatch):
     root = make_vault({"a.md": "[[b]]", "sub/b.md": "[[nowhere]]"})
+    monkeypatch.chdir(root)  # (text names notes from the current folder)
     result = run("check", root / "a.md")
     assert result.exit_code == 0, result.output
     result = run("check", root / "sub" / "b.md")
@@ -166,9 +168,10 @@ PLUGIN = textwrap.dedent('''
 ''')
 
 
-def test_plugin_from_a_config_path(make_vault):
+def test_plugin_from_a_config_path(make_vault, monkeypatch):
     root = make_vault({"a.md": "fix this TODO\n", "tools/rules.py": PLUGIN},
                       config='plugins = ["tools/rules.py"]\n[rule.no-todo]\nword = "this"\n')
+    monkeypatch.chdir(root)  # (text names notes from the current folder)
     result = run("check", root)
     assert result.output.splitlines()[0] == "a.md:1:5: no-todo left in the note"
     assert "no-todo" in run("rules", "--vault", root).output
@@ -196,9 +199,10 @@ def test_a_plugin_that_fails_to_import_is_a_config_error(make_vault):
     assert result.exit_code == 2 and "bad.py" in result.output and "boom" in result.output
 
 
-def test_a_rule_that_crashes_is_reported_and_the_run_goes_on(make_vault):
+def test_a_rule_that_crashes_is_reported_and_the_run_goes_on(make_vault, monkeypatch):
     crash = PLUGIN.replace('at = note.text.find', 'assert note.path != "b.md"\n        at = note.text.find')
     root = make_vault({"a.md": "TODO", "b.md": "TODO", "rules.py": crash}, config='plugins = ["rules.py"]\n')
+    monkeypatch.chdir(root)  # (text names notes from the current folder)
     lines = run("check", root, "--select", "no-todo").output.splitlines()
     assert lines[0] == "a.md:1:1: no-todo left in the note"
     assert lines[1].startswith("b.md:1:1: internal-error rule `no-todo` crashed: AssertionError")
