@@ -236,7 +236,8 @@ def broken_by_commit(vault: Vault, changes: Changes, lint, skip: Sequence[str] =
     if not changes:
         return []
     before = vault.with_files(changes.removed)
-    spans: dict[tuple[str, int], str] = {}  # (note, link start) -> what happened to its target
+    # (note, link start) -> the link's target and what happened to it.
+    spans: dict[tuple[str, int], tuple[str, str]] = {}
     affected = []
     for path in _mentions(vault, [*changes.removed, *changes.anchors]):
         if path in skip or vault.is_excluded(path):
@@ -251,20 +252,25 @@ def broken_by_commit(vault: Vault, changes: Changes, lint, skip: Sequence[str] =
             was = before.find(link.target, path)[:1]
             if was and was[0] in changes.removed:
                 new = changes.removed[was[0]]
-                spans[(path, link.start)] = f"`{was[0]}` " + (f"was renamed to `{new}`" if new else "was deleted")
+                happened = f"`{was[0]}` " + (f"was renamed to `{new}`" if new else "was deleted")
+                spans[(path, link.start)] = (link.target, happened)
             elif was and link.subpath and anchor_key(link.subpath) in changes.anchors.get(was[0], ()):
                 what = "block" if link.subpath.startswith("^") else "heading"
-                spans[(path, link.start)] = f"the {what} `{link.subpath}` was removed from `{was[0]}`"
+                spans[(path, link.start)] = (link.target, f"the {what} `{link.subpath}` was removed from `{was[0]}`")
         if any(p == path for p, _ in spans):
             affected.append(path)
-    return [replace(_broken(d), message=f"{_broken(d).message}; {spans[(d.path, d.start)]} in this commit")
-            for d in lint(affected) if (d.path, d.start) in spans]
+    found = []
+    for d in lint(affected):
+        if (d.path, d.start) in spans:
+            target, happened = spans[(d.path, d.start)]
+            d = _broken(d, target)
+            found.append(replace(d, message=f"{d.message}; {happened} in this commit"))
+    return found
 
 
-def _broken(d: Diagnostic) -> Diagnostic:
+def _broken(d: Diagnostic, target: str) -> Diagnostic:
     """A link the commit broke named a note that was there: a broken link (an
     error), not a note not written yet, whatever no name is close to it now."""
     if d.rule != "unwritten-note":
         return d
-    target = d.message.removeprefix("note `").removesuffix("` is not written yet")
     return replace(d, rule="broken-link", severity=Severity.ERROR, message=f"note `{target}` not found")

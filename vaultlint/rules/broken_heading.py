@@ -66,6 +66,14 @@ _MEDIA_FRAGMENT = re.compile(r"^[A-Za-z]+=\S*$")
 _CLOCK = re.compile(r"^\d{1,2}(?::\d\d){1,2}$")
 # Characters Obsidian leaves out when it writes a heading into a link.
 _NOT_IN_LINKS = re.compile(r"[#|^:%\[\]\\]+")
+# A link inside a heading, which the reader sees as its text only.
+_LINK_IN_HEADING = re.compile(r"\[\[([^\[\]|#]*)(?:#[^\[\]|]*)?(?:\|([^\[\]]*))?\]\]|\[([^\[\]]*)\]\([^()]*\)")
+
+
+def shown(heading: str) -> str:
+    """A heading as Obsidian shows it: a link in it by its text
+    (`The [[x | Mother]]` reads "The Mother"), for messages."""
+    return _LINK_IN_HEADING.sub(lambda m: (m[2] or m[1] or m[3] or "").strip(), heading)
 
 
 def code(text: str) -> str:
@@ -123,7 +131,7 @@ class BrokenHeading(Rule):
             headings = [h.text for h in target.body.headings if h.text]
             # Few headings to choose from: a looser cutoff than for names.
             names = [c.value for c in Suggester(headings, cutoff=60).suggest(wanted, 3)]
-            hint = f" (did you mean {code(names[0])}?)" if names else ""
+            hint = f" (did you mean {code(shown(names[0]))}?)" if names else ""
             if not names and _CLOCK.match(wanted):
                 hint = " (a video time written as a heading link?)"
             where = "this note" if not link.target else code(target.name)
@@ -133,7 +141,8 @@ class BrokenHeading(Rule):
                 # The heading replaces the whole heading part: a nested
                 # path that failed is better dropped than patched.
                 new = " ".join(_NOT_IN_LINKS.sub(" ", names[0]).split())
-                fix = self.fix(note, [(span[0], span[1], new)], Applicability.DISPLAY_ONLY, f"link to `{names[0]}`")
+                message = f"link to {code(shown(names[0]))}"
+                fix = self.fix(note, [(span[0], span[1], new)], Applicability.DISPLAY_ONLY, message)
             yield self.diagnostic(
                 note, link.start, link.end,
                 f"{code(sub)} is no heading of {where}{hint}",

@@ -305,7 +305,21 @@ def sure_target(name: str, candidates: tuple[Candidate, ...], min_score: float, 
             and same_name(name, candidates[0].value))
 
 
-class BrokenLink(Rule):
+class LinkTargetRule(Rule):
+    """What `broken-link` and `unwritten-note` share: both judge the links
+    whose file does not exist, with the same suggester (made once in the
+    parent of a pooled run, not in every worker) and the same suggestions for
+    each missing target. It has no name, so it is no rule of its own."""
+
+    def prepare(self, ctx):
+        link_suggester(ctx, False)
+        attachment_extensions(ctx)
+
+    def prepare_targets(self, ctx, targets, spread):
+        prepare_suggestions(ctx, targets, spread)
+
+
+class BrokenLink(LinkTargetRule):
     name = "broken-link"
     severity = Severity.ERROR
     fixable = True
@@ -314,13 +328,6 @@ class BrokenLink(Rule):
         "unsafe-score": {"type": "number", "minimum": 0, "maximum": 100, "default": 88},
         "unsafe-margin": {"type": "number", "minimum": 0, "default": 6},
     }
-
-    def prepare(self, ctx):
-        link_suggester(ctx, False)  # made once, not in every worker
-        attachment_extensions(ctx)
-
-    def prepare_targets(self, ctx, targets, spread):
-        prepare_suggestions(ctx, targets, spread)
 
     def check_note(self, note, ctx):
         # Only whether the file exists: a missing heading is broken-heading's.

@@ -41,24 +41,16 @@ Fix safety
 
 from __future__ import annotations
 
-from vaultlint.rule import Rule, Severity
-from vaultlint.rules.broken_link import attachment_extensions, link_suggester, prepare_suggestions, unresolved_links
+from vaultlint.rule import Severity
+from vaultlint.rules.broken_link import LinkTargetRule, unresolved_links
 
 
-class UnwrittenNote(Rule):
+class UnwrittenNote(LinkTargetRule):
     name = "unwritten-note"
     severity = Severity.INFO
-
-    def prepare(self, ctx):
-        link_suggester(ctx, False)  # made once, not in every worker
-        attachment_extensions(ctx)
-
-    def prepare_targets(self, ctx, targets, spread):
-        prepare_suggestions(ctx, targets, spread)
 
     def check_note(self, note, ctx):
         for found in unresolved_links(note, ctx):
             if found.unwritten:
                 link = found.link
-                # (`precommit._broken` reads the target back from this message.)
                 yield self.diagnostic(note, link.start, link.end, f"note `{link.target}` is not written yet")
