@@ -250,3 +250,33 @@ def test_ctrl_c_while_links_are_rewritten_says_how_far_it_got(make_vault, monkey
     monkeypatch.setattr(rename, "write_note", write_note)
     assert mv(vault, "Old.md", "New.md").exit_code == 0  # as it says
     assert text(vault, "a.md") == text(vault, "b.md") == "[[New]]\n"
+
+
+def test_a_note_that_cannot_be_written_or_a_file_that_cannot_move_is_a_message_not_a_traceback(make_vault, monkeypatch):
+    from vaultlint import rename
+
+    vault = make_vault({"a.md": "[[b]]\n", "b.md": "", "c.md": "[[b]]\n"})
+    real = rename.write_note
+
+    def disk_full(root, path, *args):
+        if path == "c.md":
+            raise OSError(28, "No space left on device")
+        return real(root, path, *args)
+
+    with monkeypatch.context() as m:
+        m.setattr(rename, "write_note", disk_full)
+        result = CliRunner().invoke(main, ["mv", "--vault", str(vault), str(vault / "b.md"), str(vault / "d.md")])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert "c.md: No space left on device" in result.output and "nothing was moved" in result.output
+    assert (vault / "b.md").exists() and text(vault, "c.md") == "[[b]]\n"
+
+    def refused(src, dst):
+        raise PermissionError(13, "Permission denied")
+
+    with monkeypatch.context() as m:
+        m.setattr("os.rename", refused)
+        result = CliRunner().invoke(main, ["mv", "--vault", str(vault), str(vault / "b.md"), str(vault / "d.md")])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert "cannot move b.md to d.md: Permission denied" in result.output
+    moved = api.move(vault / "b.md", vault / "d.md")  # run again once the cause is gone: it finishes
+    assert (vault / "d.md").exists() and text(vault, "a.md") == "[[d]]\n" and moved.links == 0

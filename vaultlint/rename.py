@@ -293,6 +293,8 @@ def _apply(move: Move) -> None:
                 move.written.append(move.new_path(path))
         except WriteRefused as exc:
             move.warnings.append(str(exc))
+        except OSError as exc:  # a disk full, a note without write permission: said, as a refusal is
+            move.warnings.append(f"{path}: {exc.strerror or exc}")
     if len(move.written) < len(move.texts):
         raise MoveError("\n".join([*move.warnings, "nothing was moved: run the same command again"]))
     for old, new in move.renames():
@@ -300,8 +302,12 @@ def _apply(move: Move) -> None:
         source, dest = (inside(root, posixpath.dirname(p)) / posixpath.basename(p) for p in (old, new))
         if dest.exists():
             raise MoveError(f"{new} already exists; nothing was moved: run the same command again")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        os.rename(source, dest)
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(source, dest)
+        except OSError as exc:
+            raise MoveError(f"cannot move {old} to {new}: {exc.strerror or exc}; the links to it are rewritten "
+                            "already: run the same command again once the cause is gone") from None
         move.moved.append(new)
 
 
