@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import json
 import logging
 import os
 import sys
+from functools import lru_cache
+from pathlib import Path
 
 import click
 
-from . import __version__, api, report
+from . import __version__, api, presets, report
+from . import config as config_module
 from .baseline import Baseline, BaselineError
-from .config import ConfigError
+from .config import ConfigError, closest
 from .diagnostics import Severity
-from .note import NoteReadError
+from .note import NoteReadError, decode
 from .registry import PluginError
+from .vault import locate_root
 from .words import counted
 
 PATHS = click.argument("paths", nargs=-1, type=click.Path(exists=False))
@@ -299,9 +304,6 @@ def _show(result, diagnostics, *, output_format: str, statistics: bool, color: b
 def _note_text(vault):
     """path -> the note's text (None when it cannot be read), read again
     only for the notes that have problems (a cached run parsed none)."""
-    from functools import lru_cache
-
-    from .note import decode
 
     @lru_cache(maxsize=256)
     def text(path: str):
@@ -443,7 +445,8 @@ def links_view(path, vault_dir, config_file, top, output_format):
 def list_rules(vault_dir, config_file, select, ignore, no_plugins):
     """List every rule as the config in force (and --select, --ignore) sets
     it: name, severity, on or off, fixable, summary."""
-    config, table, active = run_api(lambda: _rules_in_force(vault_dir, config_file, select, ignore, no_plugins))
+    _root, config, table, active = run_api(lambda: _rules_in_force((), vault_dir, config_file, select, ignore,
+                                                                    no_plugins))
     width = max(len(n) for n in table)
     for name in sorted(table):
         rule = table[name]
@@ -460,26 +463,22 @@ def list_rules(vault_dir, config_file, select, ignore, no_plugins):
 @common_options
 def show_rule(name, vault_dir, config_file, select, ignore, no_plugins):
     """Print the manual of rule NAME, and how the config in force sets it."""
-    config, table, active = run_api(lambda: _rules_in_force(vault_dir, config_file, select, ignore, no_plugins))
+    _root, config, table, active = run_api(lambda: _rules_in_force((), vault_dir, config_file, select, ignore,
+                                                                    no_plugins))
     if name not in table:
-        from .config import closest
-
         raise Failure(f"no rule named `{name}`{closest(name, table)}; `vaultlint rules` lists them")
     click.echo(table[name].manual().rstrip("\n"))
     click.echo(f"\nHere ({config.source}{' and the command line' if select or ignore else ''}): "
                + _rule_in_force(table[name], active.get(name)))
 
 
-def _rules_in_force(vault_dir, config_file, select, ignore, no_plugins):
-    """(the config of the vault here, every rule by name, the rules it turns on by name)."""
-    from pathlib import Path
-
-    from . import config as config_module
-
-    root = api.vault_root([], vault_dir)
+def _rules_in_force(paths, vault_dir, config_file, select, ignore, no_plugins):
+    """(the vault root of `paths`, its config, every rule by name, the rules
+    in force by name, as the config and the command line set them)."""
+    root = api.vault_root(paths, vault_dir)
     config = config_module.load(root, Path(config_file) if config_file else None, plugins=not no_plugins)
     active = config.active_rules(_split(select) or None, _split(ignore) or None)
-    return config, config.rule_table(), {r.name: r for r in active}
+    return root, config, config.rule_table(), {r.name: r for r in active}
 
 
 def _rule_in_force(rule, active) -> str:
@@ -493,8 +492,6 @@ def _rule_in_force(rule, active) -> str:
 
 def _toml(value) -> str:
     """A value as TOML writes it (what `--show-settings` prints is valid TOML)."""
-    import json
-
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):
@@ -508,18 +505,8 @@ def _show_settings(paths, vault_dir, config_file, select, ignore, no_plugins) ->
     """`check --show-settings`: the vault root, the config files it read (and
     the presets and files they extend), the values in force, and each rule
     in force with its severity and the options that differ from defaults."""
-    from pathlib import Path
-
-    from . import config as config_module
-    from . import presets
-
-    def settings():
-        root = api.vault_root(paths, vault_dir)
-        config = config_module.load(root, Path(config_file) if config_file else None, plugins=not no_plugins)
-        active = config.active_rules(_split(select) or None, _split(ignore) or None)
-        return root, config, config.rule_table(), active
-
-    root, config, table, active = run_api(settings)
+    root, config, table, on = run_api(lambda: _rules_in_force(paths, vault_dir, config_file, select, ignore,
+                                                              no_plugins))
     click.echo(f"# vault root: {root}")
     file = config.file
     if file is None:
@@ -541,7 +528,6 @@ def _show_settings(paths, vault_dir, config_file, select, ignore, no_plugins) ->
         values["baseline"] = config.baseline
     for key, value in values.items():
         click.echo(f"{key} = {_toml(value)}")
-    on = {r.name: r for r in active}
     click.echo(f"select = {_toml(sorted(on))}  # the rules in force: {len(on)} of {len(table)}")
     if config.per_file_ignores:
         click.echo(f"per-file-ignores = {_toml(config.per_file_ignores)}")
@@ -561,10 +547,7 @@ def _show_settings(paths, vault_dir, config_file, select, ignore, no_plugins) ->
 def init(folder, force, print_only, no_schema):
     """Write a starting .vaultlint.toml for the vault in FOLDER (default: the
     current one) from its habits, then check the vault with it."""
-    from pathlib import Path
-
     from . import habits
-    from .vault import locate_root
 
     # The vault marked above FOLDER, else FOLDER itself: init is what marks
     # a vault, and the folder named is the one meant (not a git work tree).
@@ -610,9 +593,6 @@ def schema_group() -> None:
 def schema_infer(paths, vault_dir, config_file, enum_max, closed, output):
     """Propose a JSON Schema from the front-matter of the notes under PATHS
     (the whole vault by default)."""
-    import json
-    from pathlib import Path
-
     from .infer import infer_vault
 
     got = run_api(lambda: infer_vault(paths, vault_dir=vault_dir, config_file=config_file,

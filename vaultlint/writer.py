@@ -36,9 +36,11 @@ again on each run (the walk is not kept, see `engine.Start`).
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import stat
+import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -100,8 +102,6 @@ def write_note(root: Path, path: str, text: str, bom: bool, original: str) -> bo
 
 def replace_bytes(target: Path, data: bytes) -> None:
     """Atomically make `target` hold `data`, keeping its permission bits."""
-    import tempfile  # (here: every check imports this module, few write)
-
     mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
     name = target.name
     if len(os.fsencode(name)) > NAME_IN_TEMP:  # (cut where a character ends)
@@ -145,13 +145,8 @@ def sweep(root: Path, paths: Iterable[str]) -> list[str]:
     removed = []
     for path in paths:
         if TEMP_NAME.fullmatch(path.rpartition("/")[2]) and _remove_if_stale(root / path, now):
+            logging.getLogger("vaultlint").info("removed %s, a temporary file left behind by a write cut short", path)
             removed.append(path)
-    if removed:
-        import logging
-
-        log = logging.getLogger("vaultlint")
-        for path in removed:
-            log.info("removed %s, a temporary file left behind by a write cut short", path)
     return removed
 
 
