@@ -1,0 +1,1 @@
+"""Readers of the vault's files that are not Markdown notes (canvases, bases)."""
