@@ -316,3 +316,15 @@ def test_the_other_corpora_give_no_base_report(vault):
 def test_note_model_positions_for_a_base_file():
     note = Note("B.base", "views:\n  - type: table\n")
     assert note.position(17) == (2, 11)
+
+
+def test_links_to_a_base_and_its_views(tmp_path):
+    root = make_vault(tmp_path, {
+        "Home.md": "![[Books.base]] ![[Books.base#Top rated]] [[Books.base#top RATED]] ![[Books.base#Top rate]]\n",
+        "Books.base": "views:\n  - type: table\n    name: Top rated\n",
+    })
+    assert check(root, [BaseUndefined]) == [
+        "Home.md:1:82: base-undefined `Books.base` has no view `Top rate` (did you mean `Top rated`?)"]
+    # The links resolve, and a view is no heading: the link rules say nothing.
+    result = api.lint([root], select=["broken-link", "broken-heading", "unwritten-note", "ambiguous-link"])
+    assert result.diagnostics == []

@@ -15,7 +15,10 @@ What it checks
     - `file.inFolder("...")` naming a folder the vault does not have (its
       path from the vault root), with the closest folder;
     - `file.hasLink("...")` naming a note no link could lead to (resolved
-      as a link written in the base is), with the closest note.
+      as a link written in the base is), with the closest note;
+    - a link or embed to a view of a base, `![[Books.base#Top rated]]`,
+      where the base has no view of that name (names compare ignoring
+      case), with the closest view.
 
     Only a text written in the expression is looked up:
     `file.hasLink(this.file)` is left alone.
@@ -37,15 +40,44 @@ Fix safety
 
 from __future__ import annotations
 
+from vaultlint.formats import bases
 from vaultlint.formats.base_expressions import method_calls, references, string_argument
 from vaultlint.formats.bases import SUMMARIES
+from vaultlint.markdown.note import NoteReadError
 from vaultlint.rule import Severity
-from vaultlint.rules.base_rule import BaseRule, closest, hint, vault_folders
+from vaultlint.rules.base_rule import BASE_SUFFIX, BaseRule, closest, hint, vault_folders
 
 
 class BaseUndefined(BaseRule):
     name = "base-undefined"
     severity = Severity.ERROR
+
+    def check_note(self, note, ctx):
+        yield from super().check_note(note, ctx)
+        for link in note.links:
+            if link.subpath and link.target.lower().endswith(BASE_SUFFIX):
+                yield from self._view_link(note, link, ctx)
+
+    def _view_link(self, note, link, ctx):
+        found = ctx.vault.candidates(link.target, note.path)
+        if not found or not found[0].lower().endswith(BASE_SUFFIX):
+            return
+        try:
+            text = ctx.vault.note(found[0]).text
+        except NoteReadError:
+            return  # unreadable-note's to report
+        base = bases.read(text)
+        if base.problem is not None:
+            return  # base-syntax's, in the base
+        view = link.subpath.strip()
+        names = base.view_names
+        if view.casefold() in {n.casefold() for n in names}:
+            return
+        close = closest(view, names)
+        start = link.target_end + 1 if note.text[link.target_end:link.target_end + 1] == "#" else link.start
+        end = start + len(link.subpath) if start != link.start else link.end
+        shown = found[0].rsplit("/", 1)[-1]
+        yield self.diagnostic(note, start, end, f"`{shown}` has no view `{view}`{hint(close)}", suggestions=close[:1])
 
     def check_base(self, note, base, ctx):
         if base.problem is not None:
