@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vaultlint import api
 from vaultlint.formats import base_expressions as bx
@@ -328,3 +330,39 @@ def test_links_to_a_base_and_its_views(tmp_path):
     # The links resolve, and a view is no heading: the link rules say nothing.
     result = api.lint([root], select=["broken-link", "broken-heading", "unwritten-note", "ambiguous-link"])
     assert result.diagnostics == []
+
+
+# -- no input makes the readers fail ------------------------------------------
+
+_EXPRESSION_BITS = st.sampled_from(['file', '.', 'name', '(', ')', '[', ']', '{', '}', '"a"', "'b'", '"', "'", ',',
+                                    '1', '2.5', '+', '-', '*', '/', '%', '!', '&&', '||', '==', '=', '&', ' ', ':',
+                                    'x', 'hasTag', '/re/g', '\\', 'note', 'formula', 'this', '\n', 'é'])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_EXPRESSION_BITS, max_size=30).map("".join))
+def test_any_expression_parses_or_says_where_it_does_not(text):
+    expr = bx.parse(text)
+    assert (expr.node is None) != (expr.problem is None)
+    if expr.problem is not None:
+        assert 0 <= expr.problem.start <= expr.problem.end <= len(text)
+    for ref in bx.references(expr):
+        assert 0 <= ref.start <= ref.end <= len(text)
+    bx.unknown_functions(expr)
+
+
+_YAML_BITS = st.sampled_from(["filters:", "views:", "formulas:", "  ", "- ", "type: table", "name: x", "'", '"',
+                              "a: 'b''c'", 'q: "\\"x\\" \\u00e9"', "\n", "order:", "sort:", "property: p", ">", "|",
+                              "[", "]", "{", "}", ",", "x", "#", "&a", "*a", "groupBy:", "and:", "\t"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_YAML_BITS, max_size=40).map("".join))
+def test_any_text_reads_as_a_base_with_places_inside_it(text):
+    base = bases.read(text)
+    for expr in base.expressions:
+        for i in range(len(expr.text.value) + 1):
+            assert expr.text.start <= expr.text.at(i) <= expr.text.end
+    for view in base.views:
+        for prop in view.properties:
+            assert 0 <= prop.start <= prop.end <= len(text)
