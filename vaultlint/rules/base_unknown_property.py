@@ -63,15 +63,24 @@ class BaseUnknownProperty(BaseRule):
         if base.problem is not None:
             return
         used = []  # (kind, name, start, end, where)
+        known = None
         for expr in base.expressions:
-            for ref in references(expr.parsed):
-                used.append((ref.kind, ref.name, *expr.span(ref.start, ref.end), expr.where))
+            refs = references(expr.parsed)
+            for name, s, e in _dashed(expr, refs):
+                known = vault_properties(ctx) if known is None else known
+                if name not in known:
+                    continue  # each part is a property of its own, checked as such
+                refs = [r for r in refs if not s <= r.start < e]
+                start, end = expr.span(s, e)
+                yield self.diagnostic(note, start, end, f"{expr.where}: `{name}` reads as a subtraction of"
+                                      f" properties; write `note[\"{name}\"]` for the property `{name}`",
+                                      suggestions=[f'note["{name}"]'])
+            used += [(ref.kind, ref.name, *expr.span(ref.start, ref.end), expr.where) for ref in refs]
         for view in base.views:
             used += [(p.kind, p.name, p.start, p.end, p.where) for p in view.properties]
         if not used:
             return
         unmatched = self.options["unmatched-in-templates" if in_templates(note, ctx) else "unmatched"]
-        known = None
         for kind, name, start, end, where in used:
             if kind == "file":
                 if name not in FILE_FIELDS:
@@ -89,3 +98,19 @@ class BaseUnknownProperty(BaseRule):
             if close or unmatched:
                 yield self.diagnostic(note, start, end, f"{where}: no note has the property `{name}`{hint(close)}",
                                       suggestions=close[:1])
+
+
+def _dashed(expr, refs):
+    """(`a-b`, start, end) of each run of note properties joined by `-` with
+    no space, which the expression reads as a subtraction."""
+    text = expr.text.value
+    notes = [r for r in refs if r.kind == "note"]
+    i = 0
+    while i < len(notes):
+        j = i
+        while j + 1 < len(notes) and text[notes[j].end:notes[j + 1].start] == "-":
+            j += 1
+        if j > i:
+            yield text[notes[i].start:notes[j].end], notes[i].start, notes[j].end
+        i = j + 1
+
