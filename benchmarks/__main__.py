@@ -168,7 +168,7 @@ def forget_texts(root: Path) -> None:
     that the next warm run makes its output again."""
     import sqlite3
 
-    from vaultlint.cache import BLOBS, FILE
+    from vaultlint.engine.store import BLOBS, FILE
 
     db = sqlite3.connect(root / CACHE_DIR / FILE)
     try:

@@ -47,8 +47,8 @@ from pathlib import Path
 
 from benchmarks.generate import topic_names
 from vaultlint.rules.broken_link import BrokenLink, sure_target
-from vaultlint.suggest import Candidate, Suggester, is_clear_winner, normalize, words_alike
-from vaultlint.vault import Status, Vault
+from vaultlint.vault.index import Status, Vault
+from vaultlint.vault.suggest import Candidate, Suggester, is_clear_winner, normalize, words_alike
 
 CORPORA = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
 KINDS = ("typo", "drop-word", "swap-words", "plural", "separators", "title-case", "renamed", "other-word", "opposite")

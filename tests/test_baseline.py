@@ -9,9 +9,10 @@ import shutil
 from click.testing import CliRunner
 from test_report import validate_sarif
 
-from vaultlint import api, report
-from vaultlint.baseline import Baseline
+from vaultlint import api
 from vaultlint.cli import main
+from vaultlint.output import formats as report
+from vaultlint.output.baseline import Baseline
 
 
 def check(*args):

@@ -10,8 +10,11 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from vaultlint import api, cache, engine
+from vaultlint import api
 from vaultlint.cli import main
+from vaultlint.engine import changes, codec, keys
+from vaultlint.engine import run as engine
+from vaultlint.engine import store as cache
 
 NOTES = {
     "a.md": "---\naliases: [Alpha]\n---\n# A\n\nSee [[b]], [[b#Part two]] and [[missing note]].\n",
@@ -173,7 +176,7 @@ def test_corrupt_cache_is_rebuilt(vault, garbage):
 
 def test_foreign_cache_is_not_trusted(vault):
     tamper(vault, "UPDATE meta SET value = 'someone else' WHERE key = 'format'",
-           ("UPDATE notes SET diagnostics = ?", (cache.pack([]),)))
+           ("UPDATE notes SET diagnostics = ?", (codec.pack([]),)))
     assert any(d.rule == "unwritten-note" for d in same_as_cold(vault))
 
 
@@ -299,7 +302,7 @@ def test_diagnostics_come_back_whole():
         Diagnostic("a.md", 1, 4, 1, 6, "broken-link", Severity.ERROR, "note `old` not found", fix, ("new", "n"), 3, 5),
         Diagnostic(".", 1, 1, 1, 1, "near-duplicate-note", Severity.INFO, "é ✓"),
     ]
-    back = cache.unpack(cache.pack(stored))
+    back = codec.unpack(codec.pack(stored))
     assert back == stored
     assert [(d.start, d.end) for d in back] == [(3, 5), (0, 0)]
     assert back[0].fix.edits[1] == fix.edits[1] and back[0].severity is Severity.ERROR
@@ -389,7 +392,7 @@ def test_results_are_files_that_go_with_their_rows(vault, monkeypatch):
 
 
 def test_stats_taken_by_a_forked_child_too(vault, monkeypatch):
-    monkeypatch.setattr(cache, "FORK_MIN", 1)
+    monkeypatch.setattr(changes, "FORK_MIN", 1)
     write(vault, "sub/d.md", "Now [[nowhere]].\n")
     (vault / "b.md").rename(vault / "bee.md")
     assert any("nowhere" in d.message for d in same_as_cold(vault))
@@ -399,8 +402,8 @@ def test_stats_taken_by_a_forked_child_too(vault, monkeypatch):
     api.lint([vault])  # records them
     known = cache.Cache.open(vault).files()
     os.utime(vault / notes[0], ns=(2 * 10**18, 2 * 10**18))
-    assert cache.moved(vault, [*notes[1:], "new.md"], known)() == {notes[0]: None, "new.md": None}
-    assert cache.moved(vault, notes, known, child_share=0.7)() == {notes[0]: (known[notes[0]][0], 2 * 10**18)}
+    assert changes.moved(vault, [*notes[1:], "new.md"], known)() == {notes[0]: None, "new.md": None}
+    assert changes.moved(vault, notes, known, child_share=0.7)() == {notes[0]: (known[notes[0]][0], 2 * 10**18)}
 
 
 def test_changes_kept_beside_the_files_record(vault, monkeypatch):
@@ -435,7 +438,7 @@ def test_the_link_suggester_is_kept_from_run_to_run(make_vault, monkeypatch):
     runs (a pre-commit run on a 100,000-note vault would build it again for
     a second and a half); built again when a name changes; a damaged copy is
     built again, never trusted."""
-    from vaultlint import suggest
+    from vaultlint.vault import suggest
 
     root = make_vault({"alpha note.md": "[[alpha nte]]\n", "beta.md": "x\n"})
     builds = []
@@ -458,7 +461,7 @@ def test_the_link_suggester_is_kept_from_run_to_run(make_vault, monkeypatch):
 def test_a_pool_run_makes_the_link_suggester_once_and_keeps_it(make_vault, monkeypatch):
     """In a pool run the parent makes the suggester (Rule.prepare) before the
     workers fork; the pre-commit run that follows reads it from the cache."""
-    from vaultlint import suggest
+    from vaultlint.vault import suggest
 
     root = make_vault({f"n{i}.md": f"[[n{i + 1}]] [[nothing {i}]]\n" for i in range(12)})
     builds = []
@@ -479,7 +482,7 @@ def test_a_pool_run_asks_the_suggester_once_a_target(make_vault, monkeypatch, tm
     is written in many notes: a pool run asks once for each, before the
     notes are checked (`Rule.prepare_targets`), and not for what is in code.
     The workers are processes: the questions are counted in a file."""
-    from vaultlint import suggest
+    from vaultlint.vault import suggest
 
     notes = {f"n{i}.md": f"[[n{i + 1}]] [[nothign {i % 3}]] `[[in code]]`\n\n```\n[[fenced]]\n```\n"
              for i in range(40)}
@@ -506,7 +509,7 @@ def test_a_links_suggestions_are_kept_while_the_names_stay(make_vault, monkeypat
     """The suggestions for a broken link's target are kept: a pre-commit run
     on a note whose broken links were seen before neither reads nor asks
     the suggester; a new name (which may be the better answer) asks again."""
-    from vaultlint import suggest
+    from vaultlint.vault import suggest
 
     root = make_vault({"alpha note.md": "x\n", "b.md": "[[alpha nte]] and ![[pic.pgn]]\n", "pic.png": ""})
     first = api.lint([root])  # asks, and keeps the answers
@@ -554,7 +557,7 @@ def test_a_large_vault_is_walked_by_a_child_while_the_record_is_read(vault, monk
     """From `WALK_IN_CHILD_MIN` notes recorded, a forked child walks the
     vault while the files record is read: it finds the same files, and the
     run the same problems."""
-    from vaultlint.vault import Vault, walk
+    from vaultlint.vault.index import Vault, walk
 
     monkeypatch.setattr(engine, "WALK_IN_CHILD_MIN", 3)
     api.lint([vault])  # records the notes
@@ -564,7 +567,7 @@ def test_a_large_vault_is_walked_by_a_child_while_the_record_is_read(vault, monk
         assert walked is not None and walked == sorted(walk(vault)) and "sub/c.md" in walked
         whole = Vault(vault, files=walked)
         start.begin(whole, whole.note_paths)
-        assert start.files_key == cache.fingerprint_paths(whole.files)  # (hashed by the child too)
+        assert start.files_key == keys.fingerprint_paths(whole.files)  # (hashed by the child too)
     finally:
         start.close()
     write(vault, "sub/new.md", "[[a]] and [[missing note]]\n")
@@ -624,7 +627,7 @@ def test_a_large_vaults_walk_is_kept_while_no_folder_changes(make_vault, monkeyp
     runs use it instead of walking. A note added (even in an empty folder),
     removed or renamed moves its folder's mtime: the vault is walked again,
     and the results are those of a fresh run."""
-    from vaultlint.vault import walk
+    from vaultlint.vault.index import walk
 
     monkeypatch.setattr(engine, "WALK_IN_CHILD_MIN", 1)
     root = make_vault({"a.md": "[[b]] [[later]] [[sub/b]]\n", "sub/b.md": "x\n", "sub/deep/c.md": "[[a]]\n"})

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from vaultlint.cli import ProgressBar, main
 from vaultlint.registry import all_rules, builtin_rules
 
-SCHEMA = json.loads((Path(__file__).parent.parent / "vaultlint/schemas/diagnostics.schema.json").read_text())
+SCHEMA = json.loads((Path(__file__).parent.parent / "vaultlint/output/diagnostics.schema.json").read_text())
 SEED_VAULT = Path(__file__).parent.parent / "seeds" / "tubegraph"
 
 
@@ -365,8 +365,9 @@ def test_show_settings_prints_the_root_the_files_read_and_what_is_in_force_as_to
     result = CliRunner().invoke(main, ["check", "--show-settings", "--ignore", "date-order", str(vault)])
     assert result.exit_code == 0, result.output  # (nothing checked: the broken link fails nothing)
     lines = result.stdout.splitlines()
+    presets = Path(__import__("vaultlint").__file__).parent / "config" / "presets"
     assert lines[:3] == [f"# vault root: {vault}", f"# config: {vault / '.vaultlint.toml'}",
-                         f"# preset: {Path(__import__('vaultlint').__file__).parent / 'presets' / 'strict.toml'}"]
+                         f"# preset: {presets / 'strict.toml'}"]
     settings = tomllib.loads(result.stdout)
     assert settings["exclude"] == ["Templates/**"] and settings["resolution"] == "obsidian"
     assert "duplicate-link" in settings["select"] and "date-order" not in settings["select"]  # strict, less --ignore

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from vaultlint import api, fixer
+from vaultlint import api
 from vaultlint.cli import main
+from vaultlint.fix import fixer
 
 REPO = Path(__file__).resolve().parent.parent
 SUPPRESSION = "%% vaultlint-disable broken-heading %%"

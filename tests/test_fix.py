@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from vaultlint import api, engine, writer
-from vaultlint import note as note_module
+from vaultlint import api
 from vaultlint.cli import main
+from vaultlint.engine import run as engine
+from vaultlint.fix import writer
+from vaultlint.vault import files as note_files
 
 RULES = Path(__file__).with_name("fix_rules.py")
 CONFIG = f'plugins = ["{RULES.as_posix()}"]\n'
@@ -69,11 +71,11 @@ def test_a_fix_that_removes_a_heading_other_notes_link_to_is_refused(make_vault)
 def test_only_a_fix_that_removes_a_heading_or_block_id_reads_the_vault_for_links_to_it(make_vault, monkeypatch):
     """Knowing which headings other notes link to means reading every note
     (a minute at 100,000 notes): a fix that removes none must not ask."""
-    from vaultlint import fixer
+    from vaultlint.fix import fixer
 
     asked = []
-    linked_anchors = fixer._Engine.linked_anchors
-    monkeypatch.setattr(fixer._Engine, "linked_anchors", lambda self: asked.append(1) or linked_anchors(self))
+    linked_anchors = fixer._Passes.linked_anchors
+    monkeypatch.setattr(fixer._Passes, "linked_anchors", lambda self: asked.append(1) or linked_anchors(self))
     files = {"a.md": "# Old Title\n\ntodo\n", **{f"n{i}.md": "see [[a#Old Title]]\n" for i in range(5)}}
     vault = make_vault(files, config=CONFIG)
     fix(vault, "shout")
@@ -117,7 +119,7 @@ def test_a_note_changed_on_disk_meanwhile_is_not_written(make_vault):
     vault = make_vault({"a.md": "todo\n"}, config=CONFIG)
     run = fix(vault, "shout", write=False)
     (vault / "a.md").write_bytes(b"todo, edited by hand\n")
-    from vaultlint.fixer import write_changes
+    from vaultlint.fix.fixer import write_changes
 
     write_changes(run, vault)
     assert read(vault, "a.md") == b"todo, edited by hand\n"
@@ -223,7 +225,7 @@ def test_cli_fix_takes_a_baseline_and_exit_zero_as_check_does(make_vault):
 
 
 def test_cli_fix_of_a_note_it_cannot_write_says_what_was_really_written(make_vault, monkeypatch):
-    from vaultlint import fixer
+    from vaultlint.fix import fixer
 
     vault = make_vault({"a.md": "todo todo\n", "b.md": "todo\n", "c.md": "todo\n"}, config=CONFIG)
     write_note = fixer.write_note
@@ -292,8 +294,8 @@ def test_what_rules_make_from_the_names_is_made_once_for_all_passes(make_vault, 
     """Each pass lints again; the link suggester and the near-duplicate
     names depend on the names only (at 100,000 notes, a second and a half
     each, per lint)."""
-    from vaultlint import suggest
     from vaultlint.rules import near_duplicate_note
+    from vaultlint.vault import suggest
 
     made = {"suggester": 0, "pairs": 0}
     suggester_init, pairs = suggest.Suggester.__init__, near_duplicate_note.near_duplicates
@@ -331,8 +333,8 @@ def test_fix_takes_what_a_check_kept_and_sees_what_changed_since(make_vault, mon
     api.lint([vault], select=["broken-link", "near-duplicate-note"])  # the check that makes the cache
     (vault / "other.md").write_text("---\naliases: [Nack]\n---\nchanged since\n", encoding="utf-8")
     monkeypatch.setattr(near_duplicate_note, "near_duplicates", lambda *args: pytest.fail("pairs made again"))
-    read_bytes, looked_at = note_module.read_bytes, []
-    monkeypatch.setattr(note_module, "read_bytes", lambda root, path: looked_at.append(path) or read_bytes(root, path))
+    read_bytes, looked_at = note_files.read_bytes, []
+    monkeypatch.setattr(note_files, "read_bytes", lambda root, path: looked_at.append(path) or read_bytes(root, path))
     run = api.fix([vault / "a.md"], select=["broken-link", "near-duplicate-note"], write=False)
     assert "other.md" in looked_at and "owner.md" not in looked_at  # (owner's aliases: from the record)
     messages = sorted(d.message for d in run.remaining)
@@ -427,7 +429,7 @@ def test_fix_after_a_check_applies_fixes_to_the_text_as_it_is_now(make_vault, mo
 
 
 def test_ctrl_c_while_notes_are_written_says_how_many_were(make_vault, monkeypatch):
-    from vaultlint import fixer
+    from vaultlint.fix import fixer
 
     vault = make_vault({"a.md": "todo todo\n", "b.md": "todo\n", "c.md": "todo\n"}, config=CONFIG)
     write_note = fixer.write_note

@@ -146,8 +146,8 @@ def test_a_candidate_or_a_target_is_written_as_the_vault_names_it(make_vault):
     """A name another note shares (here in another case) is written as the
     shortest path that means the file chosen; a name typed in the wrong case
     as the file's."""
-    from vaultlint.interactive import Prompter, _link_at, written_as
-    from vaultlint.vault import Vault
+    from vaultlint.fix.interactive import Prompter, _link_at, written_as
+    from vaultlint.vault.index import Vault
 
     vault_dir = make_vault({"d.md": "[[inkk]] and [[Brea]]\n", "Art/ink.md": "", "Tools/Ink.md": "",
                             "Cooking/bread.md": ""})

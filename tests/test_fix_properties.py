@@ -10,9 +10,12 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vaultlint import api, note, writer
+from vaultlint import api
 from vaultlint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
-from vaultlint.fixer import _overlaps, apply_edits, choose_fixes
+from vaultlint.fix import writer
+from vaultlint.fix.fixer import _overlaps, apply_edits, choose_fixes
+from vaultlint.markdown import note
+from vaultlint.vault import files as note_files
 
 RULES = Path(__file__).with_name("fix_rules.py")
 CONFIG = f'plugins = ["{RULES.as_posix()}"]\n'
@@ -78,7 +81,7 @@ def test_fixing_changes_only_what_the_rules_fix_and_twice_is_once(frontmatter, b
         once = path.read_bytes()
         again = api.fix([vault], select=["shout", "double-space"])
         twice = path.read_bytes()
-        parsed = note.read(vault, "n.md")
+        parsed = note_files.read(vault, "n.md")
     assert once == writer.encode(frontmatter + model(body), bom)
     assert twice == once and again.written == [] and again.remaining == []
     assert parsed.frontmatter_problem is None

@@ -8,9 +8,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from vaultlint import api, schemas
+from vaultlint import api
+from vaultlint.checks import schemas
 from vaultlint.cli import main
-from vaultlint.config import ConfigError
+from vaultlint.config.schema import ConfigError
 
 FM_RULES = ["frontmatter-syntax", "frontmatter-schema", "frontmatter-duplicate-key",
             "frontmatter-unknown-key", "frontmatter-implicit-type"]

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vaultlint import api
-from vaultlint.fixer import apply_edits
-from vaultlint.note import split_frontmatter
+from vaultlint.fix.fixer import apply_edits
+from vaultlint.markdown.note import split_frontmatter
 
 RULES = ["frontmatter-syntax", "frontmatter-schema", "frontmatter-duplicate-key",
          "frontmatter-unknown-key", "frontmatter-implicit-type"]

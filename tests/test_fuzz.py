@@ -14,8 +14,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vaultlint import note as note_module
-from vaultlint.scanner import DEFAULT_STAMP_PATTERN
+from vaultlint.markdown import note as note_module
+from vaultlint.markdown.scanner import DEFAULT_STAMP_PATTERN
 
 EXAMPLES = int(os.environ.get("VAULTLINT_FUZZ_EXAMPLES", "300"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from vaultlint import note as note_module
 from vaultlint.api import lint
 from vaultlint.cli import main
+from vaultlint.markdown import note as note_module
+from vaultlint.vault import files as note_files
 
 REGRESSIONS = Path(__file__).parent / "regressions"
 
@@ -192,14 +193,14 @@ def test_unreadable_file(make_vault, monkeypatch):
         os.chmod(root / "locked.md", 0)
     else:
         # root reads anything whatever its mode: make the read fail another way.
-        real = note_module.read_file  # every read of a note goes through it
+        real = note_files.read_file  # every read of a note goes through it
 
         def read_file(vault_root, path):
             if path == "locked.md":
                 raise note_module.NoteReadError("cannot read the file: Permission denied")
             return real(vault_root, path)
 
-        monkeypatch.setattr(note_module, "read_file", read_file)
+        monkeypatch.setattr(note_files, "read_file", read_file)
     code, found = problems(root, "--no-cache")
     assert code == 1
     [d] = found
@@ -208,14 +209,14 @@ def test_unreadable_file(make_vault, monkeypatch):
 
 def test_a_note_that_vanishes_during_the_run(make_vault, monkeypatch):
     root = make_vault({"gone.md": "text", "ok.md": "[[gone]]"})
-    real = note_module.read_bytes
+    real = note_files.read_bytes
 
     def read_bytes(vault_root, path):
         if path == "gone.md":
             (Path(vault_root) / path).unlink(missing_ok=True)
         return real(vault_root, path)
 
-    monkeypatch.setattr(note_module, "read_bytes", read_bytes)
+    monkeypatch.setattr(note_files, "read_bytes", read_bytes)
     code, found = problems(root, "--no-cache")
     assert [(d["path"], d["rule"]) for d in found] == [("gone.md", "unreadable-note")]
     assert "No such file" in found[0]["message"]

@@ -10,11 +10,11 @@ from collections import defaultdict
 import tomllib
 from click.testing import CliRunner
 
-from vaultlint import habits
+from vaultlint.checks.schemas import Schema, instance
 from vaultlint.cli import main
-from vaultlint.infer import infer_schema
-from vaultlint.schemas import Schema, instance
-from vaultlint.vault import Vault
+from vaultlint.commands import init as habits
+from vaultlint.commands.schema_infer import infer_schema
+from vaultlint.vault.index import Vault
 
 
 def left_out_failures(mappings: list[tuple[str, dict]]) -> dict[str, list[str]]:

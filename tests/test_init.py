@@ -7,9 +7,9 @@ import shutil
 
 from click.testing import CliRunner
 
-from vaultlint import habits
 from vaultlint.cli import main
-from vaultlint.config import load
+from vaultlint.commands import init as habits
+from vaultlint.config.settings import load
 
 
 def slug_vault(make_vault):

@@ -27,8 +27,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from vaultlint import engine, writer
 from vaultlint.cli import main
+from vaultlint.engine import run as engine
+from vaultlint.fix import writer
 
 REPO = Path(__file__).resolve().parent.parent
 ROUNDS = int(os.environ.get("VAULTLINT_KILL_ROUNDS", "8"))

@@ -19,8 +19,9 @@ import time
 
 import pytest
 
-from vaultlint import note as note_module
-from vaultlint import scanner, stamps, suppressions
+from vaultlint.engine import suppressions
+from vaultlint.markdown import note as note_module
+from vaultlint.markdown import scanner, stamps
 
 SMALL, BIG = 6_250, 100_000
 LINEAR = BIG / SMALL  # 16

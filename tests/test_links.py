@@ -12,9 +12,9 @@ from conftest import SEEDS
 
 from vaultlint import api
 from vaultlint.cli import main
-from vaultlint.scanner import scan
-from vaultlint.suggest import Suggester, is_clear_winner
-from vaultlint.vault import Vault, heading_key, slugify
+from vaultlint.markdown.scanner import scan
+from vaultlint.vault.index import Vault, heading_key, slugify
+from vaultlint.vault.suggest import Suggester, is_clear_winner
 
 LINK_RULES = ["broken-link", "unwritten-note", "broken-heading", "broken-block-ref"]
 
@@ -146,7 +146,7 @@ def test_large_vaults_prune_by_length_without_changing_an_answer():
     import random
 
     from benchmarks.generate import misspell, topic_names
-    from vaultlint import suggest
+    from vaultlint.vault import suggest
 
     names = topic_names(suggest.SMALL + 3000, seed=5)
     pruned = suggest.Suggester(names)
@@ -169,7 +169,7 @@ def test_members_of_a_bitmap_are_its_bits_set():
     and lists the names left by their bits, few or many."""
     import random
 
-    from vaultlint.suggest import _members
+    from vaultlint.vault.suggest import _members
 
     rng = random.Random(3)
     for size, count in [(8, 1), (10_600, 1), (10_600, 20), (10_600, 200), (10_600, 201), (106_000, 60),
@@ -180,7 +180,7 @@ def test_members_of_a_bitmap_are_its_bits_set():
 
 
 def test_words_alike_by_a_typo_or_another_form():
-    from vaultlint.suggest import words_alike
+    from vaultlint.vault.suggest import words_alike
 
     assert words_alike("ntoes", "notes") and words_alike("existence", "existential")
     assert words_alike("measurment", "measurement") and words_alike("publish", "publishing")

@@ -184,7 +184,7 @@ def test_a_move_cut_short_is_finished_by_running_it_again(make_vault, monkeypatc
 
 def test_a_note_changed_meanwhile_stops_the_move_before_any_file_moves(make_vault, monkeypatch):
     vault = make_vault({"a.md": "[[b]]\n", "b.md": "", "c.md": "[[b]]\n"})
-    from vaultlint import rename
+    from vaultlint.fix import move as rename
 
     real = rename.write_note
 
@@ -232,7 +232,7 @@ def test_the_baselines_entries_follow_the_notes_moved(make_vault):
 
 
 def test_ctrl_c_while_links_are_rewritten_says_how_far_it_got(make_vault, monkeypatch):
-    from vaultlint import rename
+    from vaultlint.fix import move as rename
 
     vault = make_vault({"Old.md": "", "a.md": "[[Old]]\n", "b.md": "[[Old]]\n"})
     write_note = rename.write_note
@@ -253,7 +253,7 @@ def test_ctrl_c_while_links_are_rewritten_says_how_far_it_got(make_vault, monkey
 
 
 def test_a_note_that_cannot_be_written_or_a_file_that_cannot_move_is_a_message_not_a_traceback(make_vault, monkeypatch):
-    from vaultlint import rename
+    from vaultlint.fix import move as rename
 
     vault = make_vault({"a.md": "[[b]]\n", "b.md": "", "c.md": "[[b]]\n"})
     real = rename.write_note

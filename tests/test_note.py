@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import SEEDS
 
-from vaultlint.note import NoteReadError, _simple_yaml, compose_yaml, decode, parse
+from vaultlint.markdown.note import NoteReadError, _simple_yaml, compose_yaml, decode, parse
 
 
 def test_bom_and_crlf_are_kept_and_positions_count_characters():

@@ -286,7 +286,7 @@ def test_staged_reports_links_to_headings_and_blocks_the_commit_removes(tmp_path
 
 @needs_git
 def test_the_content_hash_is_gits_blob_id(tmp_path):
-    from vaultlint.cache import digest
+    from vaultlint.engine.keys import digest
 
     data = "# Caf\u00e9\r\n\nSee [[b]].\n".encode()
     (tmp_path / "a.md").write_bytes(data)
@@ -363,7 +363,8 @@ def test_staged_stats_only_the_notes_the_index_does_not_vouch_for(tmp_path):
     """Which notes a staged run takes as changed: those given, those staged
     with other content, those git does not track, those gone; not a note
     whose change is unstaged (pre-commit stashes it before the hook runs)."""
-    from vaultlint.cache import digest, list_index, moved_staged
+    from vaultlint.engine.changes import list_index, moved_staged
+    from vaultlint.engine.keys import digest
 
     names = ["given.md", "staged.md", "unstaged.md", "same.md", "untracked.md", "gone.md"]
     write(tmp_path, {name: f"# {name}\n" for name in names})
@@ -384,7 +385,8 @@ def test_the_index_is_compared_in_a_child_with_the_record_it_reads(tmp_path):
     run reads it too: its answer holds only for the same record. When
     another run wrote the record between the two reads, every note is
     stat'ed (an unstaged edit then shows), as when git cannot tell."""
-    from vaultlint.cache import Cache, index_compared, list_index, moved_staged
+    from vaultlint.engine.changes import list_index, moved_staged
+    from vaultlint.engine.store import Cache, index_compared
 
     write(tmp_path, {"a.md": "# a\n", "unstaged.md": "# u\n"})
     git(tmp_path, "init", "-q")
@@ -408,8 +410,9 @@ def test_the_index_image_answers_as_the_record_does(tmp_path, monkeypatch):
     the changes made since on top, vouches for the same notes as the record
     read whole: after a note is staged with new content, another is edited
     without staging, one is recorded anew, one is added and one removed."""
-    from vaultlint import cache as cache_module
-    from vaultlint.cache import Cache, _not_in_index
+    from vaultlint.engine import store as cache_module
+    from vaultlint.engine.changes import _not_in_index
+    from vaultlint.engine.store import Cache
 
     monkeypatch.setattr(cache_module, "CHANGES_MAX", 4)  # the first run writes the record whole, the next ones changes
     write(tmp_path, {f"{name}.md": f"# {name}\n" for name in "abcde"})
@@ -464,7 +467,7 @@ def test_the_hooks_file_declares_both_hooks_serial_on_markdown():
 def test_the_fix_hook_exits_0_with_problems_left_and_1_when_a_note_is_not_written(tmp_path, monkeypatch):
     """What the fix hook leaves is the check hook's to report: `fix --staged`
     fails only when it could not do its work."""
-    from vaultlint import fixer
+    from vaultlint.fix import fixer
 
     (tmp_path / ".obsidian").mkdir()
     rules = Path(__file__).with_name("fix_rules.py").as_posix()

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from vaultlint import api, presets
-from vaultlint.config import ConfigError, load
+from vaultlint import api
+from vaultlint.config import presets
+from vaultlint.config.schema import ConfigError
+from vaultlint.config.settings import load
 from vaultlint.registry import builtin_rules
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from vaultlint import api
-from vaultlint.properties import date_properties, declared_types
+from vaultlint.checks.obsidian_types import declared_types
+from vaultlint.checks.properties import date_properties
 from vaultlint.rule import Context
 
 TYPES = '{"types": {"created": "date", "due": "datetime", "rating": "number", "odd": "colour"}}'

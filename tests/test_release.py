@@ -98,7 +98,8 @@ def test_the_wheel_is_pure_python_and_holds_every_file_of_the_package(installed)
         if f.is_file() and "__pycache__" not in f.parts and f.suffix != ".pyc"
     }
     # The data the tool reads at run time: built-in schemas, presets, the output contract.
-    assert {"vaultlint/schemas/diagnostics.schema.json", "vaultlint/presets/recommended.toml"} <= wanted
+    assert {"vaultlint/output/diagnostics.schema.json", "vaultlint/config/presets/recommended.toml",
+            "vaultlint/checks/schemas/obsidian.schema.json"} <= wanted
     assert wanted - names == set()
     info = f"obsidian_vaultlint-{vaultlint.__version__}.dist-info"
     assert f"{info}/licenses/LICENSE" in names

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from vaultlint.scanner import DEFAULT_STAMP_PATTERN, scan
+from vaultlint.markdown.scanner import DEFAULT_STAMP_PATTERN, scan
 
 
 def links(text):

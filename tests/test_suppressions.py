@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from vaultlint import api, report
+from vaultlint import api
+from vaultlint.output import formats as report
 
 
 def lines(vault, **kw):
@@ -74,7 +75,7 @@ def test_per_file_ignores(make_vault):
 def test_per_file_ignores_name_real_rules(make_vault):
     import pytest
 
-    from vaultlint.config import ConfigError
+    from vaultlint.config.schema import ConfigError
 
     vault = make_vault({"a.md": ""}, config='[per-file-ignores]\n"x/**" = ["broken-lnk"]\n')
     with pytest.raises(ConfigError, match=r"per-file-ignores.*broken-lnk.*did you mean `broken-link`"):

@@ -10,11 +10,11 @@ import pytest
 from conftest import SEEDS
 
 from vaultlint import api
-from vaultlint.config import ConfigError
-from vaultlint.dates import read_date
-from vaultlint.note import parse
-from vaultlint.scanner import DEFAULT_STAMP_PATTERN, scan
-from vaultlint.stamps import PRESETS, format_time, parse_time
+from vaultlint.checks.dates import read_date
+from vaultlint.config.schema import ConfigError
+from vaultlint.markdown.note import parse
+from vaultlint.markdown.scanner import DEFAULT_STAMP_PATTERN, scan
+from vaultlint.markdown.stamps import PRESETS, format_time, parse_time
 
 STAMP_RULES = ["timestamp-format", "timestamp-order", "timestamp-range"]
 

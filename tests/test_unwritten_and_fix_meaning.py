@@ -10,13 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 from vaultlint import api
-from vaultlint.baseline import Baseline
 from vaultlint.cli import main
 from vaultlint.diagnostics import Applicability, Severity
-from vaultlint.links import overview
+from vaultlint.output.baseline import Baseline
+from vaultlint.output.links_view import overview
 from vaultlint.rules.broken_link import is_attachment_link
-from vaultlint.suggest import Suggester, same_name
-from vaultlint.vault import Vault
+from vaultlint.vault.index import Vault
+from vaultlint.vault.suggest import Suggester, same_name
 
 
 def found(vault, **kwargs):

@@ -7,8 +7,8 @@ import unicodedata
 
 import pytest
 
-from vaultlint.scanner import scan
-from vaultlint.vault import Status, Vault, find_root, glob_to_regex
+from vaultlint.markdown.scanner import scan
+from vaultlint.vault.index import Status, Vault, find_root, glob_to_regex
 
 
 def link(text):
@@ -214,7 +214,7 @@ def test_the_walk_lists_files_not_hidden_and_follows_no_folder_link(make_vault):
 
 
 def test_glance_reads_a_note_without_keeping_it_and_gives_one_held(make_vault):
-    from vaultlint.note import parse
+    from vaultlint.markdown.note import parse
 
     root = make_vault({"a.md": "# On disk\n", "b.md": "# B\n"})
     vault = Vault(root)

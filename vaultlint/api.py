@@ -24,17 +24,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import config as config_module
-from . import engine, writer
-from .cache import Cache, list_index
-from .config import Config, ConfigError
+from .config import settings as config_module
+from .config.schema import ConfigError
+from .config.settings import Config
 from .diagnostics import Diagnostic, Severity
-from .engine import run_rules  # the plain run, without cache: part of this API
+from .engine import run as engine
+from .engine.changes import list_index
+from .engine.run import run_rules  # the plain run, without cache: part of this API
+from .engine.store import Cache
+from .fix import writer
 from .rule import Context, Rule
-from .vault import HIDDEN_PREFIX, MARKERS, NOTE_SUFFIXES, Vault, locate_root
+from .vault.index import HIDDEN_PREFIX, MARKERS, NOTE_SUFFIXES, Vault, locate_root
 
 if TYPE_CHECKING:  # imported where used: `check` needs none of them, and start-up counts
-    from . import fixer, rename
+    from .fix import fixer
+    from .fix import move as rename
 
 
 class UsageError(Exception):
@@ -183,7 +187,7 @@ def lint(
     are not imported (see the module's docstring)."""
     listing = asked = None
     if staged:
-        from . import precommit
+        from .commands import staged as precommit
 
         if vault_dir is None:
             vault_dir = precommit.vault_root(paths)
@@ -274,11 +278,11 @@ def fix(
     it holds is not checked again); then the notes a fix may change are
     checked again, just before they change, and held in memory: their
     fixes must apply to the very text they were found in."""
-    from . import fixer
+    from .fix import fixer
 
     asking = decide is not None
     if staged and vault_dir is None:
-        from . import precommit
+        from .commands import staged as precommit
 
         vault_dir = precommit.vault_root(paths)
 
@@ -343,7 +347,7 @@ def move(
     With `write=False` nothing changes: the result's `diff()` shows the plan.
     The entries of the baseline `baseline` (by default the config's
     `baseline`, when it exists; False: none) follow the notes they are of."""
-    from . import rename
+    from .fix import move as rename
 
     if not Path(old).exists():
         raise UsageError(f"no such file or folder: {old}")
@@ -369,7 +373,7 @@ def move(
 def _moved_baseline(planned: rename.Move, file: str | os.PathLike):
     """The baseline `file` as the move leaves it (`planned.baseline` says
     how many entries changed)."""
-    from .baseline import Baseline, BaselineError
+    from .output.baseline import Baseline, BaselineError
 
     try:
         before = Baseline.read(file)

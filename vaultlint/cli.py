@@ -17,15 +17,17 @@ from pathlib import Path
 
 import click
 
-from . import __version__, api, presets, report
-from . import config as config_module
-from .baseline import Baseline, BaselineError
-from .config import ConfigError, closest
+from . import __version__, api
+from .config import presets
+from .config import settings as config_module
+from .config.schema import ConfigError, closest
 from .diagnostics import Severity
-from .note import NoteReadError, decode
+from .markdown.note import NoteReadError, decode
+from .markdown.words import counted
+from .output import formats as report
+from .output.baseline import Baseline, BaselineError
 from .registry import PluginError
-from .vault import locate_root
-from .words import counted
+from .vault.index import locate_root
 
 PATHS = click.argument("paths", nargs=-1, type=click.Path(exists=False))
 
@@ -84,7 +86,7 @@ class Commands(click.Group):
 def _written_when_interrupted(nothing: str):
     """Ctrl-C before anything was written: say so. (Once writing began,
     `fixer.Interrupted` tells how far it got.)"""
-    from .fixer import Interrupted as Cut
+    from .fix.fixer import Interrupted as Cut
 
     try:
         yield
@@ -347,11 +349,11 @@ def fix_command(paths, vault_dir, config_file, select, ignore, unsafe, show_diff
     a baseline holds) or a note was not written; with --staged (the fix
     hook), only when a note was not written: what remains is the check
     hook's to report; with --diff, 1 when a note would change."""
-    from . import fixer
+    from .fix import fixer
 
     decide = None
     if interactive:
-        from .interactive import Prompter
+        from .fix.interactive import Prompter
 
         decide = Prompter()
     # (No bar while a person is asked about each fix.)
@@ -431,7 +433,7 @@ def mv_command(old, new, vault_dir, config_file, dry_run, merge, baseline_file, 
 def links_view(path, vault_dir, config_file, top, output_format):
     """The vault's link health: most wanted missing notes (with the notes
     linking there), orphans, ambiguous names, near-duplicate notes."""
-    from . import links
+    from .output import links_view as links
 
     paths = [path] if path else []
     _config, vault = run_api(lambda: api.open_vault(paths, vault_dir=vault_dir, config_file=config_file))
@@ -547,7 +549,7 @@ def _show_settings(paths, vault_dir, config_file, select, ignore, no_plugins) ->
 def init(folder, force, print_only, no_schema):
     """Write a starting .vaultlint.toml for the vault in FOLDER (default: the
     current one) from its habits, then check the vault with it."""
-    from . import habits
+    from .commands import init as habits
 
     # The vault marked above FOLDER, else FOLDER itself: init is what marks
     # a vault, and the folder named is the one meant (not a git work tree).
@@ -593,7 +595,7 @@ def schema_group() -> None:
 def schema_infer(paths, vault_dir, config_file, enum_max, closed, output):
     """Propose a JSON Schema from the front-matter of the notes under PATHS
     (the whole vault by default)."""
-    from .infer import infer_vault
+    from .commands.schema_infer import infer_vault
 
     got = run_api(lambda: infer_vault(paths, vault_dir=vault_dir, config_file=config_file,
                                       enum_max=enum_max, closed=closed))

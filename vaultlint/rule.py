@@ -48,11 +48,11 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
-from .note import Note
+from .markdown.note import Note
 
 if TYPE_CHECKING:
-    from .config import Config
-    from .vault import Vault
+    from .config.settings import Config
+    from .vault.index import Vault
 
 # `spread(fn, items)`: `[fn(item) for item in items]` over worker processes.
 Spread = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]

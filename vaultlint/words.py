@@ -1,9 +1,7 @@
-"""Counts in English words: "1 link", "2 links", "1 fix", "3 fixes"."""
+"""Deprecated: the old path of `vaultlint.markdown.words`, which this module is (it replaces itself)."""
 
-from __future__ import annotations
+import sys
 
+from .markdown import words as _new
 
-def counted(n: int, one: str, many: str | None = None) -> str:
-    """`n` and the noun that goes with it: `one` for 1, else `many` (by
-    default `one` with an s)."""
-    return f"{n:,} {one if n == 1 else many or one + 's'}"
+sys.modules[__name__] = _new

@@ -32,8 +32,8 @@ Fix safety
 from __future__ import annotations
 
 from vaultlint.diagnostics import Applicability
-from vaultlint.links import is_ambiguous, note_links, qualified
 from vaultlint.rule import Rule, Severity
+from vaultlint.vault.graph import is_ambiguous, note_links, qualified
 
 
 class AmbiguousLink(Rule):

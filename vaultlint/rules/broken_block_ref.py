@@ -28,10 +28,10 @@ Fix safety
 
 from __future__ import annotations
 
-from vaultlint.links import note_links
 from vaultlint.rule import Rule, Severity
-from vaultlint.suggest import Suggester
-from vaultlint.vault import Status
+from vaultlint.vault.graph import note_links
+from vaultlint.vault.index import Status
+from vaultlint.vault.suggest import Suggester
 
 
 class BrokenBlockRef(Rule):

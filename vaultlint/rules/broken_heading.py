@@ -57,10 +57,10 @@ from __future__ import annotations
 import re
 
 from vaultlint.diagnostics import Applicability
-from vaultlint.links import note_links
 from vaultlint.rule import Rule, Severity
-from vaultlint.suggest import Suggester
-from vaultlint.vault import Status, heading_path_exists
+from vaultlint.vault.graph import note_links
+from vaultlint.vault.index import Status, heading_path_exists
+from vaultlint.vault.suggest import Suggester
 
 _MEDIA_FRAGMENT = re.compile(r"^[A-Za-z]+=\S*$")
 _CLOCK = re.compile(r"^\d{1,2}(?::\d\d){1,2}$")

@@ -89,10 +89,10 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from vaultlint.diagnostics import Applicability
-from vaultlint.links import note_links
+from vaultlint.markdown.scanner import Link
 from vaultlint.rule import Rule, Severity
-from vaultlint.scanner import Link
-from vaultlint.suggest import Candidate, Suggester, is_clear_winner, same_name
+from vaultlint.vault.graph import note_links
+from vaultlint.vault.suggest import Candidate, Suggester, is_clear_winner, same_name
 
 # The file types Obsidian opens (its help, "Accepted file formats"): a
 # link ending in one of them names an attachment; `[[TLS 1.0]]` names a note.

@@ -52,9 +52,9 @@ from __future__ import annotations
 
 import yaml
 
-from vaultlint.dates import read_date
+from vaultlint.checks.dates import read_date
+from vaultlint.checks.properties import date_properties
 from vaultlint.diagnostics import Applicability
-from vaultlint.properties import date_properties
 from vaultlint.rule import Rule, Severity
 
 _NULL = "tag:yaml.org,2002:null"

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from vaultlint.dates import day_of, read_date
+from vaultlint.checks.dates import day_of, read_date
 from vaultlint.rule import Rule, Severity
 from vaultlint.rules.date_format import date_values
 

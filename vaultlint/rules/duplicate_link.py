@@ -30,9 +30,9 @@ Fix safety
 from __future__ import annotations
 
 from vaultlint.diagnostics import Applicability
-from vaultlint.links import missing_key
 from vaultlint.rule import Rule, Severity
-from vaultlint.vault import Status, heading_key
+from vaultlint.vault.graph import missing_key
+from vaultlint.vault.index import Status, heading_key
 
 
 class DuplicateLink(Rule):

@@ -34,9 +34,9 @@ from __future__ import annotations
 
 import yaml
 
+from vaultlint.checks.yaml_traps import PLAIN, TAG, walk
 from vaultlint.diagnostics import Applicability
 from vaultlint.rule import Rule, Severity
-from vaultlint.yamlvalues import PLAIN, TAG, walk
 
 _TRUE = {"yes", "true", "on"}
 

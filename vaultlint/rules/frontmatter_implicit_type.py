@@ -50,10 +50,10 @@ from __future__ import annotations
 
 import yaml
 
+from vaultlint.checks.schemas import expected_types, note_schemas
+from vaultlint.checks.yaml_traps import node_type, quote, trap, walk, where
 from vaultlint.diagnostics import Applicability
 from vaultlint.rule import Rule, Severity
-from vaultlint.schemas import expected_types, note_schemas
-from vaultlint.yamlvalues import node_type, quote, trap, walk, where
 
 # Obsidian's own properties that are lists of strings, declared or not.
 OBSIDIAN_STRING_LISTS = frozenset({"tags", "aliases", "cssclasses"})

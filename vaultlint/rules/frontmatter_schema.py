@@ -71,9 +71,9 @@ from vaultlint.rule import Rule, Severity
 
 if TYPE_CHECKING:  # imported where used: a run that validates nothing never loads it
     import jsonschema
-from vaultlint.schemas import expected_types, instance, note_schemas
-from vaultlint.suggest import Suggester
-from vaultlint.yamlvalues import PLAIN, TAG, describe, kind, quote, trap, type_words, where
+from vaultlint.checks.schemas import expected_types, instance, note_schemas
+from vaultlint.checks.yaml_traps import PLAIN, TAG, describe, kind, quote, trap, type_words, where
+from vaultlint.vault.suggest import Suggester
 
 # What a plain scalar cannot hold inside `[...]`.
 _FLOW_UNSAFE = re.compile(r"[\[\]{},]|: | #|^[-?:&*!|>'\"%@`]")

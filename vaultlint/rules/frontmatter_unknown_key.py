@@ -34,11 +34,11 @@ Fix safety
 
 from __future__ import annotations
 
+from vaultlint.checks.schemas import note_schemas, schema_set
+from vaultlint.checks.yaml_traps import key_text, where
 from vaultlint.diagnostics import Applicability
 from vaultlint.rule import Rule, Severity
-from vaultlint.schemas import note_schemas, schema_set
-from vaultlint.suggest import normalize
-from vaultlint.yamlvalues import key_text, where
+from vaultlint.vault.suggest import normalize
 
 
 class FrontmatterUnknownKey(Rule):

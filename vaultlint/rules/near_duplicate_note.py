@@ -98,9 +98,9 @@ from collections.abc import Iterable
 from itertools import chain, islice
 
 from vaultlint.diagnostics import Diagnostic
-from vaultlint.note import NoteReadError
+from vaultlint.markdown.note import NoteReadError
 from vaultlint.rule import Rule, Severity
-from vaultlint.suggest import normalize, score
+from vaultlint.vault.suggest import normalize, score
 
 # A key shared by more names than this says little (short, common names).
 MAX_BUCKET = 50

@@ -29,8 +29,8 @@ Fix safety
 from __future__ import annotations
 
 from vaultlint.diagnostics import Diagnostic
-from vaultlint.links import link_graph
 from vaultlint.rule import Rule, Severity
+from vaultlint.vault.graph import link_graph
 
 
 class OrphanNote(Rule):

@@ -58,8 +58,8 @@ from __future__ import annotations
 from collections import Counter
 
 from vaultlint.diagnostics import Applicability
+from vaultlint.markdown.stamps import Time, format_time, looks_like_time, parse_time, show
 from vaultlint.rule import Rule, Severity
-from vaultlint.stamps import Time, format_time, looks_like_time, parse_time, show
 
 
 def _kind(form: str) -> str:

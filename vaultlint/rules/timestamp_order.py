@@ -65,8 +65,8 @@ import bisect
 import re
 from collections.abc import Callable
 
+from vaultlint.markdown.stamps import parse_time
 from vaultlint.rule import Rule, Severity
-from vaultlint.stamps import parse_time
 
 # Where a paragraph starts: after a blank line, at a list item, at a heading.
 # The patterns searched begin with a literal newline, which re finds fast (one

@@ -43,8 +43,8 @@ from __future__ import annotations
 import re
 
 from vaultlint.diagnostics import Applicability
+from vaultlint.markdown.stamps import format_time, parse_time, show
 from vaultlint.rule import Rule, Severity
-from vaultlint.stamps import format_time, parse_time, show
 
 YOUTUBE_MAX = 12 * 3600  # YouTube keeps no longer video
 _ISO_DURATION = re.compile(r"P(?:(\d+)D)?T?(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?", re.I)

@@ -68,7 +68,7 @@ class UnusedSuppression(Rule):
         """Diagnostics for one directive: `active` are the rules in force,
         `known` every rule there is (None when not all are known: a plugin
         was not loaded, and no name is said not to be a rule)."""
-        from vaultlint.suppressions import ALL
+        from vaultlint.engine.suppressions import ALL
 
         if stray:
             what = ", ".join(directive.names) or "every rule"
@@ -151,7 +151,7 @@ def rule_meant(name: str, known) -> tuple[str | None, bool]:
 def _name_span(text: str, directive, name: str) -> tuple[int, int]:
     """Where `name` is written in the directive's comment (the names come
     before any reason)."""
-    from vaultlint.suppressions import _DIRECTIVE, _NAME
+    from vaultlint.engine.suppressions import _DIRECTIVE, _NAME
 
     comment = text[directive.start:directive.end]
     m = _DIRECTIVE.match(comment)

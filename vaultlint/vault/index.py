@@ -34,10 +34,10 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from . import note as note_module
-from .note import Note, NoteReadError, normalize_name
-from .scanner import Link
-from .writer import TEMP_SUFFIX
+from ..fix.writer import TEMP_SUFFIX
+from ..markdown.note import Note, NoteReadError, normalize_name
+from ..markdown.scanner import Link
+from . import files as note_files
 
 # Obsidian never indexes dot-folders and dot-files (.obsidian, .trash, .git).
 HIDDEN_PREFIX = "."
@@ -187,7 +187,7 @@ class Vault:
         self.resolution = resolution
         self.stamp_pattern = stamp_pattern
         self._exclude = [glob_to_regex(p) for p in exclude]
-        self._reader = reader or (lambda root, path: note_module.read(root, path, stamp_pattern))
+        self._reader = reader or (lambda root, path: note_files.read(root, path, stamp_pattern))
         # `files`: as `walk` found them, when the caller had it done; and
         # `temporary`: the temporary files of vaultlint's that it saw (for
         # `writer.sweep`, the caller's to run).
@@ -566,7 +566,7 @@ class Vault:
         if path not in self._notes:
             try:  # most notes have no aliases: a look at the bytes says so without parsing
                 if data is None:
-                    data = note_module.read_bytes(self.root, path)
+                    data = note_files.read_bytes(self.root, path)
                 if b"alias" not in data:
                     return ()
             except NoteReadError:

@@ -27,37 +27,21 @@ from pathlib import Path
 from subprocess import Popen
 from types import MappingProxyType
 
-from . import note as note_module
-from .cache import (
-    RACY_NS,
-    Cache,
-    Deps,
-    Entry,
-    Known,
-    Last,
-    Moved,
-    Stat,
-    digest,
-    fingerprint,
-    fingerprint_paths,
-    in_child,
-    index_compared,
-    moved,
-    moved_staged,
-    no_gc,
-    now_ns,
-    pack,
-    trusted,
-    unpack,
-    unpack_chunks,
-)
-from .cache import config_key as make_config_key
-from .config import ConfigError
-from .diagnostics import Diagnostic, Severity
-from .note import Note, NoteReadError
-from .rule import Context, Rule
+from ..config.schema import ConfigError
+from ..diagnostics import Diagnostic, Severity
+from ..markdown import note as note_module
+from ..markdown.note import Note, NoteReadError
+from ..rule import Context, Rule
+from ..vault import files as note_files
+from ..vault.index import walk
+from . import suppressions
+from .changes import RACY_NS, Known, Moved, Stat, moved, moved_staged, now_ns, trusted
+from .child import in_child
+from .codec import no_gc, pack, unpack, unpack_chunks
+from .keys import config_key as make_config_key
+from .keys import digest, fingerprint, fingerprint_paths
+from .store import Cache, Deps, Entry, Last, index_compared
 from .suppressions import directives  # (here, not in `summary`: an import in a function costs ~2 µs a call)
-from .vault import walk
 
 UNREADABLE = "unreadable-note"
 NO_SUMMARY: Mapping[str, object] = MappingProxyType({})  # most notes' (one, not 100,000 empty dicts)
@@ -149,8 +133,6 @@ def reported(found: list[Diagnostic], ctx: Context) -> list[Diagnostic]:
 def finish(vault, config, rules: list[Rule], diagnostics, holders: list[str]) -> list[Diagnostic]:
     """Every run ends so: per-file ignores, inline suppressions (read from
     the notes `holders`, those that hold some), sorted."""
-    from . import suppressions
-
     kept = (d for d in diagnostics if not config.ignores(d.path, d.rule))
     out = suppressions.apply(Context(vault, config, holders), rules, kept)
     out.sort(key=lambda d: d.sort_key)
@@ -569,7 +551,7 @@ class Run:
         if k is not None and path not in self.moved:
             return k[2]
         try:
-            h = digest(note_module.read_bytes(self.vault.root, path))
+            h = digest(note_files.read_bytes(self.vault.root, path))
         except NoteReadError:
             h = None
         self.hashes[path] = h
@@ -874,7 +856,7 @@ def _read_ahead_chunk(paths: list[str]) -> tuple[list[tuple[str, tuple[str, ...]
     found: set[bytes] = set()
     for path in paths:
         try:
-            data = note_module.read_bytes(vault.root, path)
+            data = note_files.read_bytes(vault.root, path)
         except NoteReadError:
             continue
         if wanted is None or path in wanted:
@@ -967,7 +949,7 @@ def check_one(run: Run, path: str) -> Checked:
     """Read, parse and check one note; forget it afterwards (memory stays flat)."""
     vault = run.vault
     try:
-        data, file_stat = note_module.read_file(vault.root, path)
+        data, file_stat = note_files.read_file(vault.root, path)
         st = Stat.of(file_stat)
         h = digest(data)
         text, bom = note_module.decode(data)

@@ -1,0 +1,1 @@
+"""What rules share: JSON schemas, declared property types, YAML traps and dates."""

@@ -1,0 +1,1 @@
+"""Commands beside check and fix: `init`, `schema infer` and `--staged`."""

@@ -1,0 +1,1 @@
+"""Text to structure, with no files and no vault: the scanner, front-matter, stamps and words."""

@@ -1,0 +1,1 @@
+"""What a run prints: the output formats, the baseline, and the links view."""
