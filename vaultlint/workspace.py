@@ -39,15 +39,17 @@ from pathlib import Path
 
 from . import config as config_module
 from . import engine
-from . import note as note_module
-from .cache import Cache, config_key, fingerprint, fingerprint_paths, unpack
 from .config import Config
 from .diagnostics import Diagnostic
-from .note import Note, NoteReadError, normalize_name
+from .engine.codec import unpack
+from .engine.keys import config_key, fingerprint, fingerprint_paths
+from .engine.store import Cache
+from .engine.suppressions import directives
+from .markdown.note import Note, NoteReadError, normalize_name, parse
+from .markdown.scanner import BlockId, Heading, Link
 from .rule import Context, Rule
-from .scanner import BlockId, Heading, Link
-from .suppressions import directives
 from .vault import NOTE_SUFFIXES, Resolution, Vault, slugify, walk
+from .vault.files import read
 
 __all__ = ["Workspace"]
 
@@ -133,8 +135,8 @@ class Workspace:
         """How the vault reads a note: the unsaved text when one is held."""
         text = self._buffers.get(path)
         if text is None:
-            return note_module.read(root, path, self.vault.stamp_pattern)
-        return note_module.parse(path, text, False, self.vault.stamp_pattern)
+            return read(root, path, self.vault.stamp_pattern)
+        return parse(path, text, False, self.vault.stamp_pattern)
 
     def _check_all(self) -> None:
         self._aliases = dict(self.vault.aliases_by_note(self.vault.note_paths))
@@ -511,7 +513,7 @@ class Workspace:
         """The note's text with its fixes applied, as `vaultlint fix` would
         make it (safe fixes; unsafe ones too with `unsafe`); None when
         nothing changes. Nothing is written or kept: the note stays as it was."""
-        from . import fixer
+        from .fix import fixer
 
         before = self.check(path)
 
