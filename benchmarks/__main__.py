@@ -194,8 +194,8 @@ def suggestion_seconds(root: Path, truth: Truth, sample: int = 5000) -> tuple[fl
     suggester (index built once, then a sample of `sample` targets, scaled
     to all); and the top-1 accuracy on the near-misspellings sampled."""
     from vaultlint.api import open_vault
+    from vaultlint.checks.link_targets import link_suggester, suggest_target
     from vaultlint.rule import Context
-    from vaultlint.rules.broken_link import link_suggester, suggest_target
 
     config, vault = open_vault([root])
     ctx = Context(vault, config, [])

@@ -46,7 +46,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.generate import topic_names
-from vaultlint.rules.broken_link import BrokenLink, sure_target
+from vaultlint.checks.link_targets import sure_target
+from vaultlint.rules.broken_link import BrokenLink
 from vaultlint.vault.index import Status, Vault
 from vaultlint.vault.suggest import Candidate, Suggester, is_clear_winner, normalize, words_alike
 

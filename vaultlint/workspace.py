@@ -39,6 +39,7 @@ from pathlib import Path
 
 from . import config as config_module
 from . import engine
+from .checks.link_targets import suggest_target
 from .config import Config
 from .diagnostics import Diagnostic
 from .engine.codec import unpack
@@ -470,8 +471,6 @@ class Workspace:
     def suggest(self, name: str, source: str = "", limit: int = 5) -> list[str]:
         """The names of the files a misspelt link target probably meant, best
         first, ranked as `broken-link` ranks its suggestions."""
-        from .rules.broken_link import suggest_target  # (the rule's own ranking, so that the answers agree)
-
         return [c.value for c in suggest_target(self.ctx, name, limit)]
 
     def headings(self, path: str) -> list[Heading]:

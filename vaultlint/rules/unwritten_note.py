@@ -41,8 +41,8 @@ Fix safety
 
 from __future__ import annotations
 
+from vaultlint.checks.link_targets import LinkTargetRule, unresolved_links
 from vaultlint.rule import Severity
-from vaultlint.rules.broken_link import LinkTargetRule, unresolved_links
 
 
 class UnwrittenNote(LinkTargetRule):
