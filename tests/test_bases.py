@@ -194,12 +194,12 @@ def make_vault(tmp_path: Path, files: dict[str, str]) -> Path:
 def check(root: Path, rules=RULES) -> list[str]:
     """Every base rule over the vault: the `.base` files and the notes' base blocks."""
     vault = Vault(root)
-    ctx = Context(vault, None, list(vault.note_paths))
+    ctx = Context(vault, None, list(vault.checked_paths))
     out = []
     for rule_class in rules:
         rule = rule_class()
-        found = list(rule.check_vault(ctx))
-        for path in vault.note_paths:
+        found = []
+        for path in vault.checked_paths:
             found += rule.check_note(vault.glance(path), ctx)
         out += [f"{d.path}:{d.line}:{d.column}: {d.rule} {d.message}" for d in found]
     return sorted(out)

@@ -33,6 +33,7 @@ from .engine.changes import list_index
 from .engine.run import run_rules  # the plain run, without cache: part of this API
 from .engine.store import Cache
 from .fix import writer
+from .markdown.note import MARKDOWN, kind_of
 from .rule import Context, Rule
 from .vault.index import HIDDEN_PREFIX, MARKERS, NOTE_SUFFIXES, Vault, locate_root
 
@@ -130,9 +131,10 @@ def _vault(root: Path, config: Config, files: list[str] | None = None, temporary
 
 
 def select_notes(vault: Vault, paths: Iterable[str | os.PathLike]) -> list[str]:
-    """The notes to check: those under the paths given (all when none),
-    less the excluded ones; in the vault's order."""
-    notes = vault.note_paths
+    """The notes to check (and the files of other kinds, `.base`): those
+    under the paths given (all when none), less the excluded ones; in the
+    vault's order."""
+    notes = vault.checked_paths
     paths = list(paths)
     if not paths:
         return vault.included(notes)
@@ -244,10 +246,10 @@ def _some_note(paths: Sequence[str | os.PathLike], root: Path) -> None:
 
 def _holds_a_note(path: Path) -> bool:
     if not path.is_dir():
-        return path.name.endswith(NOTE_SUFFIXES)
+        return path.name.endswith(NOTE_SUFFIXES) or kind_of(path.name) != MARKDOWN  # (a base is checked too)
     for _folder, folders, files in os.walk(path):  # (a vault's first note comes soon)
         folders[:] = [f for f in folders if not f.startswith(HIDDEN_PREFIX)]
-        if any(name.endswith(NOTE_SUFFIXES) for name in files):
+        if any(name.endswith(NOTE_SUFFIXES) or kind_of(name) != MARKDOWN for name in files):
             return True
     return False
 

@@ -46,6 +46,7 @@ from .suppressions import directives  # (here, not in `summary`: an import in a 
 UNREADABLE = "unreadable-note"
 NO_SUMMARY: Mapping[str, object] = MappingProxyType({})  # most notes' (one, not 100,000 empty dicts)
 INTERNAL_ERROR = "internal-error"
+MARKDOWN_ONLY = (note_module.MARKDOWN,)  # the kinds a rule checks when it does not say
 VAULT_PATH = "."  # the path of a problem of the vault as a whole
 
 # Below this many notes to read, starting worker processes costs more than
@@ -118,7 +119,11 @@ def unreadable(rules: list[Rule], path: str, exc: NoteReadError) -> list[Diagnos
 
 
 def note_diagnostics(rules: list[Rule], note: Note, ctx: Context) -> list[Diagnostic]:
-    return [d for rule in rules for d in guarded(rule, note.path, rule.check_note, note, ctx)]
+    """What the rules that check the note's kind (`Rule.kinds`: Markdown
+    notes by default, `.base` files for the rules that say so) find in it."""
+    kind = note.kind
+    return [d for rule in rules if kind in getattr(rule, "kinds", MARKDOWN_ONLY)
+            for d in guarded(rule, note.path, rule.check_note, note, ctx)]
 
 
 def vault_rules(rules: list[Rule]) -> list[Rule]:
@@ -316,7 +321,7 @@ class Start:
     def begin(self, vault, checking: list[str], staged: bool = False, listing: Popen | None = None) -> None:
         self.few = len(checking) <= FEW_NOTES
         self.staged = staged
-        self.notes = vault.note_paths
+        self.notes = vault.checked_paths
         # Hashed once a run (100,000 paths): by the child that walked them.
         self.files_key = (self._files_key if self._files is not None and vault.files == self._files
                           else fingerprint_paths(vault.files))
@@ -440,7 +445,7 @@ class Run:
         self.early: dict[str, tuple[list[Diagnostic], set[str]]] = {}  # see _vault_rules_early
 
     def go(self, use_last: bool = True) -> Found:
-        notes = self.vault.note_paths
+        notes = self.vault.checked_paths  # (with the `.base` files: their changes are seen as a note's)
         started = self.start is not None and self.start.notes is notes  # (the vault's files as it found them)
         self.known = self.start.known if started else {}
         config_key = make_config_key(self.config, self.rules)
@@ -710,7 +715,7 @@ class Run:
 
     @cached_property
     def _every_note(self) -> Context:
-        every = self.vault.included(self.vault.note_paths)
+        every = self.vault.included(self.vault.checked_paths)
         if every == list(self.paths):
             return self.ctx
         # What rules keep from run to run is the run's (`save_kept` writes it).

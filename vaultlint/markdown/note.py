@@ -38,6 +38,10 @@ _FM_BOUNDARY = YAMLHandler.FM_BOUNDARY
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # Keys Obsidian reads aliases from (the singular is the legacy form).
 ALIAS_KEYS = ("aliases", "alias")
+# The files of a vault other than Markdown notes that rules check, by
+# suffix (in lower case): their kind. A Markdown note's kind is "markdown".
+KINDS = {".base": "base"}
+MARKDOWN = "markdown"
 
 
 class NoteReadError(Exception):
@@ -285,6 +289,9 @@ class Note:
     frontmatter_problem: YamlProblem | None = None  # a block that never closes
     body_start: int = 0
     body: Body = field(default_factory=lambda: Body((), (), (), (), (), []))
+    # What the file is: "markdown", or a kind of `KINDS` ("base"), whose
+    # text is not Markdown (no front-matter, no body is read from it).
+    kind: str = MARKDOWN
 
     # -- positions --------------------------------------------------------
     @_once
@@ -414,7 +421,16 @@ def decode(data: bytes) -> tuple[str, bool]:
     return text, False
 
 
+def kind_of(path: str) -> str:
+    """The kind of the file at `path`: "markdown" unless its suffix is one of `KINDS`."""
+    dot = path.rfind(".")
+    return KINDS.get(path[dot:].lower(), MARKDOWN) if dot > path.rfind("/") else MARKDOWN
+
+
 def parse(path: str, text: str, bom: bool = False, stamp_pattern: re.Pattern | None = None) -> Note:
+    kind = kind_of(path)
+    if kind != MARKDOWN:  # (a base is YAML: the rules of its kind read its text)
+        return Note(path, text, bom, kind=kind)
     fm, problem, body_start = split_frontmatter(text)
     body = scan(text, body_start, stamp_pattern)
     return Note(path, text, bom, fm, problem, body_start, body)

@@ -2,9 +2,11 @@
 holds, and what they look up in the vault (its properties, folders).
 
 A base rule subclasses `BaseRule` and writes `check_base(note, base, ctx)`:
-it is called for each `.base` file (the note is the file, its text the
-YAML) and for each ```` ```base ```` block of a Markdown note (the note is
-the Markdown note, positions in its text). Each base is read once per note
+it is called for each `.base` file (a note of kind "base", its text the
+YAML: the engine checks the vault's `.base` files with its notes, giving
+them to the rules whose `kinds` hold "base") and for each ```` ```base ````
+block of a Markdown note (the note is the Markdown note, positions in its
+text). Each base is read once per note
 for all the base rules (`ctx.of_note`).
 """
 
@@ -14,9 +16,8 @@ import re
 
 from vaultlint.formats import bases
 from vaultlint.formats.base_expressions import Reference, closest, references
-from vaultlint.markdown.note import Note, NoteReadError, decode
+from vaultlint.markdown.note import Note, NoteReadError
 from vaultlint.rule import Rule
-from vaultlint.vault.files import read_bytes
 
 BASE_SUFFIX = ".base"
 # A top-level key of front-matter that the YAML parser refused (a template's
@@ -27,7 +28,7 @@ _KEY_LINE = re.compile(r"^([^\s#:'\"\[\]{}-][^:\n]*?)[ \t]*:(?:[ \t]|$)", re.M)
 class BaseRule(Rule):
     """A rule over bases (not registered: it has no name)."""
 
-    kinds = ("markdown", "base")
+    kinds = ("markdown", "base")  # the notes' base blocks, and `.base` files
 
     def check_base(self, note: Note, base: bases.Base, ctx):
         return ()
@@ -36,14 +37,6 @@ class BaseRule(Rule):
         for base in note_bases(note, ctx):
             yield from self.check_base(note, base, ctx)
 
-    def check_vault(self, ctx):
-        # `.base` files are read here while the engine checks only Markdown
-        # notes; a run that gives them to `check_note` skips this.
-        if getattr(ctx, "checks_bases", False):
-            return
-        for note in vault_bases(ctx):
-            yield from self.check_note(note, ctx)
-
 
 def note_bases(note: Note, ctx) -> list[bases.Base]:
     """The bases of a note: the whole file of a `.base`, else its base blocks."""
@@ -51,25 +44,9 @@ def note_bases(note: Note, ctx) -> list[bases.Base]:
 
 
 def _read_bases(note: Note) -> list[bases.Base]:
-    if note.path.lower().endswith(BASE_SUFFIX):
+    if note.kind == "base":
         return [bases.read(note.text)]
     return [bases.read(note.text, s, e) for s, e in bases.blocks(note.text, note.body.masked)]
-
-
-def vault_bases(ctx) -> list[Note]:
-    """Each `.base` file of the vault (the excluded ones left out) as a note."""
-    return ctx.memo("bases.files", lambda: _vault_bases(ctx))
-
-
-def _vault_bases(ctx) -> list[Note]:
-    found = []
-    for path in ctx.vault.included(p for p in ctx.vault.files if p.lower().endswith(BASE_SUFFIX)):
-        try:
-            text, _bom = decode(read_bytes(ctx.vault.root, path))
-        except NoteReadError:
-            continue  # unreadable-note's to report
-        found.append(Note(path, text))
-    return found
 
 
 def base_references(expr: bases.Expr) -> list[Reference]:
@@ -134,5 +111,4 @@ def hint(close: list[str]) -> str:
     return f" (did you mean `{close[0]}`?)" if close else ""
 
 
-__all__ = ["BaseRule", "closest", "hint", "in_templates", "note_bases", "vault_bases", "vault_folders",
-           "vault_properties"]
+__all__ = ["BaseRule", "closest", "hint", "in_templates", "note_bases", "vault_folders", "vault_properties"]

@@ -35,7 +35,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from ..fix.writer import TEMP_SUFFIX
-from ..markdown.note import Note, NoteReadError, normalize_name
+from ..markdown.note import KINDS, Note, NoteReadError, normalize_name
 from ..markdown.scanner import Link
 from . import files as note_files
 
@@ -43,6 +43,8 @@ from . import files as note_files
 HIDDEN_PREFIX = "."
 # `.md` in any case: a note (nothing lowers to `m` or `d` but `M` and `D`).
 NOTE_SUFFIXES = (".md", ".MD", ".Md", ".mD")
+# The files of the other kinds that rules check (see `markdown.note.KINDS`).
+_KIND_SUFFIXES = (*KINDS, *(suffix.upper() for suffix in KINDS))
 # The answers of `Vault.candidates` kept at most: a note's links are
 # answered again from it, and the vault's common targets soon come back.
 FOUND_MAX = 20_000
@@ -194,6 +196,7 @@ class Vault:
         self.temporary: list[str] = list(temporary)
         self.files: list[str] = sorted(walk(self.root, temporary=self.temporary) if files is None else files)
         self._notes_of: list[str] | None = None  # the `files` that `note_paths` was made from
+        self._checked_of: list[str] | None = None  # the `note_paths` that `checked_paths` was made from
         self._notes: dict[str, Note | NoteReadError] = {}
         self._aliases: dict[str, list[str]] | None = None
         self._tracking: list[set[str]] = []
@@ -224,6 +227,17 @@ class Vault:
             self._note_paths = [p for p in self.files if p.endswith(NOTE_SUFFIXES)]  # (no `lower()` a file)
             self._notes_of = self.files
         return self._note_paths
+
+    @property
+    def checked_paths(self) -> list[str]:
+        """The files rules check: every note, and the files of the other
+        kinds (`.base`), in order. In a vault with none, `note_paths` itself."""
+        notes = self.note_paths
+        if self._checked_of is not notes:
+            others = [p for p in self.files if p.endswith(_KIND_SUFFIXES)]
+            self._checked_paths = sorted(notes + others) if others else notes
+            self._checked_of = notes
+        return self._checked_paths
 
     def included(self, paths: Iterable[str]) -> list[str]:
         """`paths` less the excluded ones."""

@@ -20,7 +20,7 @@ from vaultlint.markdown.scanner import DEFAULT_STAMP_PATTERN
 EXAMPLES = int(os.environ.get("VAULTLINT_FUZZ_EXAMPLES", "300"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 STAMP = re.compile(DEFAULT_STAMP_PATTERN)
-REGRESSIONS = Path(__file__).parent / "regressions"
+REGRESSIONS = Path(__file__).parents[1] / "regressions"
 
 # Pieces of Markdown that interact: link brackets, code, math, comments,
 # headings, block ids, stamps, line endings, odd characters.

@@ -28,7 +28,7 @@ from click.testing import CliRunner
 from vaultlint import api
 from vaultlint.cli import main
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 HAVE_GIT = shutil.which("git") is not None
 HAVE_PRE_COMMIT = importlib.util.find_spec("pre_commit") is not None
 needs_git = pytest.mark.skipif(not HAVE_GIT, reason="git is not installed")
@@ -225,7 +225,7 @@ def test_fix_staged_fixes_only_the_notes_given(tmp_path, monkeypatch, after_a_ch
     link elsewhere that the commit breaks is the check hook's to report."""
     vault = tmp_path
     (vault / ".obsidian").mkdir()
-    rules = Path(__file__).with_name("fix_rules.py").as_posix()
+    rules = Path(__file__).parents[1].joinpath("fix", "fix_rules.py").as_posix()
     write(vault, {".vaultlint.toml": f'plugins = ["{rules}"]\n', "a.md": "calm todo\n", "b.md": "todo too\n",
                   "c.md": "see [[Target]]\n", "Target.md": "# T\n"})
     git(vault, "init", "-q")
@@ -470,7 +470,7 @@ def test_the_fix_hook_exits_0_with_problems_left_and_1_when_a_note_is_not_writte
     from vaultlint.fix import fixer
 
     (tmp_path / ".obsidian").mkdir()
-    rules = Path(__file__).with_name("fix_rules.py").as_posix()
+    rules = Path(__file__).parents[1].joinpath("fix", "fix_rules.py").as_posix()
     write(tmp_path, {".vaultlint.toml": f'plugins = ["{rules}"]\n', "a.md": "todo [[nowhere]] maybe\n"})
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", "-A")

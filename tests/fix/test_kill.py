@@ -31,7 +31,7 @@ from vaultlint.cli import main
 from vaultlint.engine import run as engine
 from vaultlint.fix import writer
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 ROUNDS = int(os.environ.get("VAULTLINT_KILL_ROUNDS", "8"))
 NOTES = int(os.environ.get("VAULTLINT_KILL_NOTES", "80"))
 

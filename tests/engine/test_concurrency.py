@@ -16,7 +16,7 @@ from vaultlint import api
 from vaultlint.cli import main
 from vaultlint.fix import fixer
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SUPPRESSION = "%% vaultlint-disable broken-heading %%"
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 RULES = Path(__file__).with_name("fix_rules.py")
 
 pty = pytest.importorskip("pty")

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from vaultlint.cli import main
 from vaultlint.output import formats as report
 
-SARIF_SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+SARIF_SCHEMA = json.loads((Path(__file__).parents[1] / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 
 NOTES = {
     "Home.md": "# Home\n\nSee ![[Qwxyz vvv.png]] and [[Other]].\n\tTab [[nope.pdf|x]] 日本 ![[ゼロ.png]]\n",
