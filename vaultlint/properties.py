@@ -11,4 +11,5 @@ from .checks.obsidian_types import (
 )
 from .checks.properties import (
     date_properties,
+    date_values,
 )

@@ -5,12 +5,12 @@ Two sources declare a property's type:
 - `.obsidian/types.json`, Obsidian's own file, `{"types": {"created": "date", ...}}`,
   for the whole vault; its types are `text`, `multitext`, `number`,
   `checkbox`, `date`, `datetime`, `aliases` and `tags`;
-- the JSON Schemas that apply to a note (see `vaultlint.schemas`): a
+- the JSON Schemas that apply to a note (see `vaultlint.checks.schemas`): a
   top-level property with `"format": "date"` or `"format": "date-time"`.
 
 Rules that care about dates ask `date_properties(note, ctx)`:
 
-    from vaultlint.properties import date_properties
+    from vaultlint.checks.properties import date_properties
     for key, kind in date_properties(note, ctx).items():   # kind: "date" | "date-time"
         ...
 
@@ -21,6 +21,8 @@ same, read once per run.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+import yaml
 
 from . import schemas as schema_module
 from .obsidian_types import DATE_FORMATS, vault_types
@@ -49,3 +51,12 @@ def date_properties(note: Note, ctx: Context) -> dict[str, str]:
     made[key] = (schemas, found)
     return found
 
+
+def date_values(note, keys):
+    """(key, value node) for each top-level property among `keys`."""
+    fm = note.frontmatter
+    if fm is None or not isinstance(fm.root, yaml.MappingNode):
+        return
+    for key_node, value_node in fm.root.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value in keys:
+            yield key_node.value, value_node

@@ -53,7 +53,7 @@ from __future__ import annotations
 import yaml
 
 from vaultlint.checks.dates import read_date
-from vaultlint.checks.properties import date_properties
+from vaultlint.checks.properties import date_properties, date_values
 from vaultlint.diagnostics import Applicability
 from vaultlint.rule import Rule, Severity
 
@@ -66,16 +66,6 @@ def date_keys(note, ctx, extra) -> dict[str, str]:
     keys = {key: "any" for key in extra}
     keys.update(date_properties(note, ctx))
     return keys
-
-
-def date_values(note, keys):
-    """(key, value node) for each top-level property among `keys`."""
-    fm = note.frontmatter
-    if fm is None or not isinstance(fm.root, yaml.MappingNode):
-        return
-    for key_node, value_node in fm.root.value:
-        if isinstance(key_node, yaml.ScalarNode) and key_node.value in keys:
-            yield key_node.value, value_node
 
 
 class DateFormat(Rule):

@@ -36,8 +36,8 @@ from __future__ import annotations
 import datetime as dt
 
 from vaultlint.checks.dates import day_of, read_date
+from vaultlint.checks.properties import date_values
 from vaultlint.rule import Rule, Severity
-from vaultlint.rules.date_format import date_values
 
 
 def _comparable(a: dt.date, b: dt.date) -> tuple[dt.date, dt.date]:
