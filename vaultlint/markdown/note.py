@@ -40,7 +40,7 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 ALIAS_KEYS = ("aliases", "alias")
 # The files of a vault other than Markdown notes that rules check, by
 # suffix (in lower case): their kind. A Markdown note's kind is "markdown".
-KINDS = {".base": "base"}
+KINDS = {".base": "base", ".canvas": "canvas"}
 MARKDOWN = "markdown"
 
 
@@ -250,19 +250,6 @@ def compose_yaml(source: str, offset: int) -> FrontMatter:
     return fm
 
 
-class _once(cached_property):
-    """`cached_property` without the lock Python 3.11 takes at each first
-    access (3.12 dropped it; each note makes three such values). Two threads
-    at once would at worst make the same value twice: each is a pure
-    function of the note."""
-
-    def __get__(self, instance, owner=None):
-        if instance is None:
-            return self
-        value = instance.__dict__[self.attrname] = self.func(instance)
-        return value
-
-
 @dataclass(eq=False)
 class Note:
     """A note as the rules see it. Every span is a pair of character offsets
@@ -294,7 +281,7 @@ class Note:
     kind: str = MARKDOWN
 
     # -- positions --------------------------------------------------------
-    @_once
+    @cached_property
     def line_starts(self) -> list[int]:
         text = self.text
         if "\r" in text:
@@ -323,7 +310,7 @@ class Note:
         e = starts[line] if line < len(starts) else len(self.text)
         return self.text[s:e].rstrip("\r\n")
 
-    @_once
+    @cached_property
     def prose(self) -> str:
         """The text with what is not prose blanked out: the front-matter,
         and the spans of `body.masked` (code, math, comments), each
@@ -346,7 +333,7 @@ class Note:
         fm = self.frontmatter
         return fm.data if fm is not None and isinstance(fm.data, dict) else {}
 
-    @_once
+    @cached_property
     def aliases(self) -> tuple[str, ...]:
         for key in ALIAS_KEYS:
             value = self.data.get(key)
@@ -356,7 +343,7 @@ class Note:
                 return tuple(str(v) for v in value if isinstance(v, (str, int, float)))
         return ()
 
-    @_once
+    @cached_property
     def frontmatter_links(self) -> tuple[Link, ...]:
         """Quoted links in front-matter values (`related: "[[Note]]"`)."""
         fm = self.frontmatter
