@@ -24,7 +24,8 @@ only the whole vault shows).
                 yield self.diagnostic(note, at, at + len(word), f"{word} left in the note")
 
 The spans a note's parts are found at are listed in the `Note` docstring
-(vaultlint/note.py).
+(vaultlint/markdown/note.py), and those of each part in the docstrings of
+`Link`, `Heading` and `BlockId` (vaultlint/markdown/scanner.py).
 
 Work shared by every note of a run (an index of the vault's names) goes in
 `ctx.memo(key, make)`; with `lasting=(to_data, from_data)` the value is also
@@ -36,6 +37,16 @@ what it puts in `ctx.memo` is made once and inherited by every worker;
 `prepare_targets(ctx, targets, spread)` likewise does work once for each
 link target the notes name (`broken-link` asks for its suggestions so),
 spread over the workers.
+
+A rule's bug stops only that rule: one that raises, or returns what is not
+a `Diagnostic` of the declared field types (a `fix=` that is no `Fix`, a
+str subclass, a suggestion that is no str: diagnostics are packed with
+marshal for the cache and for the trip back from a worker process), gets
+an `internal-error` problem naming it at the note it was checking, and the
+other rules' problems still come. A `prepare` or `prepare_targets` that
+raises is a warning (on stderr, from the CLI) in the runs that call it,
+and the checks run without what it would have made: since only some runs
+prepare, a problem there would come and go with the run's size.
 """
 
 from __future__ import annotations
@@ -48,7 +59,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
-from .markdown.note import Note
+from .formats import canvas
+from .markdown.note import MARKDOWN, Note
 
 if TYPE_CHECKING:
     from .config.settings import Config
@@ -188,6 +200,8 @@ class Rule:
     fixable: ClassVar[bool] = False
     # option name -> JSON Schema fragment, each with a "default"
     options: ClassVar[dict[str, dict]] = {}
+    # The kinds of file it checks (`Note.kind`): "markdown", "canvas", "base".
+    kinds: ClassVar[tuple[str, ...]] = (MARKDOWN,)
 
     def __init__(self, options: dict | None = None, severity: Severity | None = None):
         defaults = {key: spec.get("default") for key, spec in type(self).options.items()}
@@ -260,6 +274,11 @@ class Rule:
         fix: Fix | None = None,
         suggestions: Iterable[str] = (),
     ) -> Diagnostic:
+        if fix is not None and type(fix) is not Fix:
+            # Said here, where the rule's own code is on the traceback, not
+            # when the engine packs the results or `fix` applies them.
+            raise TypeError(f"rule `{self.name}`: `fix=` must be a Fix (made by `self.fix(note, edits, "
+                            f"applicability)`) or None, not {type(fix).__name__}")
         line, column = note.position(start)
         end_line, end_column = note.position(end)
         return Diagnostic(
@@ -269,4 +288,47 @@ class Rule:
 
     @staticmethod
     def fix(note: Note, edits: Iterable[tuple[int, int, str]], applicability: Applicability, message: str = "") -> Fix:
+        if note.kind == canvas.CANVAS:  # written into the canvas's JSON strings: escaped, or only shown
+            edits, in_place = canvas.parse(note.text).escape_edits(edits)
+            applicability = applicability if in_place else Applicability.DISPLAY_ONLY
         return Fix(tuple(note.edit(s, e, c) for s, e, c in edits), Applicability(applicability), message)
+
+
+def malformed(diagnostic: object) -> str | None:
+    """What makes `diagnostic`, as a rule returned it, unfit for the engine
+    (which packs it for the cache and for the trip back from a worker
+    process, sorts it and prints it), or None when it is fit: a
+    `Diagnostic` whose fields hold exactly the types it declares (a str
+    subclass, say, cannot be packed), its fix a `Fix` of `Edit`s."""
+    d = diagnostic
+    if type(d) is not Diagnostic:
+        return f"it is {_a(type(d).__name__)}, not a Diagnostic"
+    fix = d.fix
+    if (type(d.path) is str and type(d.rule) is str and type(d.message) is str and type(d.severity) is Severity
+            and type(d.line) is int and type(d.column) is int and type(d.end_line) is int
+            and type(d.end_column) is int and type(d.start) is int and type(d.end) is int
+            and type(d.suggestions) is tuple and (not d.suggestions or all(type(s) is str for s in d.suggestions))
+            and (fix is None or (type(fix) is Fix and _fit_fix(fix)))):
+        return None  # (the common case, checked in one expression: rules return many diagnostics)
+    for name, wanted in (("path", str), ("rule", str), ("message", str), ("severity", Severity), ("line", int),
+                         ("column", int), ("end_line", int), ("end_column", int), ("start", int), ("end", int),
+                         ("suggestions", tuple)):
+        value = getattr(d, name)
+        if type(value) is not wanted:
+            return f"its `{name}` is {_a(type(value).__name__)}, not {_a(wanted.__name__)}"
+    if not all(type(s) is str for s in d.suggestions):
+        return "its `suggestions` hold something other than strings"
+    if type(fix) is not Fix:
+        return f"its `fix` is {_a(type(fix).__name__)}, not a Fix"
+    return "its `fix` is not a Fix of Edits (made by `Rule.fix`)"
+
+
+def _a(name: str) -> str:
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
+def _fit_fix(fix: Fix) -> bool:
+    return (type(fix.edits) is tuple and type(fix.applicability) is Applicability and type(fix.message) is str
+            and all(type(e) is Edit and type(e.start) is int and type(e.end) is int and type(e.content) is str
+                    and type(e.line) is int and type(e.column) is int and type(e.end_line) is int
+                    and type(e.end_column) is int for e in fix.edits))

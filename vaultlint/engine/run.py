@@ -15,6 +15,7 @@ changes, adds and renames notes and compares.
 from __future__ import annotations
 
 import gc
+import logging
 import marshal
 import multiprocessing
 import os
@@ -31,7 +32,7 @@ from ..config.schema import ConfigError
 from ..diagnostics import Diagnostic, Severity
 from ..markdown import note as note_module
 from ..markdown.note import Note, NoteReadError
-from ..rule import Context, Rule
+from ..rule import Context, Rule, malformed
 from ..vault import files as note_files
 from ..vault.index import walk
 from . import suppressions
@@ -90,26 +91,48 @@ SAVING_STEPS = 4
 
 
 def guarded(rule: Rule, path: str, check, *args) -> list[Diagnostic]:
-    """A rule that crashes is reported for that note; the run goes on."""
+    """A rule that crashes, or returns a problem the engine cannot keep (see
+    `rule.malformed`: packing it for the cache or a worker's answer would
+    crash the run), is an `internal-error` for that note; the run goes on."""
     try:
-        return list(check(*args))
+        found = list(check(*args))
     except ConfigError:  # a config problem found while checking (a schema file): exit 2
         raise
     except Exception as exc:  # a plugin's bug must not stop the lint
-        return [Diagnostic(path, 1, 1, 1, 1, INTERNAL_ERROR, Severity.ERROR,
-                           f"rule `{rule.name}` crashed: {type(exc).__name__}: {exc}")]
+        return [internal_error(path, f"rule `{rule.name}` crashed: {_said(exc)}")]
+    if found and any(malformed(d) is not None for d in found):
+        fit = [d for d in found if malformed(d) is None]
+        problem = next(p for p in map(malformed, found) if p is not None)
+        return [*fit, internal_error(path, f"rule `{rule.name}` returned a problem vaultlint cannot use: {problem}")]
+    return found
 
 
-def prepared(prepare: Callable[..., None], *args) -> None:
-    """A rule's `prepare` or `prepare_targets`: only a head start, so a
-    failure is let pass (its checks meet the trouble and report it), but for
-    a config problem."""
+def prepared(rule: Rule, prepare: Callable[..., None], *args) -> None:
+    """A rule's `prepare` or `prepare_targets`: only a head start, so the
+    run goes on without what it made (its checks make it, or meet the
+    trouble and report it), and a failure is said as a warning on the
+    `vaultlint` log, not as a problem: only some runs prepare (a pool's, a
+    few notes' after an edit), and the problems must be the same however
+    the run goes. A config problem stops the run."""
     try:
         prepare(*args)
     except ConfigError:
         raise
+    except Exception as exc:  # a plugin's bug must not stop the lint
+        logging.getLogger("vaultlint").warning("rule `%s` crashed in %s (its checks run without it): %s",
+                                               rule.name, prepare.__name__, _said(exc))
+
+
+def internal_error(path: str, message: str) -> Diagnostic:
+    return Diagnostic(path, 1, 1, 1, 1, INTERNAL_ERROR, Severity.ERROR, message)
+
+
+def _said(exc: BaseException) -> str:
+    """`Type: message` of an exception, even one whose `str` fails (a plugin's own)."""
+    try:
+        return f"{type(exc).__name__}: {exc}"
     except Exception:
-        pass
+        return type(exc).__name__
 
 
 def unreadable(rules: list[Rule], path: str, exc: NoteReadError) -> list[Diagnostic]:
@@ -173,7 +196,7 @@ def run_rules(vault, config, rules: list[Rule], paths: list[str], ctx: Context |
 
     if keep is None and jobs > 1 and len(paths) >= POOL_MIN_NOTES and "fork" in multiprocessing.get_all_start_methods():
         for rule in rules:  # what rules share is made here once, not in each worker
-            prepared(rule.prepare, ctx)
+            prepared(rule, rule.prepare, ctx)
         store, ctx.store = ctx.store, None  # (the workers must not use this process's connection to the cache)
         try:
             found = spread(check_packed, paths, jobs, progress, CHECKING)
@@ -674,7 +697,7 @@ class Run:
         if by_target:
             targets = set().union(*(targets for _, targets in found))
             for rule in by_target:
-                prepared(rule.prepare_targets, self.ctx, targets, self._spread)
+                prepared(rule, rule.prepare_targets, self.ctx, targets, self._spread)
 
     def _spread(self, fn: Callable, items: list) -> list:
         """`spread` over this run's workers: see `Rule.prepare_targets`."""
@@ -682,7 +705,7 @@ class Run:
 
     def _prepare(self) -> None:
         for rule in self.rules:
-            prepared(rule.prepare, self.ctx)
+            prepared(rule, rule.prepare, self.ctx)
 
     def _vault_rules_early(self) -> None:
         """Run now the vault rules the cache holds nothing of (a cold run),

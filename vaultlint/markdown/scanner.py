@@ -27,7 +27,17 @@ from .stamps import YT_TIMESTAMP, padded
 
 
 class Link(NamedTuple):
-    """A link as written. `target` is the path part ('' for the same note)."""
+    """A link as written. `target` is the path part ('' for the same note),
+    decoded (`my%20note.md` is `my note.md`, `<a b.md>` is `a b.md`).
+
+    Spans are character offsets into the note's text, start included, end
+    excluded: `start`-`end` is the whole link from its `[` (its `!` for an
+    embed) to past its `]]` or `)`, `![[pic.png|100]]` whole;
+    `target_start`-`target_end` is the target as the file writes it
+    (`my%20note.md`, without `<>`), which a fix replaces; for `[[#Local]]`
+    it is empty, just after `[[`. A front-matter link (`up: "[[Home]]"`)
+    spans the `[[...]]` inside the value.
+    """
 
     kind: str  # "wiki", "markdown" or "frontmatter"
     embed: bool
@@ -45,6 +55,17 @@ class Link(NamedTuple):
 
 
 class Heading(NamedTuple):
+    """A heading: `#` to `######`, setext (`Title` over `===` or `---`), and
+    headings in quotes and callouts (`> ## Title`). `text` is the heading
+    as written, without its marks (the `#`s, a closing `##`, the `===`).
+
+    Its span, character offsets into the note's text (end excluded), starts
+    at the very start of its line, so indentation and a quote's or
+    callout's `>` are inside it (`  ## Head` starts at the first space), and
+    ends at the end of its last line without the line break, closing `#`s
+    and trailing spaces included; a setext heading spans both its lines.
+    """
+
     level: int
     text: str
     start: int
@@ -52,6 +73,10 @@ class Heading(NamedTuple):
 
 
 class BlockId(NamedTuple):
+    """A block id, `^id` at the end of a block's line. Its span is the `^id`
+    itself (offsets into the note's text, end excluded); `id` is without
+    the `^`. A heading's line may hold one: it is also in the heading's text."""
+
     id: str
     start: int  # span of '^id'
     end: int
