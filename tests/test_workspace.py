@@ -194,3 +194,18 @@ def test_a_config_that_turns_bad_keeps_the_old_one(make_vault):
     (root / ".vaultlint.toml").write_text('ignore = ["unwritten-note"]\n')
     assert "A.md" in ws.reload_config()
     assert ws.check("A.md") == []
+
+
+def test_a_warm_vault_opens_from_the_cache_without_checking_a_note(make_vault):
+    root = make_vault({
+        "A.md": "# Intro\n\n[[B#Intro]] [[Nowhere]]\n",
+        "B.md": "# Intro\n\n%% vaultlint-disable-next-line broken-link %%\n[[Gone]] [[A]]\n",
+    })
+    first = api.lint(vault_dir=root).diagnostics  # the cache is made
+    ws = Workspace.open(root)
+    assert ws.stats["from batch"] == 2
+    assert ws.check() == first
+    assert ws.stats["checked"] == 0  # every result came from the batch run's record
+    # What each note's check read came with it: B's heading renamed makes A stale.
+    assert ws.update("B.md", "# Other\n") == {"A.md", "B.md"}
+    assert [d.rule for d in ws.check("A.md")] == ["broken-heading", "unwritten-note"]

@@ -72,6 +72,10 @@ class Workspace:
         # whole (path ".") are the vault rules'.
         self._found: dict[str, list[Diagnostic]] = {}
         self._stale: set[str] = set()
+        # path -> the problems the batch run found, packed as the cache keeps
+        # them, until first asked for; and the run's summaries of the notes.
+        self._packed: dict[str, bytes] = {}
+        self._batch_summaries: dict[str, dict] = {}
         # path -> the other notes its check read; and the other way round.
         # Notes whose reads are unknown (no record of them) count as
         # reading every note.
@@ -147,46 +151,77 @@ class Workspace:
             self._check_note(path)
 
     def _take_batch(self, found: engine.Found) -> None:
-        """Keep what the batch run found, by note, with what each note's
-        check read and what the vault rules found, as the cache records them."""
-        notes = self._checked
-        vault = self.vault
-        self._found = {path: [] for path in notes}
-        for d in found.diagnostics:
-            self._found.setdefault(d.path, []).append(d)
-        self.stats["from batch"] = len(notes)
-        # The aliases, as the run knew them (from its summaries).
-        self._aliases = dict(engine.every_alias(vault.summaries.items()))
+        """Take what the batch run found, as the cache keeps it: each note's
+        problems packed, unpacked when first asked for (at 100,000 notes,
+        unpacking them all takes seconds), with the notes its check read;
+        and what the vault rules found."""
+        notes, vault = self._checked, self.vault
+        # The aliases as the run knew them (from its summaries, which also
+        # tell which notes hold suppressions).
+        every = vault.every_alias if vault.every_alias is not None else engine.every_alias(vault.summaries.items())
+        self._aliases = dict(every)
+        self._batch_summaries = vault.summaries
         self._new_names()
-        # The run's key, under which the cache keeps the vault rules' results.
+        # The run's key, under which the cache keeps the notes' and the vault
+        # rules' results.
         key = fingerprint([config_key(self.config, self.rules), fingerprint_paths(vault.files),
                            sorted(self._aliases.items())])
         cache = Cache.existing(self.root)
+        if cache is None:  # no record (a folder vaultlint cannot write): every note counts as reading every other
+            for d in found.diagnostics:
+                self._found.setdefault(d.path, []).append(d)
+            self._found = {path: self._found.get(path, []) for path in notes}
+            self._reads_unknown = set(notes)
+            self._run_vault_rules()
+            return
+        # A note without a result kept under the key (one that cannot be read)
+        # is checked here when asked for.
+        self._stale = set(notes)
         self._reads_unknown = set(notes)
         kept: dict[str, list[Diagnostic]] | None = {}
         try:
-            if cache is not None:
-                for path, _hash, _key, deps, _packed in cache.rows(notes, every=True):
-                    self._reads_unknown.discard(path)
-                    if deps:
-                        self._set_reads(path, frozenset(p for p, _h in deps))
-                for rule in engine.vault_rules(self.rules):
-                    row = cache.vault_rule(rule.name)
-                    if row is None or row[0] != key:
-                        kept = None
-                        break
-                    self._vault_reads.update(p for p, _h in row[1])
-                    for d in unpack(row[2]):
-                        if d.path in self._checked_set or d.path == VAULT_PATH:
-                            kept.setdefault(d.path, []).append(d)
+            for path, _hash, row_key, deps, packed in cache.rows(notes, every=True):
+                if row_key != key or path not in self._stale:
+                    continue
+                self._packed[path] = packed
+                self._stale.discard(path)
+                self._reads_unknown.discard(path)
+                if deps:
+                    self._set_reads(path, frozenset(p for p, _h in deps))
+            for rule in engine.vault_rules(self.rules):
+                row = cache.vault_rule(rule.name)
+                if row is None or row[0] != key:
+                    kept = None
+                    break
+                self._vault_reads.update(p for p, _h in row[1])
+                for d in unpack(row[2]):
+                    if d.path in self._checked_set or d.path == VAULT_PATH:
+                        kept.setdefault(d.path, []).append(d)
         finally:
-            if cache is not None:
-                cache.close()
-        if kept is None or cache is None:
+            cache.close()
+        self.stats["from batch"] = len(self._packed)
+        if kept is None:
             self._run_vault_rules()
         else:
             self._vault_found = kept
-        self._found.pop(VAULT_PATH, None)
+
+    def _result(self, path: str) -> list[Diagnostic]:
+        """The problems of a note of the vault: checked again if stale, else
+        as kept (unpacked now if the batch run's)."""
+        if path in self._stale:
+            self._check_note(path)
+        found = self._found.get(path)
+        if found is not None:
+            return found
+        packed = self._packed.pop(path, None)
+        if packed is None:
+            self._check_note(path)
+            return self._found[path]
+        summary = self._batch_summaries.get(path) or {}
+        found = self._found[path] = engine.finish(self.vault, self.config, self.rules,
+                                                  unpack(packed) + self._vault_found.get(path, []),
+                                                  [path] if summary.get("suppressions") else [])
+        return found
 
     # -- the vault's files --------------------------------------------------
     def notes(self) -> list[str]:
@@ -265,7 +300,7 @@ class Workspace:
                                     plugins=self.plugins)
         self.config, self.rules = config, config.active_rules(self._select, self._ignore)
         self.vault = self._make_vault(list(self.vault.files))
-        self._found, self._targets, self._linking, self._leads_nowhere = {}, {}, {}, set()
+        self._found, self._packed, self._targets, self._linking, self._leads_nowhere = {}, {}, {}, {}, set()
         self._reads, self._read_by, self._reads_unknown = {}, {}, set()
         self._check_all()
         return set(self._checked)
@@ -311,6 +346,7 @@ class Workspace:
         for path in removed:
             self._aliases.pop(path, None)
             self._found.pop(path, None)
+            self._packed.pop(path, None)
             self._stale.discard(path)
             self._forget_links(path)
             self._set_reads(path, frozenset())
@@ -370,12 +406,8 @@ class Workspace:
         if path is not None:
             if path not in self._checked_set:
                 return []
-            if path in self._stale or path not in self._found:
-                self._check_note(path)
-            return list(self._found[path])
-        for stale in sorted(self._stale):
-            self._check_note(stale)
-        out = [d for p in self._checked for d in self._found.get(p, ())]
+            return list(self._result(path))
+        out = [d for p in self._checked for d in self._result(p)]
         out += engine.finish(self.vault, self.config, self.rules, self._vault_found.get(VAULT_PATH, []), [])
         out.sort(key=lambda d: d.sort_key)
         return out
@@ -401,6 +433,7 @@ class Workspace:
         self._reads_unknown.discard(path)
         found += self._vault_found.get(path, [])
         self._found[path] = engine.finish(vault, self.config, rules, found, holders)
+        self._packed.pop(path, None)
         self._stale.discard(path)
         self.stats["checked"] += 1
 
