@@ -200,15 +200,24 @@ class StderrLog(logging.Handler):
 @click.option("--no-cache", is_flag=True, help="Check every note afresh; neither read nor write the cache.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes that read notes in a large cold run (default: the number of cores).")
+@click.option("--verbose", "-v", is_flag=True,
+              help="After the results, say on stderr what the run did: notes checked, reused from the cache, read.")
 @click.option("--show-settings", is_flag=True,
               help="Print the vault root, the config files read and the settings and rules in force; check nothing.")
-def check(paths, vault_dir, config_file, select, ignore, output_format, color, staged, statistics, max_results,
-          exit_zero, fail_on, baseline_file, no_baseline, write_baseline, no_cache, jobs, no_plugins, show_settings):
+@click.option("--watch", is_flag=True,
+              help="Check again as files change, printing the problems that appeared (+) and went away (-); "
+                   "Ctrl-C ends it (exit 0). Needs the watch extra.")
+def check(paths, vault_dir, config_file, select, ignore, output_format, color, staged, statistics, max_results, verbose,
+          exit_zero, fail_on, baseline_file, no_baseline, write_baseline, no_cache, jobs, no_plugins, show_settings,
+          watch):
     """Lint the vault, or only the notes under PATHS (links still resolve
     against the whole vault). Results are cached in .vaultlint_cache/ and
     reused while notes do not change."""
     if show_settings:
         return _show_settings(paths, vault_dir, config_file, select, ignore, no_plugins)
+    if watch:
+        return _watch(paths, vault_dir, config_file, select, ignore, no_cache, no_plugins,
+                      other=staged or write_baseline or statistics or output_format != "text")
     if write_baseline and staged:
         raise Failure("--write-baseline records the whole vault; run it without --staged")
     if max_results is not None and (output_format != "sarif" or statistics):
@@ -241,11 +250,35 @@ def check(paths, vault_dir, config_file, select, ignore, output_format, color, s
         failed = any(d.severity.rank >= Severity(fail_on).rank for d in known.new)
     else:
         failed = result.failed(Severity(fail_on))
+    if verbose:  # (after the results, also when both go to one file)
+        sys.stdout.flush()
+        click.echo(f"vaultlint: {result.stats.line()}", err=True)
     sys.exit(1 if failed and not exit_zero else 0)
 
 
 def _s(n: int) -> str:
     return "" if n == 1 else "s"
+
+
+def _watch(paths, vault_dir, config_file, select, ignore, no_cache, no_plugins, other: bool) -> None:
+    """`check --watch` (see `vaultlint.lsp.watch`): Ctrl-C is how it ends, exit 0."""
+    if other:
+        raise Failure("--watch prints text; it takes none of --staged, --write-baseline, --statistics, "
+                      "--output-format")
+    try:
+        import watchfiles  # noqa: F401
+
+        from .lsp.watch import watch
+    except ImportError:
+        raise Failure("--watch needs watchfiles: pip install 'obsidian-vaultlint[watch]'") from None
+    root = run_api(lambda: api.vault_root(paths, vault_dir))
+    try:
+        run_api(lambda: watch(root, lambda line: click.echo(line), config_file=config_file,
+                              select=_split(select) or None, ignore=_split(ignore) or None,
+                              plugins=not no_plugins, use_cache=not no_cache))
+    except KeyboardInterrupt:
+        click.echo("vaultlint: stopped watching", err=True)
+    sys.exit(0)
 
 
 def _baseline_file(config, given: str | None, off: bool) -> str | None:
@@ -633,6 +666,40 @@ def echo_utf8(data: bytes) -> None:
         buffer.flush()
     else:
         click.echo(data.decode("utf-8", "surrogatepass"), nl=False)
+
+
+@main.command("server")
+@click.option("--trust", "trusted", multiple=True, type=click.Path(file_okay=False),
+              help="A vault root (or a folder of vaults) whose plugins the server may load; repeatable. "
+                   "Untrusted vaults are checked without their plugins.")
+@click.option("--stdio", is_flag=True, help="Talk over stdin and stdout (the default and only way; editors pass it).")
+def server_command(trusted, stdio):
+    """Run the language server for editors, over stdio (needs the server extra)."""
+    try:
+        from .lsp.server import serve
+    except ImportError as exc:
+        raise Failure(f"the server needs pygls and lsprotocol: pip install 'obsidian-vaultlint[server]' ({exc})") \
+            from None
+    serve(trusted)
+
+
+@main.command("mcp")
+@click.argument("vault", required=False, type=click.Path(exists=True, file_okay=False))
+@click.option("--read-only", is_flag=True, help="Refuse every write (fix and move give their diff only).")
+@click.option("--trust", is_flag=True,
+              help="Load the plugins the vault's config names (its own Python code); without it, or "
+                   "VAULTLINT_MCP_TRUST=1, they are not loaded and the server says so.")
+@click.option("--no-cache", is_flag=True, help="Check every note afresh at the start; write no .vaultlint_cache/.")
+def mcp_command(vault, read_only, trust, no_cache):
+    """Serve the vault (VAULT, else the one the current folder is in) to AI
+    agents: a Model Context Protocol server over stdio (needs the mcp extra)."""
+    try:
+        from .agent.server import serve
+    except ImportError as exc:
+        raise Failure(f"the MCP server needs the mcp SDK: pip install 'obsidian-vaultlint[mcp]' ({exc})") from None
+    root = run_api(lambda: api.vault_root([], vault))
+    trusted = trust or os.environ.get("VAULTLINT_MCP_TRUST", "") not in ("", "0")
+    run_api(lambda: serve(root, trusted=trusted, read_only=read_only, use_cache=not no_cache))
 
 
 def run() -> None:  # pragma: no cover (it ends the process: tests call `main`)
