@@ -366,3 +366,44 @@ def test_any_text_reads_as_a_base_with_places_inside_it(text):
     for view in base.views:
         for prop in view.properties:
             assert 0 <= prop.start <= prop.end <= len(text)
+
+
+# -- `vaultlint check` checks the `.base` files with the notes ----------------
+
+def lint_lines(root: Path, *paths, select=None) -> list[str]:
+    from vaultlint.output import formats
+
+    result = api.lint([root / p for p in paths] or [root], select=select)
+    return formats.diagnostic_lines(result.diagnostics)
+
+
+def test_check_reports_a_base_file_at_its_line_and_column(tmp_path):
+    root = make_vault(tmp_path, {
+        "Books.base": "filters:\n  and:\n    - 'status = \"done\"'\n    - file.hasLink(\"[[Missing]]\")\n",
+        "Home.md": "[[Books.base]]\n",
+    })
+    assert lint_lines(root) == [
+        "Books.base:3:15: base-syntax filters, `and`: `=` is not an operator (did you mean `==`?)",
+        "Books.base:4:21: base-undefined filters, `and`: no note `Missing` to link to",
+    ]
+    # Given alone, the base is checked; no Markdown rule reads its YAML (the
+    # `[[Missing]]` in a string is no link of the base's).
+    assert lint_lines(root, "Books.base") == lint_lines(root)
+
+
+def test_a_warm_run_sees_a_base_and_the_properties_change(tmp_path):
+    root = make_vault(tmp_path, {"B.base": "filters: 'rating > 3'\n", "A.md": "---\nrating: 1\n---\n"})
+    select = ["base-unknown-property", "base-syntax"]
+    assert lint_lines(root, select=select) == []
+    (root / "A.md").write_text("---\nscore: 1\n---\n", encoding="utf-8")
+    assert lint_lines(root, select=select) == ["B.base:1:11: base-unknown-property filters: no note has the property"
+                                               " `rating`"]
+    (root / "B.base").write_text("filters: 'score > 3 &'\n", encoding="utf-8")
+    assert lint_lines(root, select=select) == ["B.base:1:21: base-syntax filters: `&` is not an operator (did you"
+                                               " mean `&&`?)"]
+
+
+def test_a_base_is_no_note_to_the_markdown_rules(tmp_path):
+    root = make_vault(tmp_path, {"B.base": "# not a heading\nfilters: '[[Nowhere]]'\n", "A.md": "[[B.base]]\n"})
+    got = lint_lines(root)
+    assert not [line for line in got if not line.split(" ", 2)[1].startswith("base-")], got
