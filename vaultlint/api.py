@@ -31,6 +31,7 @@ from .diagnostics import Diagnostic, Severity
 from .engine import run as engine
 from .engine.changes import list_index
 from .engine.run import run_rules  # the plain run, without cache: part of this API
+from .engine.stats import RunStats
 from .engine.store import Cache
 from .fix import writer
 from .markdown.note import MARKDOWN, kind_of
@@ -61,7 +62,13 @@ class LintResult:
 
     @diagnostics.setter
     def diagnostics(self, diagnostics: list[Diagnostic]) -> None:
-        self.found = engine.Found(diagnostics)
+        stats, self.found = self.found.stats, engine.Found(diagnostics)
+        self.found.stats = stats
+
+    @property
+    def stats(self) -> RunStats:
+        """What the run did: notes checked, reused from the cache, read (see `RunStats`)."""
+        return self.found.stats
 
     def encoded(self, options: str, make: Callable[[list[Diagnostic]], str]) -> bytes:
         """`make(self.diagnostics)` in UTF-8, kept with the result in the
@@ -186,7 +193,8 @@ def lint(
     With `staged` (pre-commit), only the notes given, plus the links
     elsewhere that files deleted or renamed in git's staging area break
     (see `vaultlint.precommit`). With `plugins=False`, the config's plugins
-    are not imported (see the module's docstring)."""
+    are not imported (see the module's docstring). The result's `stats` says
+    what the run did: notes checked, reused from the cache, read (`RunStats`)."""
     listing = asked = None
     if staged:
         from .commands import staged as precommit
@@ -404,4 +412,5 @@ def _move_root(old: Path) -> Path:
     return root
 
 
-__all__ = ["ConfigError", "LintResult", "UsageError", "fix", "move", "lint", "open_vault", "select_notes", "run_rules"]
+__all__ = ["ConfigError", "LintResult", "UsageError", "fix", "move", "lint", "open_vault", "select_notes", "run_rules",
+           "RunStats"]

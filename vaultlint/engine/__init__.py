@@ -75,6 +75,9 @@ from .run import (
     unreadable,
     vault_rules,
 )
+from .stats import (
+    RunStats,
+)
 from .store import (
     Cache,
     Deps,

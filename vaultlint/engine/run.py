@@ -8,7 +8,7 @@ diagnostics of every note whose file, whose dependencies and whose run key
 (config, rules, the vault's names) are unchanged, and checks only the rest.
 Vault rules are kept the same way, with the notes they read.
 
-The result is the same as a run without the cache: `tests/test_cache.py`
+The result is the same as a run without the cache: `tests/engine/test_cache.py`
 changes, adds and renames notes and compares.
 """
 
@@ -41,6 +41,7 @@ from .child import in_child
 from .codec import no_gc, pack, unpack, unpack_chunks
 from .keys import config_key as make_config_key
 from .keys import digest, fingerprint, fingerprint_paths
+from .stats import RunStats
 from .store import Cache, Deps, Entry, Last, index_compared
 from .suppressions import directives  # (here, not in `summary`: an import in a function costs ~2 µs a call)
 
@@ -169,7 +170,7 @@ def finish(vault, config, rules: list[Rule], diagnostics, holders: list[str]) ->
 
 def run_rules(vault, config, rules: list[Rule], paths: list[str], ctx: Context | None = None,
               keep: Callable[[list[Diagnostic]], bool] | None = None,
-              progress: Progress | None = None, jobs: int = 1) -> list[Diagnostic]:
+              progress: Progress | None = None, jobs: int = 1, stats: RunStats | None = None) -> list[Diagnostic]:
     """Check `paths` with every rule, reading notes through `vault.note`
     (which `fix` fills with the texts it is changing), in `ctx` (a context
     for `paths`: `fix` gives one that shares what its check's rules made,
@@ -178,8 +179,10 @@ def run_rules(vault, config, rules: list[Rule], paths: list[str], ctx: Context |
     `fix` keeps the notes it may change, so that their fixes apply to the
     very text they were found in. Without `keep`, many notes are checked
     by `jobs` forked workers (they see the notes held, such as fixed texts).
-    `progress` is told how the checking goes."""
+    `progress` is told how the checking goes; `stats`, when given, is added
+    what this run did (see `RunStats`)."""
     ctx = ctx if ctx is not None else Context(vault, config, paths)
+    parsed, read_by_workers, workers = vault.parsed, 0, 0
     out: list[Diagnostic] = []
     holders = []  # the notes that hold suppressions: read again by `finish`
 
@@ -190,9 +193,10 @@ def run_rules(vault, config, rules: list[Rule], paths: list[str], ctx: Context |
         except NoteReadError as exc:
             return unreadable(rules, path, exc), None
 
-    def check_packed(path: str) -> tuple[bytes, bool]:  # (in a worker)
+    def check_packed(path: str) -> tuple[bytes, bool, int]:  # (in a worker; its reads are counted here)
+        before = vault.parsed
         found, note = check(path)
-        return pack(found), note is not None and bool(directives(note))
+        return pack(found), note is not None and bool(directives(note)), vault.parsed - before
 
     if keep is None and jobs > 1 and len(paths) >= POOL_MIN_NOTES and "fork" in multiprocessing.get_all_start_methods():
         for rule in rules:  # what rules share is made here once, not in each worker
@@ -202,8 +206,10 @@ def run_rules(vault, config, rules: list[Rule], paths: list[str], ctx: Context |
             found = spread(check_packed, paths, jobs, progress, CHECKING)
         finally:
             ctx.store = store
-        for path, (packed, holds) in zip(paths, found, strict=True):
+        workers = jobs
+        for path, (packed, holds, read) in zip(paths, found, strict=True):
             out += unpack(packed)
+            read_by_workers += read
             if holds:
                 holders.append(path)
     else:
@@ -220,9 +226,17 @@ def run_rules(vault, config, rules: list[Rule], paths: list[str], ctx: Context |
                 holders.append(path)
         if progress is not None:
             progress(len(paths), len(paths), CHECKING)
-    for rule in vault_rules(rules):
+    ran = vault_rules(rules)
+    for rule in ran:
         out += reported(guarded(rule, VAULT_PATH, rule.check_vault, ctx), ctx)
-    return finish(vault, config, rules, out, holders)
+    out = finish(vault, config, rules, out, holders)
+    if stats is not None:
+        stats.notes = len(vault.note_paths)
+        stats.checked += len(paths)
+        stats.read += vault.parsed - parsed + read_by_workers
+        stats.vault_rules_run += len(ran)
+        stats.workers = max(stats.workers, workers)
+    return out
 
 
 # -- the cached run ------------------------------------------------------
@@ -395,12 +409,15 @@ def find(vault, config, rules: list[Rule], paths: list[str], *, use_cache: bool 
     if start is None and use_cache:
         start = Start.of(vault, paths)
     run = Run(vault, config, rules, paths, start, jobs, progress)
+    parsed = vault.parsed
     try:
         found = run.go(use_last)
     finally:
         if start is not None:
             start.close()
     found.context = run.ctx
+    run.stats.read += vault.parsed - parsed  # (what `check_one` and the workers read is counted already)
+    found.stats = run.stats
     if found.last is not None and found._diagnostics is None:
         found._again = lambda: find(vault, config, rules, paths, use_cache=use_cache, jobs=jobs, progress=progress,
                                     use_last=False).diagnostics
@@ -421,6 +438,7 @@ class Found:
         # (the link suggester, near-duplicate names), for a caller that checks
         # more notes afterwards (`fix`).
         self.context: Context | None = None
+        self.stats = RunStats()  # what the run did: notes checked, reused, read
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -466,11 +484,13 @@ class Run:
         self.progress = progress or (lambda done, total, what: None)
         self.ctx = Context(vault, config, paths)
         self.early: dict[str, tuple[list[Diagnostic], set[str]]] = {}  # see _vault_rules_early
+        self.stats = RunStats()
 
     def go(self, use_last: bool = True) -> Found:
         notes = self.vault.checked_paths  # (with the `.base` files: their changes are seen as a note's)
         started = self.start is not None and self.start.notes is notes  # (the vault's files as it found them)
         self.known = self.start.known if started else {}
+        self.stats.notes = len(notes)
         config_key = make_config_key(self.config, self.rules)
         self.files_key = self.start.files_key if started else fingerprint_paths(self.vault.files)
         if self.cache is not None:  # what rules keep from run to run, made from the names
@@ -504,6 +524,7 @@ class Run:
                 and len(self.known) == len(notes)):
             last = self.cache.last(key, paths)
             if last is not None:
+                self.stats.whole, self.stats.reused = True, len(self.paths)
                 return Found(None, last)
         out: list[Diagnostic] = []
         reused: set[str] = set()
@@ -513,6 +534,7 @@ class Run:
                     out += unpack(diagnostics)
                     reused.add(path)
         checked = self._check_notes([p for p in self.paths if p not in reused])
+        self.stats.reused, self.stats.checked = len(reused), len(checked)
         self.progress(0, SAVING_STEPS, SAVING)
         self.ctx.save_kept()  # the workers are gone by now, and the results still packed
         if len(checked) >= POOL_MIN_NOTES:
@@ -632,6 +654,7 @@ class Run:
     def _check_in_pool(self, paths: list[str]) -> list[Checked]:
         global _RUN
         _RUN = self  # the workers are forked: they inherit the run as it is
+        self.stats.workers = self.jobs
         fork = multiprocessing.get_context("fork")
         store = self.ctx.store
         try:
@@ -652,8 +675,9 @@ class Run:
                 self._vault_rules_early()  # while the workers check the notes
                 done = 0
                 self.progress(done, len(paths), CHECKING)
-                for count, chunk in results:
+                for count, read, chunk in results:
                     packed.append(chunk)
+                    self.stats.read += read
                     done += count
                     self.progress(done, len(paths), CHECKING)
         finally:
@@ -722,8 +746,10 @@ class Run:
             kept = self.cache.vault_rule(rule.name) if self.cache is not None else None
             if kept is not None and kept[0] == key and self._holds(kept[1]):
                 found = unpack(kept[2])
+                self.stats.vault_rules_reused += 1
             else:
                 found, reads = self.early.pop(rule.name, None) or self._run_vault_rule(rule)
+                self.stats.vault_rules_run += 1
                 if self.cache is not None:
                     self.cache.put_vault_rule(rule.name, key, self._deps(reads), pack(found))
             out += reported(found, self.ctx)
@@ -948,11 +974,15 @@ def _task_chunk(items: list) -> list:
     return [_TASK(item) for item in items]
 
 
-def _check_chunk(paths: list[str]) -> tuple[int, bytes]:
-    """Check notes in a worker: how many, and what was found, packed (the
-    diagnostics as the cache keeps them; see `Checked.packed`)."""
-    assert _RUN is not None
-    return len(paths), marshal.dumps([check_one(_RUN, path).packed() for path in paths])
+def _check_chunk(paths: list[str]) -> tuple[int, int, bytes]:
+    """Check notes in a worker: how many, how many notes it read (see
+    `RunStats.read`), and what was found, packed (the diagnostics as the
+    cache keeps them; see `Checked.packed`)."""
+    run = _RUN
+    assert run is not None
+    before = run.stats.read + run.vault.parsed
+    packed = marshal.dumps([check_one(run, path).packed() for path in paths])
+    return len(paths), run.stats.read + run.vault.parsed - before, packed
 
 
 def every_alias(summaries: Iterable[tuple[str, dict]]) -> list[tuple[str, tuple[str, ...]]]:
@@ -984,6 +1014,7 @@ def check_one(run: Run, path: str) -> Checked:
     except NoteReadError as exc:
         return Checked(path, None, unreadable(run.rules, path, exc))
     note = note_module.parse(path, text, bom, vault.stamp_pattern)
+    run.stats.read += 1
     vault.remember(note)
     with vault.tracking() as reads:
         diagnostics = note_diagnostics(run.rules, note, run.ctx)

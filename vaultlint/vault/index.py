@@ -198,6 +198,7 @@ class Vault:
         self._notes_of: list[str] | None = None  # the `files` that `note_paths` was made from
         self._checked_of: list[str] | None = None  # the `note_paths` that `checked_paths` was made from
         self._notes: dict[str, Note | NoteReadError] = {}
+        self.parsed = 0  # notes read from their files and parsed by `note` (the engine's `RunStats.read`)
         self._aliases: dict[str, list[str]] | None = None
         self._tracking: list[set[str]] = []
         # path -> what a run knows of the note without reading it (its
@@ -347,6 +348,7 @@ class Vault:
         if got is None:
             try:
                 got = self._reader(self.root, path)
+                self.parsed += 1
             except NoteReadError as exc:
                 got = exc
             self._notes[path] = got
