@@ -28,12 +28,18 @@ def rows(diagnostics):
     return [(d.path, d.line, d.column, d.rule, d.message, d.fix, d.suggestions, d.start, d.end) for d in diagnostics]
 
 
-def same_as_cold(root, paths=(), **options):
-    """Run warm, then without the cache; both must agree. Returns the result."""
+def warm_and_cold(root, paths=(), **options):
+    """Run warm, then without the cache; both must agree. Returns the warm
+    run's result (its `stats` say what the cache saved)."""
     warm = api.lint([root / p for p in paths] or [root], **options)
     cold = api.lint([root / p for p in paths] or [root], cache=False, **options)
     assert rows(warm.diagnostics) == rows(cold.diagnostics)
-    return warm.diagnostics
+    return warm
+
+
+def same_as_cold(root, paths=(), **options):
+    """`warm_and_cold`'s diagnostics."""
+    return warm_and_cold(root, paths, **options).diagnostics
 
 
 def tamper(root, *statements):
@@ -62,17 +68,18 @@ def vault(make_vault):
     return root
 
 
-def test_unchanged_vault_reuses_every_note(vault, monkeypatch):
-    checked = []
-    original = engine.check_one
-    monkeypatch.setattr(engine, "check_one", lambda run, path: checked.append(path) or original(run, path))
-    same_as_cold(vault)
-    assert checked == sorted(NOTES)  # only the run without cache read them
+def test_unchanged_vault_reuses_every_note(vault):
+    warm = warm_and_cold(vault).stats
+    assert (warm.notes, warm.checked, warm.reused, warm.read) == (len(NOTES), 0, len(NOTES), 0)
+    assert warm.vault_rules_run == 0
 
 
 def test_edited_note(vault):
     write(vault, "sub/d.md", "Now [[nowhere]] and [[a]].\n")
-    assert any("nowhere" in d.message for d in same_as_cold(vault))
+    warm = warm_and_cold(vault)
+    assert any("nowhere" in d.message for d in warm.diagnostics)
+    # Only the note edited is checked: no other note's result read it.
+    assert (warm.stats.checked, warm.stats.reused) == (1, len(NOTES) - 1)
 
 
 def test_edit_of_the_same_size_in_the_same_second(vault):
@@ -118,8 +125,9 @@ def test_heading_removed_in_the_linked_note(make_vault):
     root = make_vault({**NOTES, "rules.py": HEADING_RULE}, config='plugins = ["rules.py"]\n')
     assert not any(d.rule == "no-such-heading" for d in same_as_cold(root))
     write(root, "b.md", NOTES["b.md"].replace("## Part two", "## Part 2"))
-    diagnostics = same_as_cold(root)
-    assert any(d.path == "a.md" and "Part two" in d.message for d in diagnostics)
+    warm = warm_and_cold(root)
+    assert any(d.path == "a.md" and "Part two" in d.message for d in warm.diagnostics)
+    assert warm.stats.checked == 2  # b.md, and a.md, whose result read it
 
 
 def test_alias_changed(vault):
@@ -198,9 +206,11 @@ def test_pool_equals_sequential(make_vault, monkeypatch):
     root = make_vault(notes)
     (root / "bad.md").write_bytes(b"caf\xe9 in Latin-1\n")  # unreadable: its problem comes back from a worker too
     sequential = api.lint([root], cache=False, select=["ALL"])
-    monkeypatch.setattr(engine, "POOL_MIN_NOTES", 1)
+    assert sequential.stats.workers == 0
+    monkeypatch.setattr(engine, "POOL_MIN_NOTES", 1)  # a threshold lowered (no fault): 34 notes take the pool
     pooled = api.lint([root], cache=False, jobs=2, select=["ALL"])
     assert rows(pooled.diagnostics) == rows(sequential.diagnostics)
+    assert (pooled.stats.workers, pooled.stats.checked) == (2, len(notes) + 1)
     cached = api.lint([root], jobs=2, select=["ALL"])  # the cold run that fills the cache
     assert rows(cached.diagnostics) == rows(sequential.diagnostics)
     found = {d.rule for d in pooled.diagnostics}
@@ -214,7 +224,7 @@ def test_a_pooled_run_reports_each_stage_to_its_end(make_vault, monkeypatch):
     end, in that order; a warm run reads and checks no note."""
     notes = {f"n{i}.md": f"[[n{i + 1}]] [[gone{i % 4}]]\n" for i in range(40)}
     root = make_vault(notes)
-    monkeypatch.setattr(engine, "POOL_MIN_NOTES", 1)
+    monkeypatch.setattr(engine, "POOL_MIN_NOTES", 1)  # a threshold lowered (no fault): 40 notes take the pool
     told: list[tuple[int, int, str]] = []
     api.lint([root], jobs=2, progress=lambda done, total, what: told.append((done, total, what)))
     stages = [what for i, (_, _, what) in enumerate(told) if i == 0 or told[i - 1][2] != what]
@@ -227,8 +237,9 @@ def test_a_pooled_run_reports_each_stage_to_its_end(make_vault, monkeypatch):
     assert totals[engine.READING] == totals[engine.CHECKING] == 40
     assert totals[engine.TARGETS] == 5  # gone0 .. gone3 and n40, each asked once
     told.clear()
-    api.lint([root], jobs=2, progress=lambda done, total, what: told.append((done, total, what)))
+    warm = api.lint([root], jobs=2, progress=lambda done, total, what: told.append((done, total, what)))
     assert {(total, what) for _, total, what in told} <= {(0, engine.CHECKING), (engine.SAVING_STEPS, engine.SAVING)}
+    assert (warm.stats.checked, warm.stats.read, warm.stats.workers) == (0, 0, 0)
 
 
 def test_check_cli_is_quiet_on_a_pipe(vault):
@@ -323,35 +334,42 @@ def test_rows_of_another_format_are_not_trusted(vault):
     same_as_cold(vault)
 
 
-def test_unchanged_vault_reads_the_last_result_whole(vault, monkeypatch):
+def test_unchanged_vault_reads_the_last_result_whole(vault):
     for path in NOTES:  # written long enough ago for their stat to be trusted
         os.utime(vault / path, ns=(10**18, 10**18))
     first = api.lint([vault]).diagnostics
-    api.lint([vault / "b.md"])  # a pre-commit run on an unchanged note keeps it
-    monkeypatch.setattr(cache.Cache, "rows", lambda *a, **k: pytest.fail("rows read"))
-    assert rows(same_as_cold(vault)) == rows(first)
-    monkeypatch.undo()
+    one = api.lint([vault / "b.md"]).stats  # a pre-commit run on an unchanged note keeps the whole result
+    assert (one.checked, one.reused, one.read) == (0, 1, 0)
+    warm = warm_and_cold(vault)
+    assert warm.stats.whole and (warm.stats.checked, warm.stats.reused, warm.stats.read) == (0, len(NOTES), 0)
+    assert rows(warm.diagnostics) == rows(first)
     write(vault, "sub/d.md", "Now [[nowhere]].\n")
-    assert any("nowhere" in d.message for d in same_as_cold(vault))
+    warm = warm_and_cold(vault)
+    assert any("nowhere" in d.message for d in warm.diagnostics)
+    assert not warm.stats.whole and warm.stats.checked == 1
 
 
 @pytest.mark.parametrize("form", ["text", "json", "full", "github"])
-def test_check_prints_the_same_from_the_kept_text(vault, monkeypatch, form):
+def test_check_prints_the_same_from_the_kept_text(vault, form):
     for path in NOTES:  # written long enough ago for their stat to be trusted
         os.utime(vault / path, ns=(10**18, 10**18))
 
+    said = []
+
     def check(*options):
-        result = CliRunner().invoke(main, ["check", "--output-format", form, *options, str(vault)])
-        return result.exit_code, result.output
+        result = CliRunner().invoke(main, ["check", "--output-format", form, "--verbose", *options, str(vault)])
+        said.append(result.stderr.splitlines()[-1])  # what `--verbose` says the run did
+        return result.exit_code, result.stdout
 
     cold = check("--no-cache")
     assert check() == cold  # makes the result and the text, and keeps them
-    monkeypatch.setattr(engine, "unpack", lambda data: pytest.fail("unpacked"))
     assert check() == cold  # the same result: its text, printed as it was
+    assert said[-1] == f"vaultlint: {len(NOTES)} notes; the last result reused whole from the cache; 0 read"
     assert check("--fail-on", "error")[1] == cold[1]
-    monkeypatch.undo()
+    assert "reused whole" in said[-1]
     write(vault, "sub/d.md", "Now [[nowhere]].\n")
     changed = check()
+    assert said[-1].startswith(f"vaultlint: {len(NOTES)} notes; 1 checked, {len(NOTES) - 1} reused from the cache; ")
     assert "nowhere" in changed[1] and changed == check("--no-cache")
 
 
@@ -384,7 +402,7 @@ def test_results_are_files_that_go_with_their_rows(vault, monkeypatch):
     same_as_cold(vault, paths=["b.md"])
     named, files = kept()
     assert len(named) == 1 and files == named | {"left.tmp"}  # the stale ones gone; the young orphan stays
-    monkeypatch.setattr(cache, "ORPHAN_NS", 0)
+    monkeypatch.setattr(cache, "ORPHAN_NS", 0)  # an age lowered (no fault): the young orphan is old enough now
     write(vault, "b.md", NOTES["b.md"])
     CliRunner().invoke(main, ["check", str(vault)])
     named, files = kept()
@@ -392,7 +410,7 @@ def test_results_are_files_that_go_with_their_rows(vault, monkeypatch):
 
 
 def test_stats_taken_by_a_forked_child_too(vault, monkeypatch):
-    monkeypatch.setattr(changes, "FORK_MIN", 1)
+    monkeypatch.setattr(changes, "FORK_MIN", 1)  # a threshold lowered (no fault): a small vault forks as a large one
     write(vault, "sub/d.md", "Now [[nowhere]].\n")
     (vault / "b.md").rename(vault / "bee.md")
     assert any("nowhere" in d.message for d in same_as_cold(vault))
@@ -407,7 +425,7 @@ def test_stats_taken_by_a_forked_child_too(vault, monkeypatch):
 
 
 def test_changes_kept_beside_the_files_record(vault, monkeypatch):
-    monkeypatch.setattr(cache, "CHANGES_MAX", 2)
+    monkeypatch.setattr(cache, "CHANGES_MAX", 2)  # a threshold lowered (no fault): three changes fold the record
 
     def changes():
         db = sqlite3.connect(vault / cache.FOLDER / cache.FILE)
@@ -443,6 +461,7 @@ def test_the_link_suggester_is_kept_from_run_to_run(make_vault, monkeypatch):
     root = make_vault({"alpha note.md": "[[alpha nte]]\n", "beta.md": "x\n"})
     builds = []
     original = suggest.Suggester.__init__
+    # A spy, kept: the suggester is the rules' (`checks.link_targets`), and no run statistic counts its builds.
     monkeypatch.setattr(suggest.Suggester, "__init__",
                         lambda self, *a, **k: builds.append(1) or original(self, *a, **k))
     first = same_as_cold(root)  # a run with the cache and one without: two builds
@@ -466,14 +485,15 @@ def test_a_pool_run_makes_the_link_suggester_once_and_keeps_it(make_vault, monke
     root = make_vault({f"n{i}.md": f"[[n{i + 1}]] [[nothing {i}]]\n" for i in range(12)})
     builds = []
     original = suggest.Suggester.__init__
+    # A spy, kept: the suggester is the rules' (`checks.link_targets`), and no run statistic counts its builds.
     monkeypatch.setattr(suggest.Suggester, "__init__",
                         lambda self, *a, **k: builds.append(1) or original(self, *a, **k))
-    monkeypatch.setattr(engine, "POOL_MIN_NOTES", 1)
+    monkeypatch.setattr(engine, "POOL_MIN_NOTES", 1)  # a threshold lowered (no fault): 12 notes take the pool
     pooled = api.lint([root], jobs=2)
-    assert len(builds) == 1  # in the parent; the workers inherit it
+    assert len(builds) == 1 and pooled.stats.workers == 2  # in the parent; the workers inherit it
     write(root, "n3.md", "[[n4]] [[nothing 3]] [[n5]]\n")
     one = api.lint([root / "n3.md"])
-    assert len(builds) == 1  # read from the cache
+    assert len(builds) == 1 and one.stats.checked == 1  # read from the cache
     assert [d.message for d in one.diagnostics] == [d.message for d in pooled.diagnostics if d.path == "n3.md"]
 
 
@@ -495,11 +515,13 @@ def test_a_pool_run_asks_the_suggester_once_a_target(make_vault, monkeypatch, tm
             out.write(query + "\n")
         return original(self, query, limit)
 
+    # A spy, kept: which targets the suggester is asked about is no run statistic.
     monkeypatch.setattr(suggest.Suggester, "suggest", counted)
     sequential = api.lint([root], cache=False)
     asked_file.unlink()
-    monkeypatch.setattr(engine, "POOL_MIN_NOTES", 1)
+    monkeypatch.setattr(engine, "POOL_MIN_NOTES", 1)  # a threshold lowered (no fault): 43 notes take the pool
     pooled = api.lint([root], cache=False, jobs=2)
+    assert pooled.stats.workers == 2
     assert sorted(asked_file.read_text().split("\n")[:-1]) == ["n40", "nothign 0", "nothign 1", "nothign 2"]
     assert rows(pooled.diagnostics) == rows(sequential.diagnostics)
     assert "did you mean `nothing 1`" in next(d.message for d in pooled.diagnostics if d.path == "n1.md")
@@ -515,6 +537,7 @@ def test_a_links_suggestions_are_kept_while_the_names_stay(make_vault, monkeypat
     first = api.lint([root])  # asks, and keeps the answers
     asked = []
     original = suggest.Suggester.suggest
+    # A spy, kept: which targets the suggester is asked about is no run statistic.
     monkeypatch.setattr(suggest.Suggester, "suggest", lambda self, *a: asked.append(a) or original(self, *a))
     write(root, "b.md", "[[alpha nte]] and ![[pic.pgn]] again\n")
     again = api.lint([root / "b.md"], staged=True)
@@ -527,7 +550,7 @@ def test_a_links_suggestions_are_kept_while_the_names_stay(make_vault, monkeypat
 
 
 def test_a_result_written_in_chunks_reads_back_whole(vault, monkeypatch):
-    monkeypatch.setattr(cache, "RESULT_CHUNK", 2)
+    monkeypatch.setattr(cache, "RESULT_CHUNK", 2)  # sizes lowered (no fault): a small result takes many chunks
     monkeypatch.setattr(cache, "TEXT_CHUNK", 5)
     for path in NOTES:
         os.utime(vault / path, ns=(10**18, 10**18))
@@ -559,7 +582,7 @@ def test_a_large_vault_is_walked_by_a_child_while_the_record_is_read(vault, monk
     run the same problems."""
     from vaultlint.vault.index import Vault, walk
 
-    monkeypatch.setattr(engine, "WALK_IN_CHILD_MIN", 3)
+    monkeypatch.setattr(engine, "WALK_IN_CHILD_MIN", 3)  # a threshold lowered (no fault): 4 notes walk as 20,000
     api.lint([vault])  # records the notes
     start = engine.Start(vault)
     try:
@@ -572,7 +595,7 @@ def test_a_large_vault_is_walked_by_a_child_while_the_record_is_read(vault, monk
         start.close()
     write(vault, "sub/new.md", "[[a]] and [[missing note]]\n")
     same_as_cold(vault)
-    monkeypatch.setattr(engine, "WALK_IN_CHILD_MIN", 10**9)
+    monkeypatch.setattr(engine, "WALK_IN_CHILD_MIN", 10**9)  # and raised: the vault is a small one again
     start = engine.Start(vault)
     assert start.files() is None  # a small vault is walked by the run itself
     start.close()
@@ -629,7 +652,7 @@ def test_a_large_vaults_walk_is_kept_while_no_folder_changes(make_vault, monkeyp
     and the results are those of a fresh run."""
     from vaultlint.vault.index import walk
 
-    monkeypatch.setattr(engine, "WALK_IN_CHILD_MIN", 1)
+    monkeypatch.setattr(engine, "WALK_IN_CHILD_MIN", 1)  # a threshold lowered (no fault): a small vault walks as large
     root = make_vault({"a.md": "[[b]] [[later]] [[sub/b]]\n", "sub/b.md": "x\n", "sub/deep/c.md": "[[a]]\n"})
     (root / "empty").mkdir()
     api.lint([root])  # records the notes: the next run walks in a child
@@ -671,7 +694,7 @@ def test_a_large_vaults_walk_is_kept_while_no_folder_changes(make_vault, monkeyp
 
 
 def test_a_folder_changed_just_before_the_walk_is_not_trusted(make_vault, monkeypatch):
-    monkeypatch.setattr(engine, "WALK_IN_CHILD_MIN", 1)
+    monkeypatch.setattr(engine, "WALK_IN_CHILD_MIN", 1)  # a threshold lowered (no fault): a small vault walks as large
     root = make_vault({"a.md": "x\n", "sub/b.md": "x\n"})
     api.lint([root])
     api.lint([root])  # its folders changed under two seconds before: its walk is not kept
@@ -684,7 +707,7 @@ def test_trust_folder_times_false_walks_every_run(make_vault, monkeypatch):
     """On a file system whose folders' mtimes do not move (here, put back by
     hand), the kept walk misses a new note; `trust-folder-times = false`
     walks every run, and drops the walk kept."""
-    monkeypatch.setattr(engine, "WALK_IN_CHILD_MIN", 1)
+    monkeypatch.setattr(engine, "WALK_IN_CHILD_MIN", 1)  # a threshold lowered (no fault): a small vault walks as large
     root = make_vault({"a.md": "[[later]]\n", "sub/b.md": "x\n"}, config="trust-folder-times = true\n")
 
     def broken_after_a_note_the_folder_times_hide() -> bool:

@@ -49,7 +49,7 @@ def test_a_note_changed_under_fixs_feet_is_left_alone_and_reported(make_vault, m
             note.write_bytes(note.read_bytes() + b"typed while vaultlint ran\n")
         return real_write(vault_root, path, *args)
 
-    monkeypatch.setattr(fixer, "write_note", write_note)
+    monkeypatch.setattr(fixer, "write_note", write_note)  # fault injection, kept: a person's edit at the worst moment
     result = CliRunner().invoke(main, ["fix", str(root)])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     edited = (root / "n1.md").read_text()

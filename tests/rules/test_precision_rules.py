@@ -6,10 +6,8 @@ from __future__ import annotations
 import os
 import time
 
-import pytest
-
 from vaultlint import api
-from vaultlint.rules import near_duplicate_note
+from vaultlint.engine.stats import RunStats
 from vaultlint.rules.near_duplicate_note import near_duplicates
 
 ARTICLE = (
@@ -125,7 +123,7 @@ def test_notes_made_from_one_template_are_not_one_note(make_vault):
     assert [path for path, _message in found] == ["Themes/RedShift: OLED Blue Light Filter.md"]
 
 
-def test_the_report_goes_with_the_likeness_and_the_cache_knows(make_vault, monkeypatch):
+def test_the_report_goes_with_the_likeness_and_the_cache_knows(make_vault):
     """The pairs of names are kept in the cache; whether the notes still say
     the same is read again when one of them changes."""
     files = {"Statistics.md": ARTICLE, "Statistic.md": ARTICLE, "other.md": "x\n"}
@@ -133,35 +131,31 @@ def test_the_report_goes_with_the_likeness_and_the_cache_knows(make_vault, monke
     dated(root, *files)
     first = near(api.lint([root], select=["near-duplicate-note"]))
     assert [path for path, _m in first] == ["Statistics.md"]
-    with monkeypatch.context() as m:  # nothing changed: the cache answers
-        m.setattr(near_duplicate_note, "evidence", lambda *a: pytest.fail("the notes compared again"))
-        assert near(api.lint([root], select=["near-duplicate-note"])) == first
+    warm = api.lint([root], select=["near-duplicate-note"])
+    assert near(warm) == first and (warm.stats.vault_rules_run, warm.stats.read) == (0, 0)  # the cache answers
     (root / "Statistic.md").write_text(
         "A statistic is one number computed from a sample, such as its mean.\n", encoding="utf-8"
     )
-    assert near(api.lint([root], select=["near-duplicate-note"])) == []
+    changed = api.lint([root], select=["near-duplicate-note"])
+    assert near(changed) == [] and changed.stats.vault_rules_run == 1
     assert near(api.lint([root], select=["near-duplicate-note"], cache=False)) == []
     (root / "Statistic.md").write_text(ARTICLE, encoding="utf-8")  # alike again
     assert near(api.lint([root], select=["near-duplicate-note"])) == first
 
 
-def test_only_the_notes_of_a_pair_are_read(make_vault, monkeypatch):
+def test_only_the_notes_of_a_pair_are_read(make_vault):
     """The candidates come from the names; only their notes are read (a
     vault of 100,000 notes reads a few hundred)."""
     files = {f"topic {i}.md": f"note {i} about its own thing\n" for i in range(40)}
     files |= {"Statistics.md": ARTICLE, "Statistic.md": ARTICLE}
     root = make_vault(files)
-    read = []
-    glance = near_duplicate_note.NearDuplicateNote.check_vault
-
-    def counting(self, ctx):
-        note = ctx.vault.note
-        monkeypatch.setattr(ctx.vault, "note", lambda path: read.append(path) or note(path))
-        yield from glance(self, ctx)
-
-    monkeypatch.setattr(near_duplicate_note.NearDuplicateNote, "check_vault", counting)
-    assert len(near(api.lint([root], select=["near-duplicate-note"], cache=False))) == 1
-    assert sorted(set(read)) == ["Statistic.md", "Statistics.md"]
+    config, vault = api.open_vault([root])
+    rules = config.active_rules(["near-duplicate-note"], None)
+    stats = RunStats()
+    found = api.run_rules(vault, config, rules, vault.note_paths, stats=stats)
+    assert [d.path for d in found if d.rule == "near-duplicate-note"] == ["Statistics.md"]
+    # Each note read once to be checked (and let go), then the pair's two again by the rule.
+    assert (stats.checked, stats.vault_rules_run, stats.read) == (len(files), 1, len(files) + 2)
 
 
 def test_duplicated_link_text_is_silent_on_the_help_vaults(corpus):
