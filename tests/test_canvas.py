@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vaultlint.formats import canvas
-from vaultlint.note import Note
+from vaultlint.markdown.note import Note
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 SAMPLE = CORPORA / "jsoncanvas" / "sample.canvas"

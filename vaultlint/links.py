@@ -8,6 +8,7 @@ from .output.links_view import (
     render_text,
 )
 from .vault.graph import (
+    LINKING,
     LinkGraph,
     Missing,
     NoteLinks,

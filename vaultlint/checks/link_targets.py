@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from vaultlint.markdown.scanner import Link
 from vaultlint.rule import Rule
-from vaultlint.vault.graph import note_links
+from vaultlint.vault.graph import LINKING, note_links
 from vaultlint.vault.suggest import Candidate, Suggester, is_clear_winner, same_name
 
 # The rule whose `max-suggestions` setting says how many suggestions are
@@ -237,6 +237,8 @@ class LinkTargetRule(Rule):
     whose file does not exist, with the same suggester (made once in the
     parent of a pooled run, not in every worker) and the same suggestions for
     each missing target. It has no name, so it is no rule of its own."""
+
+    kinds = LINKING
 
     def prepare(self, ctx):
         link_suggester(ctx, False)

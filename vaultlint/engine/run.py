@@ -1013,7 +1013,7 @@ def check_one(run: Run, path: str) -> Checked:
         text, bom = note_module.decode(data)
     except NoteReadError as exc:
         return Checked(path, None, unreadable(run.rules, path, exc))
-    note = note_module.parse(path, text, bom, vault.stamp_pattern)
+    note = note_files.parse_file(path, text, bom, vault.stamp_pattern)
     run.stats.read += 1
     vault.remember(note)
     with vault.tracking() as reads:

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from ..diagnostics import Applicability, Diagnostic, Edit, Fix
-from ..markdown import note as note_module
 from ..markdown.note import Note, NoteReadError
+from ..vault import files as note_files
 from ..vault.index import Status, Vault, heading_key
 from .writer import WriteRefused, write_note
 
@@ -315,7 +315,7 @@ class _Passes:
 
     def parse(self, note: Note, fixes: Sequence[tuple[Diagnostic, Fix]]) -> Note:
         text = apply_edits(note.text, [e for _d, f in fixes for e in f.edits])
-        return note_module.parse(note.path, text, note.bom, self.vault.stamp_pattern)
+        return note_files.parse_file(note.path, text, note.bom, self.vault.stamp_pattern)
 
     def apply_guarded(self, note: Note, taken) -> tuple[Note, list, list[tuple]]:
         """The note with the fixes applied, less any fix that would break a

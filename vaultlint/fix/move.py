@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..diagnostics import Edit
+from ..formats.canvas import CANVAS, json_string_text
 from ..markdown.note import Note, NoteReadError
 from ..markdown.scanner import Link
 from ..markdown.words import counted
@@ -107,7 +108,7 @@ def plan(vault: Vault, old: str, new: str, *, merge: bool = False) -> Move:
     mapping, folder = _mapping(vault, old, new, merge)
     move = Move(vault.root, mapping, folder, merge)
     after = _renamed(vault, move)
-    for path in vault.note_paths:
+    for path in vault.checked_paths:  # (the notes, and the canvases: file nodes and cards link)
         try:
             note = vault.note(path)
         except NoteReadError:
@@ -188,6 +189,8 @@ def _rewrite(before: Vault, after: Vault, move: Move, note: Note, link: Link) ->
         return None  # broken before the move: not ours to guess
     target = move.mapping.get(found[0], found[0])
     source = move.new_path(note.path)
+    if link.kind == CANVAS:  # a file node names its file by its path from the root, in every vault
+        return None if target == found[0] else target_edit(note, link, target)
     now = after.find(link.target, source)
     if now and now[0] == target and (len(now) == 1 or len(found) > 1) \
             and _from_root(after, link.target) == _from_root(before, link.target):
@@ -210,6 +213,8 @@ def target_edit(note: Note, link: Link, target: str) -> Edit:
     unless it is in the `<...>` form."""
     if link.kind == "markdown" and note.text[link.target_start - 1:link.target_start] != "<":
         target = quote(target, safe=_URL_SAFE)
+    if note.kind == CANVAS:  # inside a JSON string of the canvas
+        target = json_string_text(target)
     return note.edit(link.target_start, link.target_end, target)
 
 

@@ -21,12 +21,16 @@ scanner finds it.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass
 from json.decoder import scanstring
 
-from vaultlint.scanner import Link, scan
+from vaultlint.markdown.note import Note
+from vaultlint.markdown.scanner import Body, Link, scan
+
+CANVAS = "canvas"  # a canvas's `Note.kind`
 
 # Containers nested deeper than this (none in a canvas) are read by `json`
 # whole, without the places of their parts: the walk stays shallow.
@@ -73,6 +77,14 @@ class Value:
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The file span of the decoded string's [start, end)."""
         return self.offset(start), self.offset(end)
+
+    def at_boundary(self, offset: int) -> bool:
+        """Whether a decoded character of the string starts at `offset`
+        (or its closing quote is there): not inside an escape."""
+        if self.offsets is None:
+            return self.start < offset < self.end
+        i = bisect.bisect_left(self.offsets, offset)
+        return i < len(self.offsets) and self.offsets[i] == offset
 
     @property
     def inner(self) -> tuple[int, int]:
@@ -160,6 +172,20 @@ class Canvas:
 
     def node_ids(self) -> set[str]:
         return {node.id for node in self.nodes if node.id is not None}
+
+    def escape_edits(self, edits) -> tuple[list[tuple[int, int, str]], bool]:
+        """Edits (start, end, text) of what the nodes' strings say, as
+        edits of the file: each text JSON-escaped; and whether every one
+        lands inside one string, at the boundaries of decoded characters
+        (else it would cut an escape in two, and may only be shown)."""
+        strings = [v for node in self.nodes for _k, v in node.value.members if isinstance(v.data, str)]
+        out, in_place = [], True
+        for start, end, content in edits:
+            value = next((v for v in strings if v.start < start <= end < v.end), None)
+            if value is None or not (value.at_boundary(start) and value.at_boundary(end)):
+                in_place = False
+            out.append((start, end, json_string_text(content)))
+        return out, in_place
 
 
 def parse(text: str) -> Canvas:
@@ -260,6 +286,19 @@ def links(canvas: Canvas) -> tuple[Link, ...]:
                     target_start=value.offset(link.target_start), target_end=value.offset(link.target_end)))
     found.sort(key=lambda link: link.start)
     return tuple(found)
+
+
+def note(path: str, text: str, bom: bool = False) -> Note:
+    """The canvas at `path` as the rules see a note: its text, and its links
+    (`Note.links`, spans in the file) for the link rules; the rules of its
+    kind read the rest with `parse`."""
+    return Note(path, text, bom, body=Body(links(parse(text)), (), (), (), (), []), kind=CANVAS)
+
+
+def of_note(note: Note, ctx) -> Canvas:
+    """The canvas a note of kind "canvas" holds, read once for all the
+    rules that check it (`Context.of_note`)."""
+    return ctx.of_note(note, "canvas", lambda note: parse(note.text))
 
 
 def json_string_text(text: str) -> str:

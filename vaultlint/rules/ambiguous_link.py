@@ -33,12 +33,13 @@ from __future__ import annotations
 
 from vaultlint.diagnostics import Applicability
 from vaultlint.rule import Rule, Severity
-from vaultlint.vault.graph import is_ambiguous, note_links, qualified
+from vaultlint.vault.graph import LINKING, is_ambiguous, note_links, qualified
 
 
 class AmbiguousLink(Rule):
     name = "ambiguous-link"
     severity = Severity.WARNING
+    kinds = LINKING
     fixable = True
 
     def check_note(self, note, ctx):

@@ -29,7 +29,7 @@ Fix safety
 from __future__ import annotations
 
 from vaultlint.rule import Rule, Severity
-from vaultlint.vault.graph import note_links
+from vaultlint.vault.graph import LINKING, note_links
 from vaultlint.vault.index import Status
 from vaultlint.vault.suggest import Suggester
 
@@ -37,6 +37,7 @@ from vaultlint.vault.suggest import Suggester
 class BrokenBlockRef(Rule):
     name = "broken-block-ref"
     severity = Severity.ERROR
+    kinds = LINKING
 
     def check_note(self, note, ctx):
         for link in note_links(note, ctx).to_block:

@@ -58,7 +58,7 @@ import re
 
 from vaultlint.diagnostics import Applicability
 from vaultlint.rule import Rule, Severity
-from vaultlint.vault.graph import note_links
+from vaultlint.vault.graph import LINKING, note_links
 from vaultlint.vault.index import Status, heading_path_exists
 from vaultlint.vault.suggest import Suggester
 
@@ -106,6 +106,7 @@ def subpath_span(note, link) -> tuple[int, int] | None:
 class BrokenHeading(Rule):
     name = "broken-heading"
     severity = Severity.ERROR
+    kinds = LINKING
     fixable = True
     options = {
         "media-fragments": {"type": "boolean", "default": True},

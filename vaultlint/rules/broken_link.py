@@ -96,6 +96,7 @@ from vaultlint.checks.link_targets import (
     unresolved_links,
 )
 from vaultlint.diagnostics import Applicability
+from vaultlint.formats.canvas import CANVAS
 from vaultlint.rule import Severity
 
 
@@ -115,7 +116,7 @@ class BrokenLink(LinkTargetRule):
             link, what = found.link, found.what
             if found.unwritten:
                 continue  # unwritten-note's
-            if found.owners:
+            if found.owners and link.kind != CANVAS:  # (a file node has no display text to keep)
                 yield self._alias(note, link, list(found.owners))
                 continue
             if what == "web address":
@@ -131,9 +132,12 @@ class BrokenLink(LinkTargetRule):
             if names:
                 best = candidates[0].value
                 sure = self._sure(note, link, best, candidates, ctx)
+                # A canvas's file node names its file by its path from the root.
+                files = ctx.vault.named(ctx.vault.key(best)) if link.kind == CANVAS else ()
+                written = self._written(link, note, best) if link.kind != CANVAS else files[0] if files else best
                 fix = self.fix(
                     note,
-                    [(link.target_start, link.target_end, self._written(link, note, best))],
+                    [(link.target_start, link.target_end, written)],
                     Applicability.UNSAFE if sure else Applicability.DISPLAY_ONLY,
                     f"link to `{best}`",
                 )

@@ -8,7 +8,8 @@ import re
 import stat
 from pathlib import Path
 
-from ..markdown.note import Note, NoteReadError, decode, parse
+from ..formats import canvas
+from ..markdown.note import Note, NoteReadError, decode, kind_of, parse
 
 # Not blocking on a FIFO named `.md` (it would hang the run); not following
 # a symlink before it is known to stay inside the vault.
@@ -53,4 +54,13 @@ def read_file(root: Path, path: str) -> tuple[bytes, os.stat_result]:
 
 def read(root: Path, path: str, stamp_pattern: re.Pattern | None = None) -> Note:
     text, bom = decode(read_bytes(root, path))
+    return parse_file(path, text, bom, stamp_pattern)
+
+
+def parse_file(path: str, text: str, bom: bool = False, stamp_pattern: re.Pattern | None = None) -> Note:
+    """The note of a file's text as its kind reads it: a canvas with its
+    links (file nodes, text cards), else `markdown.note.parse`'s (a Markdown
+    note, a base's text)."""
+    if kind_of(path) == canvas.CANVAS:
+        return canvas.note(path, text, bom)
     return parse(path, text, bom, stamp_pattern)

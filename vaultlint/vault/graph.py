@@ -21,6 +21,10 @@ from ..markdown.note import Note, NoteReadError
 from ..markdown.scanner import Link
 from .index import Status, Vault, slugify
 
+# The kinds of file whose links are links (`Note.kind`): Markdown notes and
+# canvases. The link rules check them, and the graph counts their links.
+LINKING = ("markdown", "canvas")
+
 
 @dataclass
 class Missing:
@@ -84,18 +88,21 @@ def missing_key(vault: Vault, target: str) -> str:
 
 
 def link_graph(vault: Vault) -> LinkGraph:
-    """Resolve every link of every note once."""
+    """Resolve every link of every note (and canvas) once."""
     inbound: dict[str, set[str]] = defaultdict(set)
     missing: dict[str, Missing] = {}
     ambiguous: dict[str, tuple[str, ...]] = {}
     notes = []
-    for path in vault.note_paths:
+    for path in vault.checked_paths:
         try:
-            links = vault.note(path).links
+            note = vault.note(path)
         except NoteReadError:
             continue
-        notes.append(path)
-        for link in links:
+        if note.kind not in LINKING:
+            continue
+        if note.kind == LINKING[0]:  # (a canvas links to notes, but is no note to be an orphan)
+            notes.append(path)
+        for link in note.links:
             if not link.target:
                 continue
             res = vault.resolve(link, path)
