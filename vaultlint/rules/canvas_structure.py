@@ -24,10 +24,10 @@ Options
 Example
     An edge left behind when its card was deleted by a script:
 
-        {"id": "e1", "fromNode": "a", "toNode": "gone"}
+        {"id":"e1","fromNode":"a","toNode":"gone"}
 
-    gives `board.canvas:3:35: canvas-structure edge `e1` ends at node `gone`,
-    which the canvas does not have`.
+    on the third line gives `board.canvas:3:36: canvas-structure edge `e1`
+    ends at node `gone`, which the canvas does not have`.
 
 Fix safety
     No fix: which node was meant, or whether the edge should go, is the

@@ -36,7 +36,8 @@ Example
 
         {"nodes": [{"id": "a", "type": "text", "text": "Hi", "x": 0, "y": 0, "width": 250, "height": 60},]}
 
-    gives `board.canvas:1:96: canvas-syntax invalid JSON: Expecting value`.
+    gives `board.canvas:1:98: canvas-syntax invalid JSON: Expecting value (a
+    comma before `]`: JSON allows none after the last item)`.
 
 Fix safety
     No fix: only the author knows what the canvas meant.
