@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from vaultlint import api
 from vaultlint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
 from vaultlint.fix import writer
-from vaultlint.fix.fixer import _overlaps, apply_edits, choose_fixes
+from vaultlint.fix.fixer import _overlaps, _Passes, apply_edits
 from vaultlint.markdown import note
 from vaultlint.vault import files as note_files
 
@@ -105,10 +105,18 @@ def fixes(draw):
 @given(fixes())
 def test_chosen_fixes_never_overlap_and_only_clashing_ones_wait(candidates):
     diagnostics = [Diagnostic("n.md", 1, 1, 1, 1, "r", Severity.INFO, str(i), fix) for i, fix in enumerate(candidates)]
-    taken, waiting = choose_fixes(diagnostics)
-    assert len(taken) + len(waiting) == len(candidates)
+    # The chooser `vaultlint fix` runs, in one pass over one note, with no one asked (it reads no note then).
+    passes = _Passes(vault=None, lint=None, unsafe=False, decide=None)
+    taken = [fix for _d, fix in passes.choose(None, diagnostics)]
+    refused = [r.diagnostic.fix for r in passes.malformed]
+    left = {id(fix) for fix in taken} | {id(fix) for fix in refused}
+    waiting = [fix for fix in candidates if id(fix) not in left]
+    assert len(taken) + len(refused) + len(waiting) == len(candidates)
+    for fix in refused:  # a fix whose own edits share text: a bug of its rule, never applied
+        spans = sorted((e.start, e.end) for e in fix.edits)
+        assert any(b[0] < a[1] for a, b in zip(spans, spans[1:], strict=False))
     edits = [e for fix in taken for e in fix.edits]
-    for i, one in enumerate(taken):  # pairwise, the slow and obvious way (a fix's own edits are its business)
+    for i, one in enumerate(taken):  # pairwise, the slow and obvious way
         for other in taken[i + 1:]:
             for a in one.edits:
                 for b in other.edits:

@@ -146,7 +146,7 @@ def test_killed_at_random_moments_loses_nothing_and_leaves_nothing(tmp_path, kin
 STOPPED_WRITER = """
 import os, sys, time
 from pathlib import Path
-from vaultlint import writer
+from vaultlint.fix import writer
 def stop(*args):
     print("written", flush=True)
     time.sleep(600)

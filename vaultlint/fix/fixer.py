@@ -62,23 +62,6 @@ def may_take(diagnostics: Iterable[Diagnostic], unsafe: bool, asking: bool) -> b
     return any(allowed(d.fix, unsafe or asking) or (asking and d.suggestions) for d in diagnostics)
 
 
-def choose_fixes(diagnostics: Iterable[Diagnostic], unsafe: bool = False) -> tuple[list[Fix], list[Fix]]:
-    """(fixes to apply now, fixes that overlap them and wait for a later pass).
-
-    A fix is taken whole or not at all; fixes are taken in text order."""
-    fixes = sorted((d.fix for d in diagnostics if allowed(d.fix, unsafe)), key=_fix_start)
-    taken: list[Fix] = []
-    waiting: list[Fix] = []
-    spans = _Spans()
-    for fix in fixes:
-        if spans.clash(fix):
-            waiting.append(fix)
-            continue
-        taken.append(fix)
-        spans.add(fix)
-    return taken, waiting
-
-
 class _Spans:
     """The ranges taken by the fixes chosen so far, sorted, so that a clash
     is found with a binary search (a note may have thousands of fixes)."""
