@@ -37,7 +37,13 @@ def note_text(pieces: list[str], alias: str | None) -> str:
 
 texts = st.builds(note_text, st.lists(st.sampled_from(PIECES), max_size=6),
                   st.sampled_from([None, None, "Also known", "Beta"]))
-paths = st.sampled_from([f"{n}.md" for n in NAMES])
+CANVASES = [
+    '{"nodes": [{"id": "a", "type": "file", "file": "Alpha.md", "x": 0, "y": 0, "width": 1, "height": 1}]}',
+    '{"nodes": [{"id": "t", "type": "text", "text": "[[Nowhere]] and [[Beta#Intro]]", "x": 0, "y": 0,'
+    ' "width": 1, "height": 1}], "edges": []}',
+    '{"nodes": [',
+]
+paths = st.sampled_from([f"{n}.md" for n in NAMES] + ["Board.canvas"])
 operations = st.one_of(
     st.tuples(st.just("type"), paths, texts),  # unsaved text of a buffer
     st.tuples(st.just("save"), paths, texts),  # written on disk, then told
@@ -86,6 +92,8 @@ def test_the_workspace_finds_what_a_fresh_run_finds(tmp_path_factory, ops, use_c
     buffers: dict[str, str] = {}
     assert ws.check() == cold(root, buffers, tmp)
     for op, path, arg in ops:
+        if path.endswith(".canvas") and op in ("type", "save"):
+            arg = CANVASES[len(arg) % len(CANVASES)]  # (a canvas's text is JSON)
         if op == "type":
             buffers[path] = arg
             changed = ws.update(path, arg)

@@ -46,11 +46,11 @@ from .engine.codec import unpack
 from .engine.keys import config_key, fingerprint, fingerprint_paths
 from .engine.store import Cache
 from .engine.suppressions import directives
-from .markdown.note import Note, NoteReadError, normalize_name, parse
+from .markdown.note import Note, NoteReadError, normalize_name
 from .markdown.scanner import BlockId, Heading, Link
 from .rule import Context, Rule
 from .vault import NOTE_SUFFIXES, Resolution, Vault, slugify, walk
-from .vault.files import read
+from .vault.files import parse_file, read
 
 __all__ = ["Workspace"]
 
@@ -141,7 +141,7 @@ class Workspace:
         text = self._buffers.get(path)
         if text is None:
             return read(root, path, self.vault.stamp_pattern)
-        return parse(path, text, False, self.vault.stamp_pattern)
+        return parse_file(path, text, False, self.vault.stamp_pattern)
 
     def _check_all(self) -> None:
         self._aliases = dict(self.vault.aliases_by_note(self.vault.note_paths))
@@ -227,6 +227,10 @@ class Workspace:
     def notes(self) -> list[str]:
         """Every Markdown note of the vault, excluded ones too."""
         return list(self.vault.note_paths)
+
+    def checked_paths(self) -> list[str]:
+        """The files `check` checks: the notes, canvases and bases not excluded."""
+        return list(self._checked)
 
     def files(self) -> list[str]:
         """Every file of the vault (notes, attachments, canvases)."""
@@ -367,7 +371,7 @@ class Workspace:
     def _new_names(self) -> None:
         """The vault's names changed: the aliases indexed again, and a new
         context for the rules (what they made of the names is stale)."""
-        self._checked = self.vault.included(self.vault.note_paths)
+        self._checked = self.vault.included(self.vault.checked_paths)
         self._checked_set = set(self._checked)
         self.vault.every_alias = sorted(self._aliases.items())
         self.vault.use_aliases(self.vault.every_alias)
