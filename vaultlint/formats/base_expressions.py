@@ -172,8 +172,9 @@ class Expression:
 @dataclass(frozen=True, slots=True)
 class Reference:
     """A property an expression reads: `kind` "note" (`price`, `note.price`,
-    `note["price"]`, `this.price`), "formula" (`formula.ppu`) or "file"
-    (`file.name`, `this.file.name`); `start`/`end` span the name."""
+    `note["price"]`), "formula" (`formula.ppu`) or "file" (`file.name`,
+    `this.file.name`); `start`/`end` span the name. `this.price` is none:
+    `this` is the base, the note embedding it or the active note."""
 
     kind: str
     name: str
@@ -525,7 +526,9 @@ def _reference(node: Node, is_callee: bool) -> Reference | None:
         if obj.name == "file":
             return None if is_callee else Reference("file", name, start, end)
         if obj.name == "this":
-            return None if name == "file" or is_callee else Reference("note", name, start, end)
+            # What `this` is depends on where the base is shown (the base,
+            # the note embedding it, the active note): none is checked.
+            return None
     inner = _field(obj)
     if inner is not None and isinstance(inner[0], Name) and inner[0].name == "this" and inner[1] == "file":
         return None if is_callee else Reference("file", name, start, end)

@@ -3,7 +3,7 @@
 What it checks
     Every base (`.base` files and ```` ```base ```` blocks of notes), for
     each note property it reads: in a filter, a formula or a summary
-    (`rating > 3`, `note.rating`, `note["rating"]`, `this.rating`), and in
+    (`rating > 3`, `note.rating`, `note["rating"]`), and in
     a view's `order`, `sort`, `groupBy` and `summaries` (`rating`,
     `note.rating`). A property is the vault's when a note has it at the
     top of its front-matter (excluded notes and templates count: a
@@ -22,7 +22,8 @@ What it checks
       `embeds`, `backlinks`, `properties`, `file`.
 
     What Obsidian itself defines is no vault property: `file.*`,
-    `formula.*` (see base-undefined), `this.file.*`, and the names
+    `formula.*` (see base-undefined), `this.*` (the base, the note that
+    embeds it or the active note, depending on where it is shown), and the names
     `value`, `index`, `acc` and `values` of `filter`, `map`, `reduce`
     and summaries.
 
