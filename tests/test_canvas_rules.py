@@ -13,6 +13,7 @@ import pytest
 from vaultlint import api
 from vaultlint.diagnostics import Applicability
 from vaultlint.fix import move as move_module
+from vaultlint.fix.interactive import Prompter, written_as
 from vaultlint.formats import canvas
 from vaultlint.output import formats as report
 from vaultlint.output.links_view import overview
@@ -154,3 +155,15 @@ def test_the_corpora_canvases():
         found = report.diagnostic_lines(api.lint([path], vault_dir=folder, cache=False).diagnostics)
         # No spec problem in a real canvas; its links are reported only as the link rules see them.
         assert [line for line in found if "canvas-" in line] == [], path
+
+
+def test_a_target_picked_by_hand_is_written_as_a_file_node_writes_it(tmp_path):
+    text = board(node("f", "file", file="Notes/Old.md"), node("t", "text", text='[[Old]] "q"'))
+    root = vault(tmp_path, {"board.canvas": text, 'Archive/Say "hi".md': ""})
+    note = canvas.note("board.canvas", text)
+    file_link, card_link = note.links
+    v = Vault(root)
+    assert written_as(v, note, 'Archive/Say "hi".md', "say", file_link) == 'Archive/Say "hi".md'
+    assert written_as(v, note, 'Archive/Say "hi".md', "say", card_link) == 'Say "hi"'
+    fix = Prompter.retarget(note, file_link, 'Archive/Say "hi".md', None)
+    assert fix.edits[0].content == r'Archive/Say \"hi\".md'

@@ -27,6 +27,7 @@ import posixpath
 import click
 
 from ..diagnostics import Applicability, Diagnostic, Fix
+from ..formats.canvas import CANVAS
 from ..markdown.note import Note
 from ..markdown.scanner import Link
 from ..vault.graph import qualified
@@ -113,9 +114,9 @@ class Prompter:
                 name = d.suggestions[int(answer) - 1]
                 files = self.files_named(vault, name)
                 path = files[0] if len(files) == 1 else None
-                return self.retarget(note, link, name if path is None else written_as(vault, note, path, name), d)
+                return self.retarget(note, link, name if path is None else written_as(vault, note, path, name, link), d)
             if link is not None and answer in ("t", "type"):
-                chosen = self.ask_target(vault, note)
+                chosen = self.ask_target(vault, note, link)
                 if chosen is not None:
                     return self.retarget(note, link, chosen, d)
                 continue
@@ -165,7 +166,7 @@ class Prompter:
         more = f", and {len(files) - 3} more" if len(files) > 3 else ""
         return f"  ({', '.join(files[:3])}{more})"
 
-    def ask_target(self, vault: Vault, note: Note) -> str | None:
+    def ask_target(self, vault: Vault, note: Note, link: Link) -> str | None:
         while True:
             typed = click.prompt("Target (a note name or path; empty to go back)", default="", show_default=False)
             typed = typed.strip()
@@ -173,7 +174,7 @@ class Prompter:
                 return None
             found = vault.find(typed, note.path)
             if len(found) == 1:
-                return written_as(vault, note, found[0], typed)
+                return written_as(vault, note, found[0], typed, link)
             if found:
                 self.echo(f"`{typed}` names {len(found)} files: {', '.join(found[:5])}; type the path of one.")
             else:
@@ -187,10 +188,13 @@ class Prompter:
         return Fix((target_edit(note, link, name),), Applicability.UNSAFE, f"link to `{name}`")
 
 
-def written_as(vault: Vault, note: Note, path: str, typed: str) -> str:
+def written_as(vault: Vault, note: Note, path: str, typed: str, link: Link | None = None) -> str:
     """How a link from `note` names the file `path` (chosen as `typed`): as
     the vault spells it, a path if one was typed, else its name when that
-    leads from the note to this file alone, else the shortest path that does."""
+    leads from the note to this file alone, else the shortest path that does;
+    a canvas's file node, by its path from the root."""
+    if link is not None and link.kind == CANVAS:
+        return path
     stem = path[:-3] if path.lower().endswith(".md") else path
     if "/" in typed.strip("/"):
         return stem
