@@ -406,3 +406,12 @@ def test_a_base_is_no_note_to_the_markdown_rules(tmp_path):
     root = make_vault(tmp_path, {"B.base": "# not a heading\nfilters: '[[Nowhere]]'\n", "A.md": "[[B.base]]\n"})
     got = lint_lines(root)
     assert not [line for line in got if not line.split(" ", 2)[1].startswith("base-")], got
+
+
+def test_durations_in_date_arithmetic():
+    got = [(p.message, p.start) for p in bx.bad_durations(bx.parse('now() - "1 wek" + "2d"'))]
+    assert got == [("`1 wek` is no duration: `wek` is no unit of time (did you mean `week`?)", 9)]
+    for good in ['file.mtime > now() - "1 week"', 'date("2024-12-01") + "1M" + "4h" + "3m"', 'today() + "7d"',
+                 'file.name + " - "', 'start_date + "2w"', 'duration("1 day, 2 hours") * 2', 'now() - "60 days"']:
+        assert bx.bad_durations(bx.parse(good)) == [], good
+    assert bx.bad_durations(bx.parse('duration("5x")'))[0].message == "`5x` is no duration: `x` is no unit of time"

@@ -569,6 +569,73 @@ def closest(word: str, choices: Iterable[str]) -> list[str]:
     return [choice for _d, _other, choice in sorted(found) if choice != word]
 
 
+# The units of a duration (Bases syntax, Date arithmetic), compared in lower
+# case (`M` months and `m` minutes are both units).
+DURATION_UNITS = ("y", "year", "years", "m", "month", "months", "d", "day", "days", "w", "week", "weeks", "h",
+                  "hour", "hours", "minute", "minutes", "s", "second", "seconds", "ms", "millisecond",
+                  "milliseconds")
+_DURATION_PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([^\d\s,]*)\s*,?")
+
+
+def bad_durations(expression: Expression) -> list[Problem]:
+    """The strings added to or taken from a date (`now() - "1 wek"`), or
+    given to `duration()`, that are no duration: numbers, each with a unit.
+    Each problem spans the string's text."""
+    found = []
+    for node in walk(expression.node):
+        text = None
+        if isinstance(node, Binary) and node.op in ("+", "-") and _is_date(node.left) and _is_string(node.right):
+            text = node.right
+        elif (isinstance(node, Call) and isinstance(node.callee, Name) and node.callee.name == "duration"
+              and string_argument(node) is not None):
+            text = string_argument(node)
+        if text is not None:
+            problem = _duration_problem(text.value)
+            if problem:
+                found.append(Problem(f"`{text.value}` is no duration: {problem}", text.start + 1, text.end - 1))
+    return found
+
+
+def _duration_problem(text: str) -> str | None:
+    body = text.strip().lstrip("+-")
+    if not body:
+        return "a number and a unit, such as `1 week` or `7d`"
+    pos = 0
+    while pos < len(body):
+        m = _DURATION_PART.match(body, pos)
+        if m is None or m.end() == pos:
+            return "a number and a unit, such as `1 week` or `7d`"
+        unit = m.group(2)
+        if unit and unit.lower() not in DURATION_UNITS:
+            close = closest(unit, [u for u in DURATION_UNITS if len(u) > 2])
+            hint = f" (did you mean `{close[0]}`?)" if close else ""
+            return f"`{unit}` is no unit of time{hint}"
+        pos = m.end()
+    return None
+
+
+def _is_string(node: Node) -> bool:
+    return isinstance(node, Literal) and node.kind == "string"
+
+
+def _is_date(node: Node) -> bool:
+    """Whether the node is surely a date: `now()`, `today()`, `date(...)`,
+    `file.ctime`, `file.mtime`, `x.date()` of one, or one plus or minus a duration."""
+    if isinstance(node, Call):
+        callee = node.callee
+        if isinstance(callee, Name):
+            return callee.name in ("now", "today", "date")
+        return isinstance(callee, Member) and callee.name == "date" and _is_date(callee.object)
+    if isinstance(node, Member) and node.name in ("ctime", "mtime"):
+        obj = node.object
+        return (isinstance(obj, Name) and obj.name == "file") or (
+            isinstance(obj, Member) and obj.name == "file" and isinstance(obj.object, Name)
+            and obj.object.name == "this")
+    if isinstance(node, Binary) and node.op in ("+", "-"):
+        return _is_date(node.left) and _is_string(node.right)
+    return False
+
+
 def string_argument(call: Call, i: int = 0) -> Literal | None:
     """The call's i-th argument when it is a string literal."""
     if i < len(call.args) and isinstance(call.args[i], Literal) and call.args[i].kind == "string":

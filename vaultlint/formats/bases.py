@@ -55,6 +55,9 @@ DIRECTIONS = ("ASC", "DESC")
 SUMMARIES = ("Average", "Min", "Max", "Sum", "Range", "Median", "Stddev", "Earliest", "Latest", "Checked",
              "Unchecked", "Empty", "Filled", "Unique")
 PREFIXES = ("note", "file", "formula")
+# The settings of a property that Obsidian reads (others are a view's or a
+# plugin's, left alone unless misspelt from these).
+PROPERTY_KEYS = ("displayName",)
 
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})[ \t]*base[ \t]*\r?\n")
 
@@ -162,6 +165,7 @@ class Base:
     properties: list[Key] = field(default_factory=list)
     views: list[View] = field(default_factory=list)
     filter_keys: list[Key] = field(default_factory=list)  # keys of the filter objects
+    property_keys: list[tuple[str, Key]] = field(default_factory=list)  # (property, a key of its settings)
     shape: list[tuple[str, int, int]] = field(default_factory=list)
 
     @property
@@ -270,7 +274,9 @@ class _Reader:
             elif key.name == "properties":
                 for name, item in self.mapping(value, "`properties`"):
                     self.base.properties.append(name)
-                    if not isinstance(item, (yaml.MappingNode, yaml.ScalarNode)) or (
+                    if isinstance(item, yaml.MappingNode):
+                        self.base.property_keys += [(name.name, key) for key in self.pairs(item)]
+                    elif not isinstance(item, (yaml.MappingNode, yaml.ScalarNode)) or (
                             isinstance(item, yaml.ScalarNode) and item.value):
                         self.problem(f"the settings of property `{name.name}` are a mapping"
                                      f" (`displayName: ...`), not {_kind(item)}", item)

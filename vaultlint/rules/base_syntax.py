@@ -20,6 +20,11 @@ What it checks
       (`file.hasTagg("x")`). A method with a name unlike any is left
       alone: the Functions page does not list them all.
 
+    - a duration that is none, added to or taken from a date or given to
+      `duration()`: `now() - "1 wek"` (`wek` is no unit of time: did you
+      mean `week`?). Units: `y`, `M`, `w`, `d`, `h`, `m`, `s` and their
+      words (`year`, `months`, ...).
+
     The legacy functions `not()` and `empty()` of Bases' first releases
     are accepted, as Obsidian still opens bases that use them.
 
@@ -42,7 +47,7 @@ Fix safety
 
 from __future__ import annotations
 
-from vaultlint.formats.base_expressions import unknown_functions
+from vaultlint.formats.base_expressions import bad_durations, unknown_functions
 from vaultlint.rule import Severity
 from vaultlint.rules.base_rule import BaseRule
 
@@ -68,6 +73,6 @@ class BaseSyntax(BaseRule):
                     end = start + 1
                 yield self.diagnostic(note, start, end, f"{expr.where}: {problem.message}")
                 continue
-            for problem in unknown_functions(expr.parsed, self.options["functions"]):
+            for problem in [*unknown_functions(expr.parsed, self.options["functions"]), *bad_durations(expr.parsed)]:
                 start, end = expr.span(problem.start, problem.end)
                 yield self.diagnostic(note, start, end, f"{expr.where}: {problem.message}")

@@ -8,6 +8,8 @@ What it checks
       Bases wrote and Obsidian still reads), with the closest one:
       `filtrs` (did you mean `filters`?), `view` (did you mean `views`?);
     - a key of a filter object that is none of `and`, `or`, `not`;
+    - a misspelt `displayName` in the settings of a property
+      (`properties: {status: {dispalyName: Status}}`);
     - a key of a view that is a misspelling of one Obsidian reads (`type`,
       `name`, `limit`, `groupBy`, `filters`, `order`, `sort`,
       `summaries`): `gruopBy`. Other keys of a view are left alone: a
@@ -47,6 +49,7 @@ from vaultlint.formats.bases import (
     FILTER_KEYS,
     LAYOUT_KEYS,
     LEGACY_TOP_KEYS,
+    PROPERTY_KEYS,
     TOP_KEYS,
     VIEW_KEYS,
     VIEW_TYPES,
@@ -71,6 +74,9 @@ class BaseUnknownKey(BaseRule):
         for key in base.filter_keys:
             if key.name not in FILTER_KEYS:
                 yield self._unknown(note, key.text, "key", FILTER_KEYS, " in a filter (`and`, `or` or `not`)")
+        for prop, key in base.property_keys:
+            if key.name not in PROPERTY_KEYS and closest(key.name, PROPERTY_KEYS):
+                yield self._unknown(note, key.text, "key", PROPERTY_KEYS, f" in the settings of property `{prop}`")
         for view in base.views:
             for key in view.keys:
                 if key.name in VIEW_KEYS or key.name in LAYOUT_KEYS:
