@@ -415,3 +415,10 @@ def test_durations_in_date_arithmetic():
                  'file.name + " - "', 'start_date + "2w"', 'duration("1 day, 2 hours") * 2', 'now() - "60 days"']:
         assert bx.bad_durations(bx.parse(good)) == [], good
     assert bx.bad_durations(bx.parse('duration("5x")'))[0].message == "`5x` is no duration: `x` is no unit of time"
+
+
+def test_obsidians_own_properties_are_the_vaults_before_a_note_has_them(tmp_path):
+    root = make_vault(tmp_path, {"B.base": "filters: 'tags.contains(\"x\") && aliases.isEmpty() && tgas'\n",
+                                 "A.md": "# no front-matter\n"})
+    assert check(root, [BaseUnknownProperty]) == [
+        "B.base:1:54: base-unknown-property filters: no note has the property `tgas` (did you mean `tags`?)"]

@@ -53,6 +53,9 @@ METHODS = frozenset({
     "keys", "values",
     "matches",
     "mean",
+    # Not on the page, but names a list of values plausibly has, each one
+    # edit from a method that is (`max`/`map`): left alone, not "corrected".
+    "min", "max", "sum", "median",
 })
 # The fields of a file (`file.name`): Bases syntax's and Functions' tables.
 FILE_FIELDS = frozenset({
@@ -565,8 +568,8 @@ def closest(word: str, choices: Iterable[str]) -> list[str]:
         shorter = min(len(key), len(other))
         same_start = key[0] == other[0] or (key[:2] == other[1::-1] and len(key) > 2)
         if distance == 0 or (shorter >= 2 and same_start and distance <= (2 if shorter >= 8 else 1)):
-            found.append((distance, choice != word, choice))
-    return [choice for _d, _other, choice in sorted(found) if choice != word]
+            found.append((distance, OSA.distance(word.casefold(), choice.casefold()), choice))
+    return [choice for _d, _raw, choice in sorted(found) if choice != word]
 
 
 # The units of a duration (Bases syntax, Date arithmetic), compared in lower

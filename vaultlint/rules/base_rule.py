@@ -20,6 +20,9 @@ from vaultlint.markdown.note import Note, NoteReadError
 from vaultlint.rule import Rule
 
 BASE_SUFFIX = ".base"
+# The properties Obsidian itself gives a meaning, which a vault has even
+# before a note uses them.
+OBSIDIAN_PROPERTIES = ("tags", "aliases", "cssclasses", "tag", "alias", "cssclass")
 # A top-level key of front-matter that the YAML parser refused (a template's
 # `{{date}}`): its properties are still the vault's.
 _KEY_LINE = re.compile(r"^([^\s#:'\"\[\]{}-][^:\n]*?)[ \t]*:(?:[ \t]|$)", re.M)
@@ -56,14 +59,15 @@ def base_references(expr: bases.Expr) -> list[Reference]:
 def vault_properties(ctx) -> frozenset[str]:
     """Every property the vault knows: the top-level front-matter keys of
     every note (excluded ones too: a template's keys are those of the notes
-    it makes), and those `.obsidian/types.json` gives a type."""
+    it makes), those `.obsidian/types.json` gives a type, and Obsidian's own
+    (`tags`, `aliases`, `cssclasses`)."""
     return ctx.memo("bases.properties", lambda: _vault_properties(ctx))
 
 
 def _vault_properties(ctx) -> frozenset[str]:
     from vaultlint.checks.obsidian_types import vault_types
 
-    found = set(vault_types(ctx))
+    found = set(OBSIDIAN_PROPERTIES) | set(vault_types(ctx))
     for path in ctx.vault.note_paths:
         try:
             note = ctx.vault.glance(path)

@@ -7,8 +7,9 @@ What it checks
     a view's `order`, `sort`, `groupBy` and `summaries` (`rating`,
     `note.rating`). A property is the vault's when a note has it at the
     top of its front-matter (excluded notes and templates count: a
-    template's properties are those of the notes it makes) or
-    `.obsidian/types.json` gives it a type.
+    template's properties are those of the notes it makes), when
+    `.obsidian/types.json` gives it a type, and for Obsidian's own `tags`,
+    `aliases` and `cssclasses`.
 
     - A property no note has is reported with the closest one that exists,
       when one is close: `ratng` (did you mean `rating`?), `monthlyUses`
