@@ -422,3 +422,14 @@ def test_obsidians_own_properties_are_the_vaults_before_a_note_has_them(tmp_path
                                  "A.md": "# no front-matter\n"})
     assert check(root, [BaseUnknownProperty]) == [
         "B.base:1:54: base-unknown-property filters: no note has the property `tgas` (did you mean `tags`?)"]
+
+
+def test_a_long_scalar_of_escapes_is_placed_in_linear_time():
+    import time
+
+    text = 'formulas:\n  x: "' + "\\u0041" * 50_000 + '"\n'
+    began = time.perf_counter()
+    base = bases.read(text)
+    assert time.perf_counter() - began < 5
+    expr = base.expressions[0]
+    assert expr.text.value == "A" * 50_000 and expr.text.start <= expr.text.at(49_999) <= expr.text.end

@@ -231,9 +231,11 @@ class _Reader:
         offsets = []
         j = inner
         stop = end - 1 if quoted else end
+        missing: set[str] = set()  # not written after the place reached: never looked for again
         for ch in value:
-            k = source.find(ch, j, stop)
+            k = -1 if ch in missing else source.find(ch, j, stop)
             if k == -1:
+                missing.add(ch)
                 k = j if j < stop else max(inner, stop - 1)
             else:
                 j = k + 1
