@@ -1,15 +1,21 @@
-"""Deprecated: the old path of vaultlint.checks: properties, obsidian_types, whose names it re-exports."""
+"""Deprecated: the old path of vaultlint.checks.properties and vaultlint.checks.obsidian_types, whose names it gives."""
 
-# ruff: noqa: F401
+from .checks import obsidian_types as _obsidian_types
+from .checks import properties as _properties
 
-from .checks.obsidian_types import (
-    DATE_FORMATS,
-    OBSIDIAN_TYPES,
-    TYPES_FILE,
-    declared_types,
-    vault_types,
-)
-from .checks.properties import (
-    date_properties,
-    date_values,
-)
+_NEW = (_properties, _obsidian_types)
+
+
+def __getattr__(name: str):
+    # Every name of the new modules, private ones too, looked up when asked: a list kept here
+    # would break on each rename there.
+    for module in _NEW:
+        try:
+            return getattr(module, name)
+        except AttributeError:
+            pass
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({name for module in _NEW for name in dir(module)})
