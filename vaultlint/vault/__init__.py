@@ -1,39 +1,21 @@
 """The vault: its files, the name index (keys, aliases, slugs), link resolution, suggestions and the link graph.
 
-`from vaultlint.vault import Vault` (what the module `vaultlint.vault` gave) keeps working: the index's names are
-re-exported here.
+`from vaultlint.vault import Vault` (what the module `vaultlint.vault`, now `vaultlint.vault.index`, gave) keeps
+working: every name of the index is given here.
 """
 
-from .index import (
-    FOUND_MAX,
-    HIDDEN_PREFIX,
-    MARKERS,
-    NOTE_SUFFIXES,
-    Resolution,
-    Status,
-    Vault,
-    find_root,
-    glob_to_regex,
-    heading_key,
-    heading_path_exists,
-    locate_root,
-    slugify,
-    walk,
-)
+import importlib
 
-__all__ = [
-    "find_root",
-    "FOUND_MAX",
-    "glob_to_regex",
-    "heading_key",
-    "heading_path_exists",
-    "HIDDEN_PREFIX",
-    "locate_root",
-    "MARKERS",
-    "NOTE_SUFFIXES",
-    "Resolution",
-    "slugify",
-    "Status",
-    "Vault",
-    "walk",
-]
+_MODULES = ("index",)
+
+
+def __getattr__(name: str):
+    # Looked up when first asked, in the modules named here: importing one module of the package
+    # imports no other, and no list of names kept here can fall behind a rename there. (By
+    # importlib: `from . import ...` here would ask this function again for a module not yet imported.)
+    for module in _MODULES:
+        try:
+            return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+        except AttributeError:
+            pass
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
