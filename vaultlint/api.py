@@ -35,7 +35,7 @@ from .engine.stats import RunStats
 from .engine.store import Cache
 from .fix import writer
 from .markdown.note import MARKDOWN, kind_of
-from .rule import Context, Rule
+from .rule import Context, Memos, Rule
 from .vault.index import HIDDEN_PREFIX, MARKERS, NOTE_SUFFIXES, Vault, locate_root
 
 if TYPE_CHECKING:  # imported where used: `check` needs none of them, and start-up counts
@@ -308,12 +308,12 @@ def fix(
     # and the config (the link suggester, near-duplicate names) in the check
     # is theirs too, and what they make is kept in the cache as the check's.
     ran = checked.found.context
-    lasting = ran.lasting if ran is not None else {}
-    opened = Cache.existing(vault.root) if ran is not None and ran.store is not None else None
-    store = (opened, ran.store[1]) if opened is not None else None
+    lasting = ran.memos.lasting if ran is not None else {}
+    opened = Cache.existing(vault.root) if ran is not None and ran.memos.store is not None else None
+    store = (opened, ran.memos.store[1]) if opened is not None else None
 
     def lint_here(checking: list[str], keep: Callable[[list[Diagnostic]], bool] | None = None) -> list[Diagnostic]:
-        ctx = Context(vault, config, checking, store=store, lasting=lasting)
+        ctx = Context(vault, config, checking, memos=Memos(store, lasting))
         return run_rules(vault, config, rules, checking, ctx, keep=keep, progress=progress, jobs=os.cpu_count() or 1)
 
     def may_change(diagnostics: list[Diagnostic]) -> bool:
@@ -330,7 +330,7 @@ def fix(
         # the fixed texts are in memory only, and checked here.
         run = fixer.fix_notes(vault, lint_here, notes, unsafe=unsafe, decide=decide, before=before,
                               remaining=not write)
-        Context(vault, config, [], store=store, lasting=lasting).save_kept()
+        Memos(store, lasting).save()
     finally:
         if store is not None:
             store[0].close()

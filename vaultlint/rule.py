@@ -74,69 +74,47 @@ Spread = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
 # problems, still covers them.
 SPLIT_FROM = {"unwritten-note": "broken-link"}
 
-__all__ = ["Applicability", "Context", "Diagnostic", "Edit", "Fix", "Rule", "Severity"]
+__all__ = ["Applicability", "Context", "Diagnostic", "Edit", "Fix", "Memos", "Rule", "Severity"]
 
 
-@dataclass
-class Context:
-    """What a rule sees of the run: the vault, the config, the notes checked."""
+class Memos:
+    """The engine's side of `Context.memo`: what the rules of a run made to
+    share, the notes each value read, and where the lasting values are kept
+    from run to run. Contexts given one `Memos` share what rules made (the
+    passes of `fix`, the context of every note that vault rules see, a
+    workspace's checks between two changes of the names)."""
 
-    vault: Vault
-    config: Config
-    paths: Sequence[str]  # the notes being checked, relative to the root
-    shared: dict[str, Any] = field(default_factory=dict)  # per-run memo for rules
-    memo_reads: dict[str, set[str]] = field(default_factory=dict)  # the notes each memo read
-    # Where `memo(..., lasting=...)` keeps values for the next runs: the
-    # engine's (cache, version) when there is a cache, else None.
-    store: tuple[Any, str] | None = None
-    # What `of_note` made: key -> (the note, the value), for the note being checked.
-    per_note: dict[str, tuple[Note, Any]] = field(default_factory=dict)
-    # The `lasting` memo values of this run: key -> (value, to_data, whether
-    # the cache lacks it), written by `save_kept`. Contexts of one run may
-    # share it (`fix` lints in a new context after each pass).
-    lasting: dict[str, tuple[Any, Any, bool]] = field(default_factory=dict)
+    def __init__(self, store: tuple[Any, str] | None = None,
+                 lasting: dict[str, tuple[Any, Any, bool]] | None = None):
+        self.values: dict[str, Any] = {}
+        self.reads: dict[str, set[str]] = {}  # key -> the notes its value read
+        # Where lasting values are kept: the engine's (cache, version) when
+        # there is a cache, else None.
+        self.store = store
+        # The lasting values: key -> (value, to_data, whether the cache lacks
+        # it), written by `save`. Memos of one run may share it.
+        self.lasting: dict[str, tuple[Any, Any, bool]] = {} if lasting is None else lasting
 
-    @cached_property
-    def checked(self) -> frozenset[str]:
-        return frozenset(self.paths)
+    def get(self, vault: Vault, key: str, make, lasting: tuple[Any, Any] | None):
+        if key not in self.values:
+            with vault.tracking() as reads:
+                self.values[key] = make() if lasting is None else self._kept(key, make, *lasting)
+            self.reads[key] = reads
+        reads = self.reads[key]
+        # Most values read no note; those that did are read by whoever uses them.
+        if reads:
+            vault.depend_on(reads)
+        return self.values[key]
 
-    def memo(self, key: str, make, *, lasting: tuple[Any, Any] | None = None):
-        """A value computed once per run and shared by rules (an index, a
-        suggester). Whoever uses it depends on the notes it was made from.
+    def forget_reading(self, path: str) -> None:
+        """Let go of the values made from the note at `path` (it changed):
+        they are made again when next asked for."""
+        for key in [key for key, reads in self.reads.items() if path in reads]:
+            self.values.pop(key, None)
+            del self.reads[key]
 
-        `lasting=(to_data, from_data)` keeps it from run to run in the cache
-        (as `to_data` makes it: lists, dicts, strings, numbers, bytes), for a
-        value made from the vault's file names and the config only: it is
-        made again when they or vaultlint change."""
-        if key not in self.shared:
-            with self.vault.tracking() as reads:
-                self.shared[key] = make() if lasting is None else self._kept(key, make, *lasting)
-            self.memo_reads[key] = reads
-        reads = self.memo_reads[key]
-        if reads:  # (most memos read no note: no call, asked for every note by several rules)
-            self.vault.depend_on(reads)
-        return self.shared[key]
-
-    def of_note(self, note: Note, key: str, make):
-        """`make(note)`, made once for the rules that check `note` (a note's
-        links resolved once for every link rule). Notes are checked one by
-        one, so only the value for the latest note is kept."""
-        kept = self.per_note.get(key)
-        if kept is None or kept[0] is not note:
-            kept = self.per_note[key] = (note, make(note))
-        return kept[1]
-
-    def answers(self, key: str) -> Answers:
-        """A dict of answers that rules fill as they check (the suggestions
-        for a link target): a `lasting` memo that grows, for answers that
-        depend on the vault's names and the config only; what a run adds is
-        kept too (`save_kept`). Values must be marshal data. A pre-commit
-        run then finds the suggestions for the links its note had before
-        without loading the suggester."""
-        return self.memo(key, Answers, lasting=(dict, Answers))
-
-    def save_kept(self) -> None:
-        """Write to the cache the `lasting` values made in this run, and the
+    def save(self) -> None:
+        """Write to the cache the lasting values made in this run, and the
         answers added to. The engine calls it once the notes are checked: a
         suggester of 100,000 names is some 100 MB while it is written, which
         must not add to the memory of worker processes still running."""
@@ -150,23 +128,22 @@ class Context:
                 if isinstance(value, Answers):
                     value.added = False
 
-    def forget_kept(self) -> None:
-        """Let go of the `lasting` values the cache holds now (asked for
-        again, they are read back from it): at the end of a large run, when
-        its memory peaks, a suggester of 100,000 names is 25 MB held for
-        nothing. Answers, which rules may still add to, stay."""
+    def let_go(self) -> None:
+        """Let go of the lasting values the cache holds now (asked for again,
+        they are read back from it): at the end of a large run, when its
+        memory peaks, a suggester of 100,000 names is 25 MB held for nothing.
+        Answers, which rules may still add to, stay."""
         if self.store is None:
             return
         for key, (value, _to_data, unsaved) in list(self.lasting.items()):
             if not unsaved and not isinstance(value, Answers):
                 del self.lasting[key]
-                self.shared.pop(key, None)
-                self.memo_reads.pop(key, None)
+                self.values.pop(key, None)
+                self.reads.pop(key, None)
 
     def _kept(self, key: str, make, to_data, from_data):
-        """The value of `key` this run holds already (a context sharing
-        `lasting` made it), else the one the cache keeps, else made (and
-        kept by `save_kept`)."""
+        """The value of `key` this run holds already (memos sharing `lasting`
+        made it), else the one the cache keeps, else made (and kept by `save`)."""
         held = self.lasting.get(key)
         if held is not None:
             return held[0]
@@ -181,6 +158,51 @@ class Context:
         value = make()
         self.lasting[key] = (value, to_data, True)
         return value
+
+
+@dataclass
+class Context:
+    """What a rule sees of the run: the vault, the config, the notes checked,
+    and values shared by the rules (`memo`, `of_note`, `answers`)."""
+
+    vault: Vault
+    config: Config
+    paths: Sequence[str]  # the notes being checked, relative to the root
+    memos: Memos = field(default_factory=Memos, repr=False)  # the engine's: see `Memos`
+    # What `of_note` made: key -> (the note, the value), for the note being checked.
+    _per_note: dict[str, tuple[Note, Any]] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def checked(self) -> frozenset[str]:
+        return frozenset(self.paths)
+
+    def memo(self, key: str, make, *, lasting: tuple[Any, Any] | None = None):
+        """A value computed once per run and shared by rules (an index, a
+        suggester). Whoever uses it depends on the notes it was made from.
+
+        `lasting=(to_data, from_data)` keeps it from run to run in the cache
+        (as `to_data` makes it: lists, dicts, strings, numbers, bytes), for a
+        value made from the vault's file names and the config only: it is
+        made again when they or vaultlint change."""
+        return self.memos.get(self.vault, key, make, lasting)
+
+    def of_note(self, note: Note, key: str, make):
+        """`make(note)`, made once for the rules that check `note` (a note's
+        links resolved once for every link rule). Notes are checked one by
+        one, so only the value for the latest note is kept."""
+        kept = self._per_note.get(key)
+        if kept is None or kept[0] is not note:
+            kept = self._per_note[key] = (note, make(note))
+        return kept[1]
+
+    def answers(self, key: str) -> Answers:
+        """A dict of answers that rules fill as they check (the suggestions
+        for a link target): a `lasting` memo that grows, for answers that
+        depend on the vault's names and the config only; what a run adds is
+        kept too. Values must be marshal data. A pre-commit run then finds
+        the suggestions for the links its note had before without loading
+        the suggester."""
+        return self.memo(key, Answers, lasting=(dict, Answers))
 
 
 class Answers(dict):

@@ -317,10 +317,7 @@ class Workspace:
         self.vault.forget(path)
         # What rules made of this note for all of them (the link graph) is
         # made again when next asked for.
-        ctx = self.ctx
-        for key in [key for key, reads in ctx.memo_reads.items() if path in reads]:
-            ctx.shared.pop(key, None)
-            del ctx.memo_reads[key]
+        self.ctx.memos.forget_reading(path)
         stale = {path, *self._read_by.get(path, ()), *self._reads_unknown}
         if path in self._vault_reads:
             stale |= self._vault_rules_changed()

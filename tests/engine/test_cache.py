@@ -606,12 +606,12 @@ def test_kept_values_let_go_are_read_back_not_made_again(make_vault):
     values the cache holds (a suggester of 100,000 names is 25 MB while
     memory peaks); asked for again, each is read back, never made again;
     answers, which rules may still add to, are kept."""
-    from vaultlint.rule import Context
+    from vaultlint.rule import Context, Memos
 
     root = make_vault({"a.md": "x\n"})
     store = cache.Cache.open(root)
     try:
-        ctx = Context(api.open_vault([root])[1], None, ["a.md"], store=(store, "v1"))
+        ctx = Context(api.open_vault([root])[1], None, ["a.md"], memos=Memos((store, "v1")))
         made = []
         lasting = (list, lambda data: ["read", *data])
 
@@ -621,11 +621,11 @@ def test_kept_values_let_go_are_read_back_not_made_again(make_vault):
 
         assert ctx.memo("thing", make, lasting=lasting) == [1, 2]
         ctx.answers("asked")["q"] = [("a", 90.0)]
-        ctx.forget_kept()  # not written yet: kept
-        assert "thing" in ctx.shared
-        ctx.save_kept()
-        ctx.forget_kept()
-        assert "thing" not in ctx.shared and ctx.answers("asked") == {"q": [("a", 90.0)]}
+        ctx.memos.let_go()  # not written yet: kept
+        assert "thing" in ctx.memos.values
+        ctx.memos.save()
+        ctx.memos.let_go()
+        assert "thing" not in ctx.memos.values and ctx.answers("asked") == {"q": [("a", 90.0)]}
         assert ctx.memo("thing", make, lasting=lasting) == ["read", 1, 2] and made == [1]
     finally:
         store.close()

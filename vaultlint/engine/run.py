@@ -32,7 +32,7 @@ from ..config.schema import ConfigError
 from ..diagnostics import Diagnostic, Severity
 from ..markdown import note as note_module
 from ..markdown.note import Note, NoteReadError
-from ..rule import Context, Rule, malformed
+from ..rule import Context, Memos, Rule, malformed
 from ..vault import files as note_files
 from ..vault.index import walk
 from . import suppressions
@@ -43,7 +43,7 @@ from .keys import config_key as make_config_key
 from .keys import digest, fingerprint, fingerprint_paths
 from .stats import RunStats
 from .store import Cache, Deps, Entry, Last, index_compared
-from .suppressions import directives  # (here, not in `summary`: an import in a function costs ~2 µs a call)
+from .suppressions import directives
 
 UNREADABLE = "unreadable-note"
 NO_SUMMARY: Mapping[str, object] = MappingProxyType({})  # most notes' (one, not 100,000 empty dicts)
@@ -201,11 +201,12 @@ def run_rules(vault, config, rules: list[Rule], paths: list[str], ctx: Context |
     if keep is None and jobs > 1 and len(paths) >= POOL_MIN_NOTES and "fork" in multiprocessing.get_all_start_methods():
         for rule in rules:  # what rules share is made here once, not in each worker
             prepared(rule, rule.prepare, ctx)
-        store, ctx.store = ctx.store, None  # (the workers must not use this process's connection to the cache)
+        # The workers must not use this process's connection to the cache.
+        store, ctx.memos.store = ctx.memos.store, None
         try:
             found = spread(check_packed, paths, jobs, progress, CHECKING)
         finally:
-            ctx.store = store
+            ctx.memos.store = store
         workers = jobs
         for path, (packed, holds, read) in zip(paths, found, strict=True):
             out += unpack(packed)
@@ -494,7 +495,7 @@ class Run:
         config_key = make_config_key(self.config, self.rules)
         self.files_key = self.start.files_key if started else fingerprint_paths(self.vault.files)
         if self.cache is not None:  # what rules keep from run to run, made from the names
-            self.ctx.store = (self.cache, fingerprint([config_key, self.files_key]))
+            self.ctx.memos.store = (self.cache, fingerprint([config_key, self.files_key]))
         if self.known and self.start.few:
             # A run of a few notes checks them: what checking needs of the
             # names (their index, the link suggester) is made now, while a
@@ -536,9 +537,9 @@ class Run:
         checked = self._check_notes([p for p in self.paths if p not in reused])
         self.stats.reused, self.stats.checked = len(reused), len(checked)
         self.progress(0, SAVING_STEPS, SAVING)
-        self.ctx.save_kept()  # the workers are gone by now, and the results still packed
+        self.ctx.memos.save()  # the workers are gone by now, and the results still packed
         if len(checked) >= POOL_MIN_NOTES:
-            self.ctx.forget_kept()  # (memory peaks next, as the results are unpacked)
+            self.ctx.memos.let_go()  # (memory peaks next, as the results are unpacked)
         with no_gc():
             for c in checked:
                 out += c.diagnostics if c.diagnostics is not None else unpack(c.entry.diagnostics)
@@ -549,7 +550,7 @@ class Run:
             summaries.update(self._summaries([p for p in notes if p not in summaries]))
             key = self._key(config_key, every_alias(summaries.items()))
         out += self._vault_rules(key)
-        self.ctx.save_kept()  # what the vault rules made, if anything
+        self.ctx.memos.save()  # what the vault rules made, if anything
         self.progress(2, SAVING_STEPS, SAVING)
         self._store(key, checked, changed, touched, summaries, notes)
         del checked  # its packed rows, stored now: memory for the sorting and the report
@@ -566,7 +567,7 @@ class Run:
         """The keys of the vault's file names (`Vault.name_keys`), kept in
         the cache while the files and the config stay the same: at 100,000
         files making them takes 0.08 s, reading them 0.01 s."""
-        if self.ctx.store is None:
+        if self.ctx.memos.store is None:
             return None
         return self.ctx.memo("name-keys", self.vault.name_keys, lasting=(list, _name_keys_from))
 
@@ -656,11 +657,11 @@ class Run:
         _RUN = self  # the workers are forked: they inherit the run as it is
         self.stats.workers = self.jobs
         fork = multiprocessing.get_context("fork")
-        store = self.ctx.store
+        store = self.ctx.memos.store
         try:
             self._read_ahead(fork, paths)
             # The workers must not use the parent's connection to the cache.
-            self.ctx.store = None
+            self.ctx.memos.store = None
             # What the workers inherit is never garbage: frozen, the cycle
             # collector leaves it alone, and so leaves its pages shared
             # with the parent instead of copying them into each worker.
@@ -682,7 +683,7 @@ class Run:
                     self.progress(done, len(paths), CHECKING)
         finally:
             _RUN = None
-            self.ctx.store = store
+            self.ctx.memos.store = store
             gc.unfreeze()
         with no_gc():  # hundreds of thousands of objects, none in a cycle
             return [Checked.unpacked(c) for chunk in packed for c in marshal.loads(chunk)]
@@ -767,8 +768,8 @@ class Run:
         every = self.vault.included(self.vault.checked_paths)
         if every == list(self.paths):
             return self.ctx
-        # What rules keep from run to run is the run's (`save_kept` writes it).
-        return Context(self.vault, self.config, every, store=self.ctx.store, lasting=self.ctx.lasting)
+        # What rules keep from run to run is the run's (its `Memos.save` writes it).
+        return Context(self.vault, self.config, every, memos=Memos(self.ctx.memos.store, self.ctx.memos.lasting))
 
     def _deps(self, reads) -> Deps:
         return tuple((path, self._hash(path)) for path in sorted(reads))
