@@ -90,9 +90,6 @@ def _docstring(module: str) -> str:
 
 
 SHIMS = {module for module in MODULES if _docstring(module).startswith("Deprecated")}
-# Modules written while the restructure landed, by others, still on the old paths: each leaves this
-# set when its imports move to the new paths.
-NOT_YET_MOVED = {"vaultlint.workspace"}
 
 
 def _cycle() -> list[str] | None:
@@ -132,7 +129,7 @@ def test_the_walk_sees_imports_inside_functions_and_relative_ones():
 
 def test_no_module_of_vaultlint_imports_a_deprecated_shim():
     assert SHIMS, "the shims of the old module paths are recognised by their docstring"
-    wrong = sorted(f"{module} imports {target}" for module in GRAPH if module not in SHIMS | NOT_YET_MOVED
+    wrong = sorted(f"{module} imports {target}" for module in GRAPH if module not in SHIMS
                    for target in GRAPH[module] & SHIMS)
     assert not wrong, "use the new module paths (each shim's docstring names its new module):\n" + "\n".join(wrong)
 
