@@ -438,14 +438,6 @@ class Vault:
             found = self._found[key] = tuple(self._search(target, key[1]))
         return found
 
-    def _find(self, target: str, folder: str) -> list[str]:
-        """What `candidates` answers, made afresh."""
-        if _folder_free(target):
-            found = self._bare(target)
-            if len(found) < 2:
-                return list(found)
-        return self._search(target, folder)
-
     def _bare(self, target: str) -> tuple[str, ...]:
         """The files with the name of the bare name `target`, or in slug
         mode when none has it, that slug. Every file a bare name can mean
@@ -466,7 +458,7 @@ class Vault:
         return tuple(files)
 
     def _search(self, target: str, folder: str) -> list[str]:
-        """`_find` the long way, for any target."""
+        """What `candidates` answers, the long way, for any target."""
         target = target.replace("\\", "/")
         if target.startswith("/"):
             return self._exact(target.lstrip("/"))
