@@ -134,6 +134,19 @@ def test_no_module_of_vaultlint_imports_a_deprecated_shim():
     assert not wrong, "use the new module paths (each shim's docstring names its new module):\n" + "\n".join(wrong)
 
 
+# The layers under the API: they are what the API, the workspace and the command line are made of,
+# so none of them may reach back up to those.
+BELOW_THE_API = ("markdown", "vault", "config", "checks", "engine", "fix", "output", "commands", "formats", "rules")
+FACES = {"vaultlint.api", "vaultlint.cli", "vaultlint.workspace", "vaultlint.testing"}
+
+
+def test_no_layer_under_the_api_imports_the_api_or_a_face_over_it():
+    wrong = sorted(f"{module} imports {target}" for module in GRAPH
+                   if module.split(".")[1:2] and module.split(".")[1] in BELOW_THE_API
+                   for target in GRAPH[module] & FACES)
+    assert not wrong, "\n".join(wrong)
+
+
 def _defined(module: str) -> set[str]:
     """The names a module defines at its top level."""
     names = set()

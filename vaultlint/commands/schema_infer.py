@@ -51,6 +51,7 @@ from rapidfuzz import fuzz, process
 
 from ..checks.schemas import _URI, json_type
 from ..vault.suggest import normalize
+from .opening import open_vault, select_notes
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 _ID = re.compile(r"[A-Za-z0-9_-]+")
@@ -233,12 +234,11 @@ class Inferred:
 def infer_vault(paths=(), *, vault_dir=None, config_file=None, enum_max: int = 10, closed: bool = False) -> Inferred:
     """Infer from the notes under `paths` (the whole vault when none), less
     the config's `exclude`. Raises ConfigError or UsageError."""
-    from .. import api
     from ..markdown.note import NoteReadError
 
-    config, vault = api.open_vault(paths, vault_dir=vault_dir, config_file=config_file)
+    config, vault = open_vault(paths, vault_dir=vault_dir, config_file=config_file)
     data, skipped, templates = [], [], []
-    for path in api.select_notes(vault, paths):
+    for path in select_notes(vault, paths):
         try:
             fm = vault.note(path).frontmatter
         except NoteReadError:
