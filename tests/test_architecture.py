@@ -147,6 +147,24 @@ def test_no_layer_under_the_api_imports_the_api_or_a_face_over_it():
     assert not wrong, "\n".join(wrong)
 
 
+# The bottom of the house: text to structure (markdown, and formats for the files that are not
+# Markdown) and the vault (files, names, links). They know nothing of the config, the rules, the
+# engine, fixing or printing, which are all built on them.
+BOTTOM = ("markdown", "formats", "vault")
+
+
+def test_the_bottom_layers_import_only_each_other_and_the_diagnostics():
+    allowed = [f"vaultlint.{name}" for name in BOTTOM] + ["vaultlint.diagnostics"]
+
+    def fits(target: str) -> bool:
+        return target == "vaultlint" or any(target == a or target.startswith(a + ".") for a in allowed)
+
+    wrong = sorted(f"{module} imports {target}" for module in GRAPH
+                   if module.split(".")[1:2] and module.split(".")[1] in BOTTOM
+                   for target in GRAPH[module] if not fits(target))
+    assert not wrong, "\n".join(wrong)
+
+
 def _defined(module: str) -> set[str]:
     """The names a module defines at its top level."""
     names = set()

@@ -46,13 +46,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..markdown.note import BOM
+from ..vault.index import TEMP_SUFFIX
 
 try:
     import fcntl
 except ImportError:  # Windows: no locks, so only the age tells (see the module's docstring)
     fcntl = None
 
-TEMP_SUFFIX = ".vaultlint.tmp"
 # The name `replace_bytes` gives a temporary file (`tempfile.mkstemp` puts
 # eight of its characters between the prefix and the suffix).
 TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX), re.DOTALL)

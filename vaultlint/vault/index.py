@@ -34,10 +34,13 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from ..fix.writer import TEMP_SUFFIX
 from ..markdown.note import KINDS, Note, NoteReadError, normalize_name
 from ..markdown.scanner import Link
 from . import files as note_files
+
+# The suffix of the temporary files `vaultlint.fix.writer` writes a note to before it replaces
+# the note: the walk never takes one for a note, and lists them for `writer.sweep`.
+TEMP_SUFFIX = ".vaultlint.tmp"
 
 # Obsidian never indexes dot-folders and dot-files (.obsidian, .trash, .git).
 HIDDEN_PREFIX = "."
@@ -600,7 +603,7 @@ def walk(root: Path, seen: list[tuple[str, int | None]] | None = None,
     listed, or None when it could not be listed or holds a temporary file.
 
     `temporary`, when given, gets the hidden files named as vaultlint's
-    temporary files are (`writer.TEMP_SUFFIX`), for `writer.sweep`."""
+    temporary files are (`TEMP_SUFFIX`), for `writer.sweep`."""
     out: list[str] = []
     folders = [("", str(root))]
     while folders:
