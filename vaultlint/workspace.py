@@ -40,6 +40,7 @@ from pathlib import Path
 from . import config as config_module
 from . import engine
 from .checks.link_targets import suggest_target
+from .commands.opening import vault_root
 from .config import Config
 from .diagnostics import Diagnostic
 from .engine.codec import unpack
@@ -107,8 +108,6 @@ class Workspace:
         one by one). `plugins=False` imports none of the config's plugins:
         a caller opening a folder it was not told to trust passes it.
         Nothing is written but the cache."""
-        from .api import vault_root  # (the API's own way of telling a root; api does not import this module)
-
         root = vault_root([], root)
         start = engine.Start(root) if use_cache else None
         try:

@@ -8,7 +8,7 @@ import time
 
 from vaultlint import api
 from vaultlint.engine.stats import RunStats
-from vaultlint.rules.near_duplicate_note import near_duplicates
+from vaultlint.vault.near_names import near_duplicates
 
 ARTICLE = (
     "Statistics is the study of how to collect, describe and read data. A sample stands for a population,\n"

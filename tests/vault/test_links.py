@@ -191,7 +191,7 @@ def test_words_alike_by_a_typo_or_another_form():
 def test_near_duplicates_across_the_vault_come_in_path_order():
     """`vaultlint links` lists the near-duplicate pairs in path order, however
     the names fall into buckets (a pair found late may sort first)."""
-    from vaultlint.rules.near_duplicate_note import near_duplicates
+    from vaultlint.vault.near_names import near_duplicates
 
     paths = ["Meeting notes a.md", "Meeting notes b.md", "Meeting notez a.md", "Meeting notez b.md",
              "Meting notes a.md", "Meting notes b.md", "Apple pie recipe.md", "Apple pie recipes.md",

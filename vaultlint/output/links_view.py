@@ -7,6 +7,7 @@ import json
 from ..markdown.words import counted
 from ..vault.graph import link_graph, qualified
 from ..vault.index import Vault
+from ..vault.near_names import near_duplicates
 
 # --------------------------------------------------------------------------
 # The maintenance view
@@ -14,8 +15,6 @@ from ..vault.index import Vault
 
 def overview(vault: Vault, top: int = 20, near_score: float = 80.0) -> dict:
     """What `vaultlint links` prints, as data (the JSON output)."""
-    from ..rules.near_duplicate_note import near_duplicates
-
     graph = link_graph(vault)
     wanted = sorted(graph.missing.values(), key=lambda m: (-m.links, -len(m.notes), m.target))
     orphans = sorted(p for p in graph.notes if p not in graph.inbound)
