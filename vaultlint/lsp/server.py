@@ -21,6 +21,7 @@ import queue
 import sys
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from lsprotocol import types
@@ -52,6 +53,24 @@ class Protocol(LanguageServerProtocol):
     form feeds, and walks the whole text at each position), so the three
     notifications go straight to the server's handlers."""
 
+    def structure_message(self, data: dict):
+        """A request whose parameters are not the protocol's gets an error
+        response (pygls would only log it, and the client would wait for ever)."""
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            if isinstance(data, dict) and "id" in data and "method" in data:
+                return _Unreadable(data["id"], data["method"], exc)
+            raise
+
+    def handle_message(self, message):
+        if isinstance(message, _Unreadable):
+            error = JsonRpcInvalidParams(f"{message.method}: parameters that are not the protocol's")
+            self._send_response(message.id, None, error.to_response_error())
+            self._server.say(types.MessageType.Warning, f"vaultlint server: {error.message}", False)
+            return None
+        return super().handle_message(message)
+
     def _user(self, method: str, params) -> Iterable:
         if (handler := self.fm.features.get(method)) is not None:
             yield handler, (params,), None
@@ -67,6 +86,13 @@ class Protocol(LanguageServerProtocol):
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
     def lsp_text_document__did_close(self, params):
         yield from self._user(types.TEXT_DOCUMENT_DID_CLOSE, params)
+
+
+@dataclass
+class _Unreadable:
+    id: Any
+    method: str
+    error: Exception
 
 
 class Worker:

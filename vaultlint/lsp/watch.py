@@ -83,8 +83,10 @@ class Watch:
             if any(part.startswith(".") for part in rel.split("/")):
                 continue
             seen = True
-            if what == "deleted":
-                ws.remove(rel) if rel in set(ws.files()) else ws.rescan()
+            if what == "deleted" and rel in set(ws.files()):
+                ws.remove(rel)
+            elif what == "deleted":
+                ws.rescan()  # (a folder)
             elif Path(file).is_dir():
                 ws.rescan()
             else:
