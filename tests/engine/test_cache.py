@@ -14,6 +14,7 @@ from vaultlint import api
 from vaultlint.cli import main
 from vaultlint.engine import changes, codec, keys
 from vaultlint.engine import run as engine
+from vaultlint.engine import start as engine_start
 from vaultlint.engine import store as cache
 
 NOTES = {
@@ -582,7 +583,7 @@ def test_a_large_vault_is_walked_by_a_child_while_the_record_is_read(vault, monk
     run the same problems."""
     from vaultlint.vault.index import Vault, walk
 
-    monkeypatch.setattr(engine, "WALK_IN_CHILD_MIN", 3)  # a threshold lowered (no fault): 4 notes walk as 20,000
+    monkeypatch.setattr(engine_start, "WALK_IN_CHILD_MIN", 3)  # a threshold lowered (no fault): 4 notes walk as 20,000
     api.lint([vault])  # records the notes
     start = engine.Start(vault)
     try:
@@ -595,7 +596,7 @@ def test_a_large_vault_is_walked_by_a_child_while_the_record_is_read(vault, monk
         start.close()
     write(vault, "sub/new.md", "[[a]] and [[missing note]]\n")
     same_as_cold(vault)
-    monkeypatch.setattr(engine, "WALK_IN_CHILD_MIN", 10**9)  # and raised: the vault is a small one again
+    monkeypatch.setattr(engine_start, "WALK_IN_CHILD_MIN", 10**9)  # and raised: the vault is a small one again
     start = engine.Start(vault)
     assert start.files() is None  # a small vault is walked by the run itself
     start.close()
@@ -652,7 +653,7 @@ def test_a_large_vaults_walk_is_kept_while_no_folder_changes(make_vault, monkeyp
     and the results are those of a fresh run."""
     from vaultlint.vault.index import walk
 
-    monkeypatch.setattr(engine, "WALK_IN_CHILD_MIN", 1)  # a threshold lowered (no fault): a small vault walks as large
+    monkeypatch.setattr(engine_start, "WALK_IN_CHILD_MIN", 1)  # a threshold lowered: a small vault walks as large
     root = make_vault({"a.md": "[[b]] [[later]] [[sub/b]]\n", "sub/b.md": "x\n", "sub/deep/c.md": "[[a]]\n"})
     (root / "empty").mkdir()
     api.lint([root])  # records the notes: the next run walks in a child
@@ -694,7 +695,7 @@ def test_a_large_vaults_walk_is_kept_while_no_folder_changes(make_vault, monkeyp
 
 
 def test_a_folder_changed_just_before_the_walk_is_not_trusted(make_vault, monkeypatch):
-    monkeypatch.setattr(engine, "WALK_IN_CHILD_MIN", 1)  # a threshold lowered (no fault): a small vault walks as large
+    monkeypatch.setattr(engine_start, "WALK_IN_CHILD_MIN", 1)  # a threshold lowered: a small vault walks as large
     root = make_vault({"a.md": "x\n", "sub/b.md": "x\n"})
     api.lint([root])
     api.lint([root])  # its folders changed under two seconds before: its walk is not kept
@@ -707,7 +708,7 @@ def test_trust_folder_times_false_walks_every_run(make_vault, monkeypatch):
     """On a file system whose folders' mtimes do not move (here, put back by
     hand), the kept walk misses a new note; `trust-folder-times = false`
     walks every run, and drops the walk kept."""
-    monkeypatch.setattr(engine, "WALK_IN_CHILD_MIN", 1)  # a threshold lowered (no fault): a small vault walks as large
+    monkeypatch.setattr(engine_start, "WALK_IN_CHILD_MIN", 1)  # a threshold lowered: a small vault walks as large
     root = make_vault({"a.md": "[[later]]\n", "sub/b.md": "x\n"}, config="trust-folder-times = true\n")
 
     def broken_after_a_note_the_folder_times_hide() -> bool:

@@ -29,6 +29,7 @@ from click.testing import CliRunner
 
 from vaultlint.cli import main
 from vaultlint.engine import run as engine
+from vaultlint.engine import start as engine_start
 from vaultlint.fix import writer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -234,7 +235,7 @@ def test_a_large_vaults_walk_is_not_kept_while_a_temporary_file_waits(tmp_path, 
     """A large vault is walked by a child, and its walk kept while no folder
     changes: a temporary file it cannot remove yet would never be seen
     again. So a walk that sees one is not kept; a later run removes it."""
-    monkeypatch.setattr(engine, "WALK_IN_CHILD_MIN", 1)
+    monkeypatch.setattr(engine_start, "WALK_IN_CHILD_MIN", 1)
     root = vault_with_note(tmp_path / "vault")
     temp = root / "f" / f".n.md.abcd1234{writer.TEMP_SUFFIX}"
     temp.touch()  # empty: stale only when an hour old
