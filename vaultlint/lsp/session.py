@@ -129,7 +129,9 @@ class Session:
             return ws
         trusted = self.is_trusted(root)
         try:
-            ws = Workspace.open(root, plugins=trusted, use_cache=self.use_cache)
+            # One process: the engine's pool forks workers, and a process forked while the server's
+            # other threads hold locks (the protocol's writer, logging) can wait on them for ever.
+            ws = Workspace.open(root, plugins=trusted, use_cache=self.use_cache, jobs=1)
         except (ConfigError, PluginError, UsageError) as exc:
             self.broken[root] = str(exc)
             self.say(types.MessageType.Error, f"vaultlint: {root}: {exc}", True)
@@ -198,8 +200,8 @@ class Session:
         if doc.path == CONFIG_NAME:
             return self._config_publication(doc.root)
         ws = self.workspace(doc.root)
-        if ws is None:
-            return []
+        if ws is None:  # (its config is bad: said on the config file)
+            return self._config_publication(doc.root)
         if doc.path.endswith(".md"):
             self._changed(doc.root, ws.update(doc.path, doc.text))
         self.pending.add((doc.root, doc.path))
