@@ -34,6 +34,7 @@ workspace is not thread-safe: a server calls it from one thread.
 
 from __future__ import annotations
 
+import bisect
 import os
 from pathlib import Path
 
@@ -341,7 +342,7 @@ class Workspace:
     def _files_changed(self, added: list[str] = (), removed: list[str] = ()) -> set[str]:
         # A new vault on the new files: its name index, and all that rules
         # made of the names (the suggester), start afresh, as in a new run.
-        self.vault = self._make_vault(sorted((self._file_set - set(removed)) | set(added)))
+        self.vault = self._make_vault(_changed_files(self.vault.files, added, removed))
         stale: set[str] = set()
         for path in removed:
             self._aliases.pop(path, None)
@@ -568,3 +569,19 @@ class Workspace:
             self.vault.forget(path)
         text = run.texts.get(path)
         return None if text is None or text == self.text(path) else text
+
+
+def _changed_files(files: list[str], added: list[str], removed: list[str]) -> list[str]:
+    """`files` (sorted) with `added` and less `removed`, still sorted: each
+    put or taken at its place (at 100,000 files, sorting them all again took
+    a tenth of a rename)."""
+    out = list(files)
+    for path in removed:
+        at = bisect.bisect_left(out, path)
+        if at < len(out) and out[at] == path:
+            del out[at]
+    for path in added:
+        at = bisect.bisect_left(out, path)
+        if at == len(out) or out[at] != path:
+            out.insert(at, path)
+    return out
