@@ -264,7 +264,7 @@ def test_base_blocks_are_checked_at_their_place_in_the_note(tmp_path):
 
 
 def test_a_vault_without_bases_reads_no_property(tmp_path, monkeypatch):
-    from vaultlint.rules import base_rule
+    from vaultlint.checks import bases as base_rule
 
     def refuse(ctx):
         raise AssertionError("the vault's properties were read")

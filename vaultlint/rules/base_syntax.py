@@ -47,9 +47,9 @@ Fix safety
 
 from __future__ import annotations
 
+from vaultlint.checks.bases import BaseRule
 from vaultlint.formats.base_expressions import bad_durations, unknown_functions
 from vaultlint.rule import Severity
-from vaultlint.rules.base_rule import BaseRule
 
 
 class BaseSyntax(BaseRule):

@@ -40,12 +40,12 @@ Fix safety
 
 from __future__ import annotations
 
+from vaultlint.checks.bases import BASE_SUFFIX, BaseRule, closest, hint, vault_folders
 from vaultlint.formats import bases
 from vaultlint.formats.base_expressions import method_calls, references, string_argument
 from vaultlint.formats.bases import SUMMARIES
 from vaultlint.markdown.note import NoteReadError
 from vaultlint.rule import Severity
-from vaultlint.rules.base_rule import BASE_SUFFIX, BaseRule, closest, hint, vault_folders
 
 
 class BaseUndefined(BaseRule):

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import json
 
+from vaultlint.checks.bases import BaseRule, closest, hint
 from vaultlint.formats.bases import (
     DIRECTIONS,
     FILTER_KEYS,
@@ -55,7 +56,6 @@ from vaultlint.formats.bases import (
     VIEW_TYPES,
 )
 from vaultlint.rule import Severity
-from vaultlint.rules.base_rule import BaseRule, closest, hint
 
 COMMUNITY_PLUGINS = ".obsidian/community-plugins.json"
 

@@ -48,9 +48,9 @@ Fix safety
 
 from __future__ import annotations
 
+from vaultlint.checks.bases import BaseRule, closest, hint, in_templates, vault_properties
 from vaultlint.formats.base_expressions import FILE_FIELDS, references
 from vaultlint.rule import Severity
-from vaultlint.rules.base_rule import BaseRule, closest, hint, in_templates, vault_properties
 
 
 class BaseUnknownProperty(BaseRule):
